@@ -1,0 +1,65 @@
+package dev.cacheflush.cli;
+
+import dev.cacheflush.CacheflushException;
+import dev.cacheflush.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The command line as a function from arguments to an exit code. Every known failure becomes one
+ * line on stderr and its documented exit code; a stack trace only with --verbose.
+ */
+public final class Cli {
+  private Cli() {}
+
+  public static int run(CliContext context, String... args) {
+    CommandLine cli = new CommandLine(new CacheflushCommand(context))
+        .addSubcommand(new PlanCommand(context))
+        .addSubcommand(new FlushCommand(context))
+        .setOut(context.out())
+        .setErr(context.err())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(parameterErrors(context))
+        .setExecutionExceptionHandler(executionErrors(context));
+    int code = cli.execute(args);
+    context.out().flush();
+    context.err().flush();
+    return code;
+  }
+
+  private static IParameterExceptionHandler parameterErrors(CliContext context) {
+    return (ParameterException e, String[] args) -> {
+      CommandLine command = e.getCommandLine();
+      String message = e.getMessage();
+      if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+        message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+      }
+      if (e.getCause() instanceof CacheflushException cause) {
+        message = cause.getMessage();
+      }
+      context.err().println("cacheflush: " + message + " (see '" + command.getCommandSpec().qualifiedName()
+          + " --help')");
+      return ExitCode.USAGE;
+    };
+  }
+
+  private static IExecutionExceptionHandler executionErrors(CliContext context) {
+    return (Exception e, CommandLine command, ParseResult parsed) -> {
+      boolean verbose = command.getMixins().get("output") instanceof OutputOptions output && output.verbose;
+      if (verbose) {
+        e.printStackTrace(context.err());
+      }
+      if (e instanceof CacheflushException known) {
+        context.err().println("cacheflush: " + known.getMessage());
+        return known.exitCode();
+      }
+      context.err().println("cacheflush: unexpected error: " + e
+          + (verbose ? "" : " (run again with --verbose for the details)"));
+      return ExitCode.FAILED;
+    };
+  }
+}

@@ -1,0 +1,75 @@
+package dev.cacheflush.cli;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a command may touch of the outside world: its writers, environment, working directory and
+ * whether a person is at a terminal. Passed in, never taken from globals, so the whole CLI runs
+ * in-process in tests.
+ */
+public final class CliContext {
+  /** A person who can answer a question; null when no one is there (a pipeline, a cron job). */
+  public interface Terminal {
+    String readLine(String prompt);
+  }
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Map<String, String> env;
+  private final Path workingDirectory;
+  private final Terminal terminal;
+
+  public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDirectory,
+      Terminal terminal) {
+    this.out = out;
+    this.err = err;
+    this.env = Map.copyOf(env);
+    this.workingDirectory = workingDirectory;
+    this.terminal = terminal;
+  }
+
+  /** The real process: System streams, the environment, and the console if there is one. */
+  public static CliContext system() {
+    Console console = System.console();
+    Terminal terminal = console == null ? null : prompt -> {
+      console.printf("%s", prompt);
+      console.flush();
+      String line = console.readLine();
+      return line == null ? "" : line;
+    };
+    return new CliContext(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        System.getenv(),
+        Path.of("").toAbsolutePath(),
+        terminal);
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public PrintWriter err() {
+    return err;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Path workingDirectory() {
+    return workingDirectory;
+  }
+
+  public boolean interactive() {
+    return terminal != null;
+  }
+
+  public Terminal terminal() {
+    return terminal;
+  }
+}

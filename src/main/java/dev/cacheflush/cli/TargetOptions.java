@@ -1,0 +1,16 @@
+package dev.cacheflush.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the cache is, and where the team's settings file is. */
+public final class TargetOptions {
+  @Option(names = "--redis-url", paramLabel = "URL",
+      description = "redis://[user:password@]host:port[/db], rediss:// for TLS, redis-sentinel://host:port#primary."
+          + " Default: $REDIS_URL, then redisUrl in cacheflush.yml.")
+  String redisUrl;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Settings file. Default: cacheflush.yml in the working directory, if present.")
+  Path config;
+}

@@ -1,0 +1,21 @@
+package dev.cacheflush.cli;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How hard and how long the run may work; defaults are in docs/benchmarks.md. */
+public final class TuningOptions {
+  @Option(names = "--scan-count", paramLabel = "N", description = "COUNT hint of each SCAN. Default: 1000.")
+  Integer scanCount;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Keys per UNLINK command. Default: 500.")
+  Integer batchSize;
+
+  @Option(names = "--max-in-flight", paramLabel = "N",
+      description = "UNLINK commands sent and not yet answered, per node. Default: 8.")
+  Integer maxInFlight;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Deadline for the whole run (e.g. 60s, 5m); on it the run stops and reports (exit 3). Default: 60s.")
+  Duration timeout;
+}

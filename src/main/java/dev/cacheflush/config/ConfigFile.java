@@ -1,0 +1,102 @@
+package dev.cacheflush.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads {@code cacheflush.yml}: the team's patterns and tuning, checked into the deploy repo. */
+public final class ConfigFile {
+  public static final String DEFAULT_NAME = "cacheflush.yml";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** Fields, not a record: Jackson then reports an unknown setting at its own line, not at the end. */
+  private static final class Content {
+    public String redisUrl;
+    public List<String> flush;
+    public List<String> preserve;
+    public Boolean dryRun;
+    public Integer scanCount;
+    public Integer batchSize;
+    public Integer maxInFlight;
+    public String timeout;
+  }
+
+  private ConfigFile() {}
+
+  /**
+   * The layer in {@code explicit} (which must exist) or, when none is named, in {@code
+   * cacheflush.yml} in the working directory if there is one.
+   */
+  public static SettingsLayer load(Path explicit, Path workingDirectory) {
+    Path file = explicit != null ? explicit : workingDirectory.resolve(DEFAULT_NAME);
+    if (explicit == null && !Files.exists(file)) {
+      return SettingsLayer.EMPTY;
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("Config file " + file + " does not exist: check the path given to --config");
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read config file " + file + ": " + e.getMessage());
+    }
+    if (text.isBlank()) {
+      return SettingsLayer.EMPTY;
+    }
+    Content c;
+    try {
+      c = YAML.readValue(text, Content.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(file + settingLine(text, e.getPropertyName(), e.getLocation()) + ": unknown setting '"
+          + e.getPropertyName()
+          + "'; known settings are redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file + where(e.getLocation()) + ": " + e.getOriginalMessage()
+          .replaceAll("\\s+", " ").replaceAll(" \\(for Object starting.*", ""));
+    }
+    if (c == null) {
+      return SettingsLayer.EMPTY;
+    }
+    return new SettingsLayer(
+        c.redisUrl,
+        c.flush,
+        c.preserve,
+        c.dryRun,
+        c.scanCount,
+        c.batchSize,
+        c.maxInFlight,
+        c.timeout == null ? null : Durations.parse(c.timeout, file + ": timeout"));
+  }
+
+  /**
+   * Jackson places an unknown setting at its value, which in YAML is often the next line; people
+   * look for the name, so point at the first line that starts with it.
+   */
+  private static String settingLine(String text, String name, JsonLocation fallback) {
+    List<String> lines = text.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).stripLeading();
+      if (line.startsWith(name + ":") || line.startsWith("\"" + name + "\":") || line.startsWith("'" + name + "':")) {
+        return " line " + (i + 1);
+      }
+    }
+    return where(fallback);
+  }
+
+  private static String where(JsonLocation location) {
+    return location == null || location.getLineNr() < 0
+        ? ""
+        : " line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.cacheflush.config;
+
+import dev.cacheflush.glob.RedisGlob;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a run needs, merged from all sources and validated before any connection is made.
+ *
+ * @param flushPatterns keys matching one of these are deleted...
+ * @param preservePatterns ...unless they match one of these, which always wins
+ * @param scanCount the COUNT hint of each SCAN
+ * @param batchSize keys per UNLINK command
+ * @param maxInFlight UNLINK commands sent and not yet answered, per node
+ * @param timeout the deadline for the whole run
+ */
+public record Settings(
+    RedisUrl redisUrl,
+    List<RedisGlob> flushPatterns,
+    List<RedisGlob> preservePatterns,
+    boolean dryRun,
+    int scanCount,
+    int batchSize,
+    int maxInFlight,
+    Duration timeout) {
+
+  public Settings {
+    flushPatterns = List.copyOf(flushPatterns);
+    preservePatterns = List.copyOf(preservePatterns);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.cacheflush.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings one source gives (built-in defaults, cacheflush.yml, environment, flags); null means
+ * "this source says nothing". Layers are merged lowest first, so a higher source replaces a value,
+ * and a pattern list, as a whole.
+ */
+public record SettingsLayer(
+    String redisUrl,
+    List<String> flush,
+    List<String> preserve,
+    Boolean dryRun,
+    Integer scanCount,
+    Integer batchSize,
+    Integer maxInFlight,
+    Duration timeout) {
+
+  public static final SettingsLayer EMPTY = new SettingsLayer(null, null, null, null, null, null, null, null);
+
+  /** The story's lists and the tuning measured in docs/benchmarks.md. */
+  public static final SettingsLayer DEFAULTS = new SettingsLayer(
+      null,
+      List.of("mocs:*", "gallery:*", "wishlist:*", "albums:*"),
+      List.of("sessions:*", "ratelimit:*", "user-profiles:*"),
+      false,
+      1000,
+      500,
+      8,
+      Duration.ofSeconds(60));
+
+  /** This layer with every value the higher layer gives replaced by that value. */
+  public SettingsLayer overriddenBy(SettingsLayer higher) {
+    return new SettingsLayer(
+        pick(higher.redisUrl, redisUrl),
+        pick(higher.flush, flush),
+        pick(higher.preserve, preserve),
+        pick(higher.dryRun, dryRun),
+        pick(higher.scanCount, scanCount),
+        pick(higher.batchSize, batchSize),
+        pick(higher.maxInFlight, maxInFlight),
+        pick(higher.timeout, timeout));
+  }
+
+  private static <T> T pick(T higher, T lower) {
+    return higher != null ? higher : lower;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.cacheflush.flush;
+
+import dev.cacheflush.glob.RedisGlob;
+import java.util.List;
+
+/**
+ * Decides, per key, on the client, whether it goes: a key is flushed only if it matches a flush
+ * pattern and no preserve pattern. The preserve list is consulted for every key that would be
+ * flushed, so a pattern mistake can never reach a preserved key.
+ */
+public final class Classifier {
+  /** What happens to a key, and which flush pattern (by index) it is counted under, if any. */
+  public record Decision(Kind kind, int flushPattern, int preservePattern) {}
+
+  public enum Kind {
+    /** Matches a flush pattern and no preserve pattern: deleted. */
+    FLUSH,
+    /** Matches a preserve pattern and no flush pattern: kept. */
+    PRESERVE,
+    /** Matches both: kept, and reported, since the lists overlap. */
+    CONFLICT,
+    /** Matches neither: not this tool's business. */
+    UNTOUCHED
+  }
+
+  private static final Decision NEITHER = new Decision(Kind.UNTOUCHED, -1, -1);
+
+  private final RedisGlob[] flush;
+  private final RedisGlob[] preserve;
+
+  public Classifier(List<RedisGlob> flush, List<RedisGlob> preserve) {
+    this.flush = flush.toArray(RedisGlob[]::new);
+    this.preserve = preserve.toArray(RedisGlob[]::new);
+  }
+
+  /** The index of the first flush pattern the key matches, or -1. */
+  public int flushPatternOf(byte[] key) {
+    for (int i = 0; i < flush.length; i++) {
+      if (flush[i].matches(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of the first preserve pattern the key matches, or -1. */
+  public int preservePatternOf(byte[] key) {
+    for (int i = 0; i < preserve.length; i++) {
+      if (preserve[i].matches(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public Decision classify(byte[] key) {
+    int f = flushPatternOf(key);
+    int p = preservePatternOf(key);
+    if (f >= 0) {
+      return new Decision(p >= 0 ? Kind.CONFLICT : Kind.FLUSH, f, p);
+    }
+    return p >= 0 ? new Decision(Kind.PRESERVE, -1, p) : NEITHER;
+  }
+
+  public int flushPatternCount() {
+    return flush.length;
+  }
+}

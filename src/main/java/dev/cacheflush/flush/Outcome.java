@@ -1,0 +1,27 @@
+package dev.cacheflush.flush;
+
+import dev.cacheflush.ExitCode;
+
+/** How a run ended; its name is the report's {@code outcome} and it fixes the exit code. */
+public enum Outcome {
+  COMPLETED("completed", ExitCode.DONE),
+  TIMEOUT("timeout", ExitCode.DEADLINE),
+  FAILED("failed", ExitCode.FAILED),
+  DECLINED("declined", ExitCode.USAGE);
+
+  private final String reportName;
+  private final int exitCode;
+
+  Outcome(String reportName, int exitCode) {
+    this.reportName = reportName;
+    this.exitCode = exitCode;
+  }
+
+  public String reportName() {
+    return reportName;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.cacheflush.flush;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counts of a run, kept as the keys stream past: every number is counted, none estimated.
+ * Safe to update from the scanning thread and from the client's I/O threads that complete UNLINKs.
+ */
+public final class Tally {
+  /** How many example keys are kept per flush pattern and for conflicts. */
+  public static final int SAMPLES = 10;
+
+  private final LongAdder scanned = new LongAdder();
+  private final LongAdder preserved = new LongAdder();
+  private final LongAdder untouched = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
+  private final LongAdder[] matched;
+  private final LongAdder[] deleted;
+  private final List<List<byte[]>> samples = new ArrayList<>();
+  private final List<Conflict> conflictSamples = new ArrayList<>();
+
+  /** A key that matched a flush pattern and a preserve pattern, and so was kept. */
+  public record Conflict(byte[] key, int flushPattern, int preservePattern) {}
+
+  public Tally(int flushPatterns) {
+    matched = new LongAdder[flushPatterns];
+    deleted = new LongAdder[flushPatterns];
+    for (int i = 0; i < flushPatterns; i++) {
+      matched[i] = new LongAdder();
+      deleted[i] = new LongAdder();
+      samples.add(new ArrayList<>(SAMPLES));
+    }
+  }
+
+  public void addScanned(int keys) {
+    scanned.add(keys);
+  }
+
+  public void addMatched(int pattern, byte[] key) {
+    matched[pattern].increment();
+    List<byte[]> s = samples.get(pattern);
+    synchronized (s) {
+      if (s.size() < SAMPLES) {
+        s.add(key);
+      }
+    }
+  }
+
+  public void addPreserved() {
+    preserved.increment();
+  }
+
+  public void addConflict(byte[] key, int flushPattern, int preservePattern) {
+    preserved.increment();
+    conflicts.increment();
+    synchronized (conflictSamples) {
+      if (conflictSamples.size() < SAMPLES) {
+        conflictSamples.add(new Conflict(key, flushPattern, preservePattern));
+      }
+    }
+  }
+
+  public void addUntouched() {
+    untouched.increment();
+  }
+
+  public void addDeleted(int pattern, long keys) {
+    deleted[pattern].add(keys);
+  }
+
+  public long scanned() {
+    return scanned.sum();
+  }
+
+  public long matched() {
+    long sum = 0;
+    for (LongAdder m : matched) {
+      sum += m.sum();
+    }
+    return sum;
+  }
+
+  public long matched(int pattern) {
+    return matched[pattern].sum();
+  }
+
+  public long deleted() {
+    long sum = 0;
+    for (LongAdder d : deleted) {
+      sum += d.sum();
+    }
+    return sum;
+  }
+
+  public long deleted(int pattern) {
+    return deleted[pattern].sum();
+  }
+
+  public long preserved() {
+    return preserved.sum();
+  }
+
+  public long conflicts() {
+    return conflicts.sum();
+  }
+
+  public long untouched() {
+    return untouched.sum();
+  }
+
+  public List<byte[]> samples(int pattern) {
+    List<byte[]> s = samples.get(pattern);
+    synchronized (s) {
+      return List.copyOf(s);
+    }
+  }
+
+  public List<Conflict> conflictSamples() {
+    synchronized (conflictSamples) {
+      return List.copyOf(conflictSamples);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.cacheflush.report;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * What a run did: the JSON report CI pipelines gate on. Every field is documented in README.md;
+ * adding a field is compatible, renaming or removing one needs a new {@code schemaVersion}.
+ */
+@JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
+    "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
+    "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "tuning"})
+public record FlushReport(
+    int schemaVersion,
+    String command,
+    boolean dryRun,
+    String target,
+    String mode,
+    String outcome,
+    int exitCode,
+    String message,
+    String startedAt,
+    String finishedAt,
+    long durationMs,
+    long dbSize,
+    long keysScanned,
+    long keysMatched,
+    long keysDeleted,
+    long keysPreserved,
+    long keysUntouched,
+    List<PatternCount> patterns,
+    List<String> preservePatterns,
+    Conflicts conflicts,
+    Tuning tuning) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  /** One flush pattern: the keys counted under it (the first flush pattern a key matches). */
+  public record PatternCount(String pattern, long matched, long deleted, List<String> samples) {}
+
+  /** Keys that matched a flush pattern and a preserve pattern: kept, and shown so the lists can be fixed. */
+  public record Conflicts(long count, List<ConflictSample> samples) {}
+
+  public record ConflictSample(String key, String flushPattern, String preservePattern) {}
+
+  /** The scan and delete settings the run used, so runs can be compared. */
+  public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs) {}
+}

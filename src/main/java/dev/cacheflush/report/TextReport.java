@@ -1,0 +1,62 @@
+package dev.cacheflush.report;
+
+import java.util.Locale;
+
+/** The human summary printed at the end of a run. */
+public final class TextReport {
+  private TextReport() {}
+
+  public static String render(FlushReport r) {
+    StringBuilder out = new StringBuilder();
+    out.append(r.dryRun() ? "DRY RUN: nothing was deleted\n" : "");
+    out.append("Target    ").append(r.target()).append(" (").append(r.mode()).append(")\n");
+    out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(n(r.dbSize())).append(" keys in ")
+        .append(seconds(r.durationMs())).append('\n');
+    out.append('\n');
+
+    int width = "pattern".length();
+    for (FlushReport.PatternCount p : r.patterns()) {
+      width = Math.max(width, p.pattern().length());
+    }
+    String row = "  %-" + width + "s  %12s  %12s%n";
+    out.append(String.format(Locale.ROOT, row, "pattern", r.dryRun() ? "would delete" : "matched",
+        r.dryRun() ? "" : "deleted"));
+    for (FlushReport.PatternCount p : r.patterns()) {
+      out.append(String.format(Locale.ROOT, row, p.pattern(), n(p.matched()), r.dryRun() ? "" : n(p.deleted())));
+    }
+    out.append(String.format(Locale.ROOT, row, "total", n(r.keysMatched()), r.dryRun() ? "" : n(r.keysDeleted())));
+
+    if (r.dryRun()) {
+      for (FlushReport.PatternCount p : r.patterns()) {
+        if (!p.samples().isEmpty()) {
+          out.append("\nSample keys for ").append(p.pattern()).append(":\n");
+          p.samples().forEach(k -> out.append("  ").append(k).append('\n'));
+        }
+      }
+    }
+
+    out.append("\nPreserved ").append(n(r.keysPreserved())).append(" keys matching ")
+        .append(String.join(", ", r.preservePatterns())).append('\n');
+    if (r.conflicts().count() > 0) {
+      out.append("  ").append(n(r.conflicts().count()))
+          .append(" of them also match a flush pattern and were kept (preserve wins):\n");
+      r.conflicts().samples().forEach(c -> out.append("    ").append(c.key()).append("  (").append(c.flushPattern())
+          .append(" and ").append(c.preservePattern()).append(")\n"));
+    }
+    out.append("Untouched ").append(n(r.keysUntouched())).append(" keys matching no pattern\n");
+    out.append("\nOutcome   ").append(r.outcome()).append(" (exit ").append(r.exitCode()).append(")");
+    if (r.message() != null) {
+      out.append(": ").append(r.message());
+    }
+    out.append('\n');
+    return out.toString();
+  }
+
+  static String n(long value) {
+    return String.format(Locale.ROOT, "%,d", value);
+  }
+
+  static String seconds(long millis) {
+    return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+}
