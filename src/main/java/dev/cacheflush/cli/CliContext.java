@@ -1,10 +1,12 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.flush.StopSignal;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import sun.misc.Signal;
 
 /**
  * What a command may touch of the outside world: its writers, environment, working directory and
@@ -22,18 +24,28 @@ public final class CliContext {
   private final Map<String, String> env;
   private final Path workingDirectory;
   private final Terminal terminal;
+  private final StopSignal stopSignal;
 
   public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDirectory,
-      Terminal terminal) {
+      Terminal terminal, StopSignal stopSignal) {
     this.out = out;
     this.err = err;
     this.env = Map.copyOf(env);
     this.workingDirectory = workingDirectory;
     this.terminal = terminal;
+    this.stopSignal = stopSignal;
   }
 
-  /** The real process: System streams, the environment, and the console if there is one. */
+  /**
+   * The real process: System streams, the environment, the console if there is one, and Ctrl-C
+   * (SIGINT) and SIGTERM turned into a stop request, so the run can finish its batch in flight,
+   * release its lock and write its report instead of dying mid-command.
+   */
   public static CliContext system() {
+    StopSignal stop = new StopSignal();
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), signal -> stop.request());
+    }
     Console console = System.console();
     Terminal terminal = console == null ? null : prompt -> {
       console.printf("%s", prompt);
@@ -46,7 +58,8 @@ public final class CliContext {
         new PrintWriter(System.err, true, StandardCharsets.UTF_8),
         System.getenv(),
         Path.of("").toAbsolutePath(),
-        terminal);
+        terminal,
+        stop);
   }
 
   public PrintWriter out() {
@@ -71,5 +84,9 @@ public final class CliContext {
 
   public Terminal terminal() {
     return terminal;
+  }
+
+  public StopSignal stopSignal() {
+    return stopSignal;
   }
 }

@@ -15,12 +15,22 @@ final class FlushCommand extends ScanCommandBase {
   @Option(names = {"-y", "--yes"}, description = "Confirm the flush without being asked.")
   boolean yes;
 
+  @Option(names = "--lock", negatable = true,
+      description = "Hold the lock key cacheflush:lock while flushing, so two flushes cannot run at once; --no-lock for "
+          + "read-only replicas or ACLs that cannot write it. Default: on.")
+  Boolean lock;
+
+  @Option(names = "--verify", negatable = true,
+      description = "Scan again after the flush and report the keys still matching (live traffic re-creates hot keys)"
+          + " and the preserved keys before and after. Default: on.")
+  Boolean verify;
+
   FlushCommand(CliContext context) {
     super(context);
   }
 
   @Override
   public Integer call() {
-    return execute(dryRun, yes);
+    return execute(dryRun, yes, lock, verify);
   }
 }

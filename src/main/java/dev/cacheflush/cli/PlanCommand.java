@@ -11,6 +11,6 @@ final class PlanCommand extends ScanCommandBase {
 
   @Override
   public Integer call() {
-    return execute(true, false);
+    return execute(true, false, null, null);
   }
 }

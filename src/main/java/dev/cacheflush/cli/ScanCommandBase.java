@@ -32,11 +32,13 @@ abstract class ScanCommandBase implements Callable<Integer> {
   /**
    * @param dryRunFlag true or false when a flag says so, null to leave it to DRY_RUN and the file
    * @param confirmed whether --yes was given
+   * @param lock, verify the flags, or null where not given
    */
-  int execute(Boolean dryRunFlag, boolean confirmed) {
+  int execute(Boolean dryRunFlag, boolean confirmed, Boolean lock, Boolean verify) {
     Logging.configure(output.verbose, output.quiet);
     SettingsLayer flags = new SettingsLayer(target.redisUrl, patterns.flush, patterns.preserve, dryRunFlag,
-        tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout);
+        tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout, tuning.retries, tuning.connectTimeout,
+        tuning.commandTimeout, lock, verify);
     Settings settings = SettingsResolver.resolve(flags, context.env(), target.config, context.workingDirectory(),
         patterns.allowBroad);
     if (!settings.dryRun() && !confirmed && !context.interactive()) {
@@ -48,7 +50,8 @@ abstract class ScanCommandBase implements Callable<Integer> {
 
     Confirmation confirmation = confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
     Progress progress = context.interactive() && !output.quiet ? new ProgressLine(context.err()) : Progress.NONE;
-    FlushReport report = new FlushJob(settings, confirmation, progress, Clock.systemUTC()).run();
+    FlushReport report = new FlushJob(settings, confirmation, progress, context.stopSignal(), Clock.systemUTC())
+        .run();
     progress.done();
 
     if (reportFile != null) {

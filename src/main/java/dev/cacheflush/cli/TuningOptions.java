@@ -18,4 +18,16 @@ public final class TuningOptions {
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Deadline for the whole run (e.g. 60s, 5m); on it the run stops and reports (exit 3). Default: 60s.")
   Duration timeout;
+
+  @Option(names = "--retries", paramLabel = "N",
+      description = "How many times a failed connection or step is tried again, after about 1 s, 2 s, 4 s... Default: 3.")
+  Integer retries;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long one connection attempt may take. Default: 10s.")
+  Duration connectTimeout;
+
+  @Option(names = "--command-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long Redis may take to answer one command before the connection counts as failed. Default: 5s.")
+  Duration commandTimeout;
 }

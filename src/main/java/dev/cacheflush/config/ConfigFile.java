@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** Reads {@code cacheflush.yml}: the team's patterns and tuning, checked into the deploy repo. */
@@ -30,6 +31,11 @@ public final class ConfigFile {
     public Integer batchSize;
     public Integer maxInFlight;
     public String timeout;
+    public Integer retries;
+    public String connectTimeout;
+    public String commandTimeout;
+    public Boolean lock;
+    public Boolean verify;
   }
 
   private ConfigFile() {}
@@ -60,7 +66,8 @@ public final class ConfigFile {
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(file + settingLine(text, e.getPropertyName(), e.getLocation()) + ": unknown setting '"
           + e.getPropertyName()
-          + "'; known settings are redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout");
+          + "'; known settings are redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout, "
+          + "retries, connectTimeout, commandTimeout, lock, verify");
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + where(e.getLocation()) + ": " + e.getOriginalMessage()
           .replaceAll("\\s+", " ").replaceAll(" \\(for Object starting.*", ""));
@@ -76,7 +83,16 @@ public final class ConfigFile {
         c.scanCount,
         c.batchSize,
         c.maxInFlight,
-        c.timeout == null ? null : Durations.parse(c.timeout, file + ": timeout"));
+        duration(c.timeout, file, "timeout"),
+        c.retries,
+        duration(c.connectTimeout, file, "connectTimeout"),
+        duration(c.commandTimeout, file, "commandTimeout"),
+        c.lock,
+        c.verify);
+  }
+
+  private static Duration duration(String value, Path file, String name) {
+    return value == null ? null : Durations.parse(value, file + ": " + name);
   }
 
   /**

@@ -13,6 +13,9 @@ import java.util.List;
  * @param batchSize keys per UNLINK command
  * @param maxInFlight UNLINK commands sent and not yet answered, per node
  * @param timeout the deadline for the whole run
+ * @param retries how many times a failed connection or step is tried again
+ * @param lock whether a real flush takes the lock key, so two cannot run at once
+ * @param verify whether a real flush scans again afterwards and reports what is left
  */
 public record Settings(
     RedisUrl redisUrl,
@@ -22,7 +25,15 @@ public record Settings(
     int scanCount,
     int batchSize,
     int maxInFlight,
-    Duration timeout) {
+    Duration timeout,
+    int retries,
+    Duration connectTimeout,
+    Duration commandTimeout,
+    boolean lock,
+    boolean verify) {
+
+  /** The key a real flush holds while it runs; no flush pattern may match it. */
+  public static final String LOCK_KEY = "cacheflush:lock";
 
   public Settings {
     flushPatterns = List.copyOf(flushPatterns);

@@ -16,11 +16,17 @@ public record SettingsLayer(
     Integer scanCount,
     Integer batchSize,
     Integer maxInFlight,
-    Duration timeout) {
+    Duration timeout,
+    Integer retries,
+    Duration connectTimeout,
+    Duration commandTimeout,
+    Boolean lock,
+    Boolean verify) {
 
-  public static final SettingsLayer EMPTY = new SettingsLayer(null, null, null, null, null, null, null, null);
+  public static final SettingsLayer EMPTY =
+      new SettingsLayer(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
-  /** The story's lists and the tuning measured in docs/benchmarks.md. */
+  /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
   public static final SettingsLayer DEFAULTS = new SettingsLayer(
       null,
       List.of("mocs:*", "gallery:*", "wishlist:*", "albums:*"),
@@ -29,7 +35,12 @@ public record SettingsLayer(
       1000,
       500,
       8,
-      Duration.ofSeconds(60));
+      Duration.ofSeconds(60),
+      3,
+      Duration.ofSeconds(10),
+      Duration.ofSeconds(5),
+      true,
+      true);
 
   /** This layer with every value the higher layer gives replaced by that value. */
   public SettingsLayer overriddenBy(SettingsLayer higher) {
@@ -41,7 +52,12 @@ public record SettingsLayer(
         pick(higher.scanCount, scanCount),
         pick(higher.batchSize, batchSize),
         pick(higher.maxInFlight, maxInFlight),
-        pick(higher.timeout, timeout));
+        pick(higher.timeout, timeout),
+        pick(higher.retries, retries),
+        pick(higher.connectTimeout, connectTimeout),
+        pick(higher.commandTimeout, commandTimeout),
+        pick(higher.lock, lock),
+        pick(higher.verify, verify));
   }
 
   private static <T> T pick(T higher, T lower) {

@@ -3,6 +3,7 @@ package dev.cacheflush.config;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.glob.RedisGlob;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public final class SettingsResolver {
           + "pattern (or 'flush:' in cacheflush.yml, or FLUSH_PATTERNS)");
     }
     for (RedisGlob pattern : flush) {
+      if (pattern.matches(Settings.LOCK_KEY.getBytes(StandardCharsets.UTF_8)) && !pattern.matchesEverything()) {
+        throw new ConfigException("Flush pattern '" + pattern.pattern() + "' matches the lock key " + Settings.LOCK_KEY
+            + " that keeps two flushes apart; narrow the pattern");
+      }
       if (pattern.matchesEverything() && !allowBroad) {
         throw new CacheflushException(ExitCode.SAFETY, "Refusing flush pattern '" + pattern.pattern()
             + "': it matches every key in the database; name the cache families instead, or pass --allow-broad "
@@ -45,7 +50,12 @@ public final class SettingsResolver {
         positive("scan count (--scan-count)", merged.scanCount()),
         positive("batch size (--batch-size)", merged.batchSize()),
         positive("in-flight bound (--max-in-flight)", merged.maxInFlight()),
-        positive("timeout (--timeout)", merged.timeout()));
+        positive("timeout (--timeout)", merged.timeout()),
+        atLeastZero("retries (--retries)", merged.retries()),
+        positive("connect timeout (--connect-timeout)", merged.connectTimeout()),
+        positive("command timeout (--command-timeout)", merged.commandTimeout()),
+        merged.lock(),
+        merged.verify());
   }
 
   private static List<RedisGlob> compile(String kind, List<String> patterns) {
@@ -63,6 +73,13 @@ public final class SettingsResolver {
   private static int positive(String what, Integer value) {
     if (value == null || value < 1) {
       throw new ConfigException("The " + what + " must be a whole number of 1 or more, got " + value);
+    }
+    return value;
+  }
+
+  private static int atLeastZero(String what, Integer value) {
+    if (value == null || value < 0) {
+      throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
     }
     return value;
   }

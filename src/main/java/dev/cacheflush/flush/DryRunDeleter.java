@@ -7,4 +7,15 @@ public final class DryRunDeleter implements Deleter {
 
   @Override
   public void finish() {}
+
+  @Override
+  public void settle() {}
+
+  @Override
+  public Throwable failure() {
+    return null;
+  }
+
+  @Override
+  public void retryFailed() {}
 }

@@ -4,6 +4,9 @@ import dev.cacheflush.CacheflushException;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.glob.RedisGlob;
+import dev.cacheflush.redis.Backoff;
+import dev.cacheflush.redis.ConnectOptions;
+import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.FlushReport;
@@ -23,50 +26,127 @@ import org.slf4j.LoggerFactory;
 public final class FlushJob {
   private static final Logger log = LoggerFactory.getLogger(FlushJob.class);
 
+  /**
+   * How much longer a real flush takes than a dry run of the same keyspace, per matched key, as a
+   * share of the scan time per key (measured in docs/benchmarks.md); the deadline estimate uses it.
+   */
+  static final double DELETE_COST_PER_SCAN_COST = 1.5;
+
   private final Settings settings;
   private final Confirmation confirmation;
   private final Progress progress;
+  private final StopSignal stop;
   private final Clock clock;
 
-  public FlushJob(Settings settings, Confirmation confirmation, Progress progress, Clock clock) {
+  public FlushJob(Settings settings, Confirmation confirmation, Progress progress, StopSignal stop, Clock clock) {
     this.settings = settings;
     this.confirmation = confirmation;
     this.progress = progress;
+    this.stop = stop;
     this.clock = clock;
   }
 
   public FlushReport run() {
     Instant started = clock.instant();
-    Deadline deadline = new Deadline(clock, settings.timeout());
     Tally tally = new Tally(settings.flushPatterns().size());
-    String target = settings.redisUrl().masked();
-    String mode = "standalone";
-    long dbSize = 0;
-    Outcome outcome;
-    String message = null;
-    int exitCode;
-    try (RedisTarget redis = RedisTarget.connect(settings.redisUrl())) {
-      mode = redis.mode();
-      dbSize = dbSize(redis.primaries());
-      log.info("Connected to {} ({}), {} keys", target, mode, dbSize);
-      if (!settings.dryRun() && !confirmation.confirm(target, mode, dbSize)) {
-        outcome = Outcome.DECLINED;
-        message = "not confirmed; nothing was deleted";
+    Result result = new Result();
+    result.mode = "standalone";
+    ConnectOptions connect = new ConnectOptions(settings.connectTimeout(), settings.commandTimeout(),
+        new Backoff(settings.retries(), Backoff.FIRST_DELAY));
+    try (RedisTarget redis = RedisTarget.connect(settings.redisUrl(), connect, new Deadline(clock, settings.timeout()))) {
+      result.mode = redis.mode();
+      result.dbSize = dbSize(redis.primaries());
+      log.info("Connected to {} ({}), {} keys", settings.redisUrl().masked(), result.mode, result.dbSize);
+      if (!settings.dryRun() && !confirmation.confirm(settings.redisUrl().masked(), result.mode, result.dbSize)) {
+        result.end(Outcome.DECLINED, "not confirmed; nothing was deleted");
       } else {
-        outcome = new FlushRun(settings, tally, progress, deadline).run(redis.primaries(), dbSize);
-        if (outcome == Outcome.TIMEOUT) {
-          message = "the deadline of " + Durations.format(settings.timeout()) + " passed; the counts show the work "
-              + "done before it (raise --timeout to finish)";
+        // Time spent waiting for a person to type "yes" is not the run's: its deadline starts now.
+        Deadline deadline = new Deadline(clock, settings.timeout());
+        try (FlushLock lock = settings.dryRun() || !settings.lock() ? null
+            : FlushLock.acquire(redis.lockNode(), lockTtl(), clock.instant())) {
+          flush(redis, tally, deadline, result);
         }
       }
-      exitCode = outcome.exitCode();
     } catch (CacheflushException e) {
       log.debug("Run failed", e);
-      outcome = Outcome.FAILED;
-      message = e.getMessage();
-      exitCode = e.exitCode();
+      result.end(Outcome.FAILED, e.getMessage());
+      result.exitCode = e.exitCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.end(Outcome.INTERRUPTED, "interrupted");
     }
-    return report(started, target, mode, dbSize, tally, outcome, exitCode, message);
+    return report(started, tally, result);
+  }
+
+  /** What the report needs beyond the tally; filled in as the run goes. */
+  private static final class Result {
+    String mode;
+    long dbSize;
+    Outcome outcome;
+    int exitCode;
+    String message;
+    List<FlushReport.Recovery> recoveries = List.of();
+    FlushReport.Verification verification;
+    FlushReport.DeadlineEstimate estimate;
+
+    void end(Outcome outcome, String message) {
+      this.outcome = outcome;
+      this.exitCode = outcome.exitCode();
+      this.message = message;
+    }
+  }
+
+  private void flush(RedisTarget redis, Tally tally, Deadline deadline, Result result) throws InterruptedException {
+    long scanStarted = System.nanoTime();
+    FlushRun run = new FlushRun(settings, !settings.dryRun(), tally, progress, deadline, stop);
+    try {
+      result.end(run.run(redis.primaries(), result.dbSize), null);
+    } finally {
+      result.recoveries = run.recoveries();
+    }
+    switch (result.outcome) {
+      case TIMEOUT -> result.message = "the deadline of " + Durations.format(settings.timeout()) + " passed; the counts"
+          + " show the work done before it (raise --timeout to finish)";
+      case INTERRUPTED -> result.message = "stopped on request after the batches in flight; the counts show the work"
+          + " done before it";
+      default -> {
+        if (settings.dryRun()) {
+          result.estimate = estimate(tally, System.nanoTime() - scanStarted, result.dbSize);
+        } else if (settings.verify()) {
+          result.verification = verify(redis, tally, deadline);
+        }
+      }
+    }
+  }
+
+  private FlushReport.DeadlineEstimate estimate(Tally tally, long scanNanos, long dbSize) {
+    double nanosPerKey = tally.scanned() == 0 ? 0 : (double) scanNanos / tally.scanned();
+    double matchedShare = tally.scanned() == 0 ? 0 : (double) tally.matched() / tally.scanned();
+    long estimatedMs = (long) (dbSize * nanosPerKey * (1 + matchedShare * DELETE_COST_PER_SCAN_COST) / 1e6);
+    long keysPerSecond = nanosPerKey == 0 ? 0 : (long) (1e9 / nanosPerKey);
+    return new FlushReport.DeadlineEstimate(keysPerSecond, estimatedMs, settings.timeout().toMillis(),
+        estimatedMs < settings.timeout().toMillis());
+  }
+
+  private FlushReport.Verification verify(RedisTarget redis, Tally flushed, Deadline deadline)
+      throws InterruptedException {
+    Tally after = new Tally(settings.flushPatterns().size());
+    Outcome outcome = new FlushRun(settings, false, after, Progress.NONE, deadline, stop)
+        .run(redis.primaries(), 0);
+    List<String> samples = new ArrayList<>();
+    for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
+      after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).map(KeyText::render).forEach(samples::add);
+    }
+    if (after.matched() > 0) {
+      log.info("Verification: {} keys match a flush pattern again (live traffic re-creates hot keys)", after.matched());
+    }
+    return new FlushReport.Verification(outcome == Outcome.COMPLETED, after.scanned(), after.matched(), samples,
+        flushed.preserved(), after.preserved());
+  }
+
+  /** Longer than the run can take, so only a holder that died leaves it to expire. */
+  private Duration lockTtl() {
+    return settings.timeout().plus(settings.commandTimeout().multipliedBy(2)).plusSeconds(30);
   }
 
   private static long dbSize(List<RedisNode> primaries) {
@@ -77,8 +157,7 @@ public final class FlushJob {
     return total;
   }
 
-  private FlushReport report(Instant started, String target, String mode, long dbSize, Tally tally,
-      Outcome outcome, int exitCode, String message) {
+  private FlushReport report(Instant started, Tally tally, Result r) {
     Instant finished = clock.instant();
     List<RedisGlob> flush = settings.flushPatterns();
     List<FlushReport.PatternCount> patterns = new ArrayList<>();
@@ -94,15 +173,15 @@ public final class FlushJob {
         FlushReport.SCHEMA_VERSION,
         settings.dryRun() ? "plan" : "flush",
         settings.dryRun(),
-        target,
-        mode,
-        outcome.reportName(),
-        exitCode,
-        message,
+        settings.redisUrl().masked(),
+        r.mode,
+        r.outcome.reportName(),
+        r.exitCode,
+        r.message,
         started.toString(),
         finished.toString(),
         Duration.between(started, finished).toMillis(),
-        dbSize,
+        r.dbSize,
         tally.scanned(),
         tally.matched(),
         tally.deleted(),
@@ -111,7 +190,11 @@ public final class FlushJob {
         patterns,
         settings.preservePatterns().stream().map(RedisGlob::pattern).toList(),
         new FlushReport.Conflicts(tally.conflicts(), conflicts),
+        r.recoveries,
+        r.verification,
+        r.estimate,
         new FlushReport.Tuning(settings.scanCount(), settings.batchSize(), settings.maxInFlight(),
-            settings.timeout().toMillis()));
+            settings.timeout().toMillis(), settings.retries(), settings.commandTimeout().toMillis(), settings.lock(),
+            settings.verify()));
   }
 }

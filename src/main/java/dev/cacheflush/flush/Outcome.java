@@ -7,7 +7,8 @@ public enum Outcome {
   COMPLETED("completed", ExitCode.DONE),
   TIMEOUT("timeout", ExitCode.DEADLINE),
   FAILED("failed", ExitCode.FAILED),
-  DECLINED("declined", ExitCode.USAGE);
+  DECLINED("declined", ExitCode.USAGE),
+  INTERRUPTED("interrupted", ExitCode.INTERRUPTED);
 
   private final String reportName;
   private final int exitCode;

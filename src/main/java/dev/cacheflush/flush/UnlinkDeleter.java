@@ -1,13 +1,13 @@
 package dev.cacheflush.flush;
 
-import dev.cacheflush.CacheflushException;
-import dev.cacheflush.ExitCode;
-import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.redis.RedisNode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Deletes with UNLINK (the memory is freed off the main thread, so the server is not held while a
@@ -16,83 +16,104 @@ import java.util.concurrent.atomic.AtomicReference;
  * scan waits for Redis rather than buffering more keys.
  *
  * <p>Keys are batched per flush pattern so that UNLINK's reply, the number of keys it removed, is
- * counted under the right pattern exactly.
+ * counted under the right pattern exactly. A batch whose reply does not come is kept and sent
+ * again after a reconnect: UNLINK of a key already gone is harmless.
  */
 public final class UnlinkDeleter implements Deleter {
-  private static final long FINISH_WAIT_SECONDS = 60;
+  private record Batch(int pattern, byte[][] keys) {}
 
   private final RedisNode node;
   private final Tally tally;
   private final int batchSize;
   private final int maxInFlight;
+  private final long settleMillis;
   private final Semaphore inFlight;
   private final byte[][][] buffers;
   private final int[] filled;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Queue<Batch> failed = new ConcurrentLinkedQueue<>();
+  private volatile Throwable lastFailure;
 
-  public UnlinkDeleter(RedisNode node, Tally tally, int patterns, int batchSize, int maxInFlight) {
+  /**
+   * @param settleMillis how long to wait for the replies of the batches in flight; a reply not
+   *     back by then counts as lost and its batch is sent again
+   */
+  public UnlinkDeleter(RedisNode node, Tally tally, int patterns, int batchSize, int maxInFlight, long settleMillis) {
     this.node = node;
     this.tally = tally;
     this.batchSize = batchSize;
     this.maxInFlight = maxInFlight;
+    this.settleMillis = settleMillis;
     this.inFlight = new Semaphore(maxInFlight);
     this.buffers = new byte[patterns][batchSize][];
     this.filled = new int[patterns];
   }
 
   @Override
-  public void delete(int pattern, byte[] key) {
+  public void delete(int pattern, byte[] key) throws InterruptedException {
     buffers[pattern][filled[pattern]++] = key;
     if (filled[pattern] == batchSize) {
-      send(pattern);
+      byte[][] keys = Arrays.copyOf(buffers[pattern], batchSize);
+      Arrays.fill(buffers[pattern], null);
+      filled[pattern] = 0;
+      send(new Batch(pattern, keys));
     }
   }
 
   @Override
-  public void finish() {
+  public void finish() throws InterruptedException {
     for (int pattern = 0; pattern < buffers.length; pattern++) {
       if (filled[pattern] > 0) {
-        send(pattern);
+        byte[][] keys = Arrays.copyOf(buffers[pattern], filled[pattern]);
+        Arrays.fill(buffers[pattern], null);
+        filled[pattern] = 0;
+        send(new Batch(pattern, keys));
       }
     }
-    try {
-      if (!inFlight.tryAcquire(maxInFlight, FINISH_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        throw new CacheflushException(ExitCode.FAILED, "Redis at " + node.address()
-            + " did not answer the last UNLINK batches within " + FINISH_WAIT_SECONDS + " s");
-      }
+    settle();
+  }
+
+  @Override
+  public Throwable failure() {
+    return failed.isEmpty() ? null : lastFailure;
+  }
+
+  @Override
+  public void retryFailed() throws InterruptedException {
+    settle();
+    List<Batch> again = new ArrayList<>();
+    for (Batch b = failed.poll(); b != null; b = failed.poll()) {
+      again.add(b);
+    }
+    for (Batch batch : again) {
+      send(batch);
+    }
+    settle();
+  }
+
+  /** Waits until no batch is in flight; one still unanswered then is counted as failed. */
+  @Override
+  public void settle() throws InterruptedException {
+    if (inFlight.tryAcquire(maxInFlight, settleMillis, TimeUnit.MILLISECONDS)) {
       inFlight.release(maxInFlight);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CacheflushException(ExitCode.INTERRUPTED, "Interrupted while waiting for the last UNLINK batches");
     }
-    throwIfFailed();
   }
 
-  private void send(int pattern) {
-    throwIfFailed();
-    byte[][] keys = Arrays.copyOf(buffers[pattern], filled[pattern]);
-    Arrays.fill(buffers[pattern], 0, filled[pattern], null);
-    filled[pattern] = 0;
+  private void send(Batch batch) throws InterruptedException {
+    inFlight.acquire();
     try {
-      inFlight.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CacheflushException(ExitCode.INTERRUPTED, "Interrupted while deleting");
-    }
-    node.unlink(keys).whenComplete((removed, error) -> {
-      if (error != null) {
-        failure.compareAndSet(null, error);
-      } else {
-        tally.addDeleted(pattern, removed);
-      }
+      node.unlink(batch.keys()).whenComplete((removed, error) -> {
+        if (error != null) {
+          lastFailure = error;
+          failed.add(batch);
+        } else {
+          tally.addDeleted(batch.pattern(), removed);
+        }
+        inFlight.release();
+      });
+    } catch (RuntimeException e) {
+      lastFailure = e;
+      failed.add(batch);
       inFlight.release();
-    });
-  }
-
-  private void throwIfFailed() {
-    Throwable error = failure.get();
-    if (error != null) {
-      throw RedisFailures.explain(node.address(), error);
     }
   }
 }

@@ -8,14 +8,38 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /** Turns what the client library throws into one line that says what happened and what to change. */
 public final class RedisFailures {
+  /** Error replies that say "not now" rather than "never": a restart, a failover, a busy script. */
+  private static final List<String> TRANSIENT_REPLIES =
+      List.of("LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN");
+
   private RedisFailures() {}
 
+  /** Whether trying again, on a new connection, may succeed. */
+  public static boolean isRetryable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (isAuthFailure(t) || t instanceof UnknownHostException) {
+        return false;
+      }
+      if (t instanceof RedisCommandExecutionException) {
+        String reply = String.valueOf(t.getMessage());
+        return TRANSIENT_REPLIES.stream().anyMatch(reply::startsWith);
+      }
+    }
+    return true;
+  }
+
   public static CacheflushException explain(String target, Throwable failure) {
+    return explain("Cannot use Redis at " + target, target, failure);
+  }
+
+  /** @param what the first words of the line: what could not be done */
+  public static CacheflushException explain(String what, String target, Throwable failure) {
     Throwable root = failure;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       root = t;
@@ -25,23 +49,36 @@ public final class RedisFailures {
             failure);
       }
     }
-    String hint;
-    if (root instanceof UnknownHostException) {
-      hint = "the host name does not resolve: check the host in --redis-url";
-    } else if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-      hint = "nothing accepted the connection: check host and port, and that a security group or firewall lets "
-          + "this machine reach it";
-    } else if (root instanceof SSLException) {
-      hint = "the TLS handshake failed: check that the server speaks TLS and that its certificate is trusted";
-    } else if (root instanceof RedisCommandTimeoutException || containsIgnoreCase(root.getMessage(), "timed out")) {
-      hint = "the server did not answer in time: check the port is Redis's, that TLS is used if the server needs it "
-          + "(rediss://), and that the network path is open";
-    } else if (root instanceof ClosedChannelException || containsIgnoreCase(root.getMessage(), "connection reset")) {
-      hint = "the connection was closed by the other side: is this port a Redis server, and does it need TLS (rediss://)?";
-    } else {
-      hint = firstLine(root.getMessage());
+    return new CacheflushException(ExitCode.FAILED, what + ": " + hint(root), failure);
+  }
+
+  /** The likely cause of a failure and what to check, in a few words. */
+  public static String hint(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
     }
-    return new CacheflushException(ExitCode.FAILED, "Cannot use Redis at " + target + ": " + hint, failure);
+    if (root instanceof UnknownHostException) {
+      return "the host name does not resolve: check the host in --redis-url";
+    }
+    if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+      return "nothing accepted the connection: check host and port, and that a security group or firewall lets "
+          + "this machine reach it";
+    }
+    if (root instanceof SSLException) {
+      return "the TLS handshake failed (" + firstLine(root.getMessage()) + "): check that the server speaks TLS and "
+          + "that its certificate is trusted";
+    }
+    if (root instanceof RedisCommandTimeoutException || containsIgnoreCase(root.getMessage(), "timed out")) {
+      return "the server did not answer in time: check that the port is Redis's, that TLS is used if the server "
+          + "needs it (rediss://), and that the network path is open";
+    }
+    if (root instanceof ClosedChannelException || containsIgnoreCase(root.getMessage(), "connection reset")
+        || containsIgnoreCase(root.getMessage(), "connection closed")) {
+      return "the connection was closed by the other side: is this port a Redis server, and does it need TLS "
+          + "(rediss://)?";
+    }
+    return firstLine(root.getMessage());
   }
 
   static boolean isAuthFailure(Throwable t) {

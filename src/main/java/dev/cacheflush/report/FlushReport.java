@@ -9,7 +9,8 @@ import java.util.List;
  */
 @JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
     "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
-    "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "tuning"})
+    "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "recoveries", "verification",
+    "deadlineEstimate", "tuning"})
 public record FlushReport(
     int schemaVersion,
     String command,
@@ -31,6 +32,9 @@ public record FlushReport(
     List<PatternCount> patterns,
     List<String> preservePatterns,
     Conflicts conflicts,
+    List<Recovery> recoveries,
+    Verification verification,
+    DeadlineEstimate deadlineEstimate,
     Tuning tuning) {
 
   public static final int SCHEMA_VERSION = 1;
@@ -43,6 +47,20 @@ public record FlushReport(
 
   public record ConflictSample(String key, String flushPattern, String preservePattern) {}
 
+  /** A fault the run recovered from: on which node, why, and whether the scan had to start again. */
+  public record Recovery(String node, String cause, boolean scanRestarted) {}
+
+  /**
+   * The second scan after a real flush. Keys still matching are expected on a live cache (traffic
+   * re-creates hot keys), so they are reported, not failed on.
+   */
+  public record Verification(boolean complete, long keysScanned, long keysStillMatching, List<String> samples,
+      long preservedBefore, long preservedAfter) {}
+
+  /** From a dry run: whether a real flush of this keyspace is likely to fit the timeout. An estimate. */
+  public record DeadlineEstimate(long scanKeysPerSecond, long estimatedFlushMs, long timeoutMs, boolean fitsTimeout) {}
+
   /** The scan and delete settings the run used, so runs can be compared. */
-  public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs) {}
+  public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs, int retries,
+      long commandTimeoutMs, boolean lock, boolean verify) {}
 }

@@ -44,6 +44,28 @@ public final class TextReport {
           .append(" and ").append(c.preservePattern()).append(")\n"));
     }
     out.append("Untouched ").append(n(r.keysUntouched())).append(" keys matching no pattern\n");
+
+    for (FlushReport.Recovery recovery : r.recoveries()) {
+      out.append("Recovered ").append(recovery.node()).append(": ").append(recovery.cause()).append(recovery.scanRestarted()
+          ? "; the server had restarted, so the scan started again (counts include keys seen twice)\n"
+          : "; the scan went on from its cursor\n");
+    }
+    FlushReport.Verification v = r.verification();
+    if (v != null) {
+      out.append("\nVerified  ").append(v.complete() ? "" : "(cut short by the deadline) ").append(n(v.keysScanned()))
+          .append(" keys scanned again: ").append(n(v.keysStillMatching()))
+          .append(" match a flush pattern (re-created by live traffic, or written during the flush)\n");
+      v.samples().forEach(k -> out.append("  ").append(k).append('\n'));
+      out.append("          preserved keys before ").append(n(v.preservedBefore())).append(", after ")
+          .append(n(v.preservedAfter())).append('\n');
+    }
+    FlushReport.DeadlineEstimate e = r.deadlineEstimate();
+    if (e != null) {
+      out.append("\nEstimate  a real flush of this keyspace takes about ").append(seconds(e.estimatedFlushMs()))
+          .append(" (scan rate ").append(n(e.scanKeysPerSecond())).append(" keys/s); ")
+          .append(e.fitsTimeout() ? "the timeout of " + seconds(e.timeoutMs()) + " is enough\n"
+              : "WARNING: that is more than the timeout of " + seconds(e.timeoutMs()) + ": raise --timeout\n");
+    }
     out.append("\nOutcome   ").append(r.outcome()).append(" (exit ").append(r.exitCode()).append(")");
     if (r.message() != null) {
       out.append(": ").append(r.message());

@@ -141,12 +141,6 @@ class BadInputIT {
   }
 
   @Test
-  void unreachableRedisShouldFailWithExitOne() {
-    String url = "redis://127.0.0.1:" + dev.cacheflush.support.FreePorts.next();
-    assertOneLine(new CliRun().run("plan", "--redis-url", url), 1, "Cannot use Redis at", "check host and port");
-  }
-
-  @Test
   void unwritableReportShouldBeRefusedBeforeFlushing() throws Exception {
     Path aDirectory = Files.createDirectory(dir.resolve("report.json"));
     assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--report", aDirectory.toString()),

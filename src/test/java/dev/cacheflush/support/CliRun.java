@@ -2,6 +2,7 @@ package dev.cacheflush.support;
 
 import dev.cacheflush.cli.Cli;
 import dev.cacheflush.cli.CliContext;
+import dev.cacheflush.flush.StopSignal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ public final class CliRun {
   private final Map<String, String> env = new HashMap<>();
   private Path workingDirectory = Path.of("").toAbsolutePath();
   private Deque<String> answers;
+  private StopSignal stop = new StopSignal();
 
   public record Result(int exitCode, String out, String err) {
     /** The lines of stderr that are not log lines. */
@@ -40,6 +42,12 @@ public final class CliRun {
     return this;
   }
 
+  /** The stop request that Ctrl-C would make, for a test to pull. */
+  public CliRun withStopSignal(StopSignal stop) {
+    this.stop = stop;
+    return this;
+  }
+
   public Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -48,7 +56,7 @@ public final class CliRun {
       errWriter.print(prompt);
       return answers.isEmpty() ? "" : answers.poll();
     };
-    int code = Cli.run(new CliContext(new PrintWriter(out, true), errWriter, env, workingDirectory, terminal), args);
+    int code = Cli.run(new CliContext(new PrintWriter(out, true), errWriter, env, workingDirectory, terminal, stop), args);
     return new Result(code, out.toString(), err.toString());
   }
 }

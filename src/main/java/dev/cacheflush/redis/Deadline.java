@@ -1,4 +1,4 @@
-package dev.cacheflush.flush;
+package dev.cacheflush.redis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,5 +16,11 @@ public final class Deadline {
 
   public boolean passed() {
     return !clock.instant().isBefore(at);
+  }
+
+  /** Time left, never negative. */
+  public Duration remaining() {
+    Duration left = Duration.between(clock.instant(), at);
+    return left.isNegative() ? Duration.ZERO : left;
   }
 }
