@@ -49,7 +49,15 @@ public final class RedisFailures {
             failure);
       }
     }
-    return new CacheflushException(ExitCode.FAILED, what + ": " + hint(root), failure);
+    String advice = isClosedConnection(root)
+        ? ": is this port a Redis server, and does it need TLS (rediss://)?"
+        : "";
+    return new CacheflushException(ExitCode.FAILED, what + ": " + hint(root) + advice, failure);
+  }
+
+  private static boolean isClosedConnection(Throwable t) {
+    return t instanceof ClosedChannelException || containsIgnoreCase(t.getMessage(), "connection reset")
+        || containsIgnoreCase(t.getMessage(), "connection closed");
   }
 
   /** The likely cause of a failure and what to check, in a few words. */
@@ -73,10 +81,8 @@ public final class RedisFailures {
       return "the server did not answer in time: check that the port is Redis's, that TLS is used if the server "
           + "needs it (rediss://), and that the network path is open";
     }
-    if (root instanceof ClosedChannelException || containsIgnoreCase(root.getMessage(), "connection reset")
-        || containsIgnoreCase(root.getMessage(), "connection closed")) {
-      return "the connection was closed by the other side: is this port a Redis server, and does it need TLS "
-          + "(rediss://)?";
+    if (isClosedConnection(root)) {
+      return "the connection was closed by the other side";
     }
     return firstLine(root.getMessage());
   }

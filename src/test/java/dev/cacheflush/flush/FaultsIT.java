@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cacheflush.support.CliRun;
+import dev.cacheflush.support.FaultProxy;
 import dev.cacheflush.support.FreePorts;
 import dev.cacheflush.support.JarRun;
 import dev.cacheflush.support.Keyspace;
@@ -36,7 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Small pages and batches, so a run over these keyspaces lasts long enough to be hit mid-flight. */
+  /**
+   * Small pages and batches, so a run (through a proxy adding latency where a test must act while
+   * it runs) lasts long enough to be hit mid-flight.
+   */
   private static final String[] SLOW = {"--scan-count", "20", "--batch-size", "10", "--max-in-flight", "1"};
 
   @TempDir Path dir;
@@ -169,10 +173,11 @@ class FaultsIT {
 
   @Test
   void secondFlushShouldExitFiveWhileTheFirstHoldsTheLock() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+        FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 1_000)));
       CompletableFuture<CliRun.Result> first = CompletableFuture.supplyAsync(
-          () -> new CliRun().run(withSlow("flush", "--yes", "--redis-url", server.url())));
+          () -> new CliRun().run(withSlow("flush", "--yes", "--redis-url", slow.url())));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.exists(bytes("cacheflush:lock")));
 
       CliRun.Result second = new CliRun().run("flush", "--yes", "--redis-url", server.url());
@@ -209,12 +214,13 @@ class FaultsIT {
 
   @Test
   void stopRequestShouldEndAfterTheBatchInFlightWithExit130() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+        FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 30_000, "sessions", 1_000)));
       StopSignal stop = new StopSignal();
       Path report = dir.resolve("report.json");
       CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().withStopSignal(stop)
-          .run(withSlow("flush", "--yes", "--redis-url", server.url(), "--report", report.toString())));
+          .run(withSlow("flush", "--yes", "--redis-url", slow.url(), "--report", report.toString())));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.dbSize() < 30_000);
       stop.request();
 
@@ -230,10 +236,11 @@ class FaultsIT {
 
   @Test
   void sigintShouldStopTheProcessWithExit130AndAReport() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+        FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 30_000)));
       Path report = dir.resolve("report.json");
-      JarRun run = JarRun.start(dir, withSlow("flush", "--yes", "--redis-url", server.url(), "--report",
+      JarRun run = JarRun.start(dir, withSlow("flush", "--yes", "--redis-url", slow.url(), "--report",
           report.toString()));
       await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 30_000);
       run.signal("INT");
