@@ -64,7 +64,7 @@ public final class FlushRun {
   }
 
   private Outcome runNode(RedisNode node, long totalKeys) throws InterruptedException {
-    KeyScanner scanner = new KeyScanner(node, settings.scanCount());
+    KeyScanner scanner = new KeyScanner(node, settings.scanCount(), settings.commandTimeout().plusSeconds(1));
     Deleter deleter = delete
         ? new UnlinkDeleter(node, tally, classifier.flushPatternCount(), settings.batchSize(), settings.maxInFlight(),
             settings.commandTimeout().toMillis() + 1_000)

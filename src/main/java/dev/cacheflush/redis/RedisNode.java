@@ -53,8 +53,9 @@ public final class RedisNode {
     connection.close();
   }
 
-  public KeyScanCursor<byte[]> scan(ScanCursor cursor, int count) {
-    return sync().scan(cursor, ScanArgs.Builder.limit(count));
+  /** Sent without waiting, so the next page can be on its way while this one is sorted. */
+  public RedisFuture<KeyScanCursor<byte[]>> scan(ScanCursor cursor, int count) {
+    return connection.async().scan(cursor, ScanArgs.Builder.limit(count));
   }
 
   /** Sent without waiting, so many UNLINKs are pipelined on the connection. */
