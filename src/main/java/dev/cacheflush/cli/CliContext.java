@@ -82,6 +82,11 @@ public final class CliContext {
     return terminal != null;
   }
 
+  /** Colour only for a person at a terminal that shows it, and never when NO_COLOR is set (no-color.org). */
+  public boolean colour() {
+    return interactive() && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+  }
+
   public Terminal terminal() {
     return terminal;
   }

@@ -5,7 +5,7 @@ import dev.cacheflush.flush.Tally;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** One line on the terminal, redrawn a few times a second: scanned of total, deleted, rate. */
+/** One line on the terminal, redrawn a few times a second: scanned of total, deleted, rate, time left. */
 final class ProgressLine implements Progress {
   private static final long REDRAW_NANOS = 200_000_000L;
 
@@ -27,9 +27,11 @@ final class ProgressLine implements Progress {
     lastDrawn = now;
     double seconds = Math.max((now - started) / 1e9, 1e-3);
     long scanned = tally.scanned();
-    err.printf(Locale.ROOT, "\rscanned %,d of %,d keys (%d%%), matched %,d, deleted %,d, %,.0f keys/s   ",
+    double rate = scanned / seconds;
+    long left = rate > 0 ? (long) Math.ceil(Math.max(0, totalKeys - scanned) / rate) : 0;
+    err.printf(Locale.ROOT, "\rscanned %,d of %,d keys (%d%%), matched %,d, deleted %,d, %,.0f keys/s, about %d s left   ",
         scanned, totalKeys, totalKeys == 0 ? 100 : Math.min(100, scanned * 100 / totalKeys), tally.matched(),
-        tally.deleted(), scanned / seconds);
+        tally.deleted(), rate, left);
     err.flush();
     drawn = true;
   }

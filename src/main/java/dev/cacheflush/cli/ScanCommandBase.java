@@ -60,7 +60,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
     if (output.format == OutputOptions.Format.json) {
       context.out().println(JsonReport.toJson(report));
     } else {
-      context.out().print(TextReport.render(report));
+      context.out().print(TextReport.render(report, context.colour()));
     }
     context.out().flush();
     if (report.exitCode() != 0 && report.message() != null) {

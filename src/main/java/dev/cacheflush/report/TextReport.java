@@ -4,11 +4,30 @@ import java.util.Locale;
 
 /** The human summary printed at the end of a run. */
 public final class TextReport {
-  private TextReport() {}
+  private static final String GREEN = "\u001b[32m";
+  private static final String YELLOW = "\u001b[33m";
+  private static final String RED = "\u001b[31m";
+  private static final String BOLD = "\u001b[1m";
+  private static final String RESET = "\u001b[0m";
 
-  public static String render(FlushReport r) {
+  private final boolean colour;
+
+  private TextReport(boolean colour) {
+    this.colour = colour;
+  }
+
+  /** @param colour whether to use ANSI colours (a terminal that shows them, and no NO_COLOR) */
+  public static String render(FlushReport r, boolean colour) {
+    return new TextReport(colour).render(r);
+  }
+
+  private String paint(String code, String text) {
+    return colour ? code + text + RESET : text;
+  }
+
+  private String render(FlushReport r) {
     StringBuilder out = new StringBuilder();
-    out.append(r.dryRun() ? "DRY RUN: nothing was deleted\n" : "");
+    out.append(r.dryRun() ? paint(BOLD + YELLOW, "DRY RUN: nothing was deleted") + "\n" : "");
     out.append("Target    ").append(r.target()).append(" (").append(r.mode()).append(")\n");
     out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(n(r.dbSize())).append(" keys in ")
         .append(seconds(r.durationMs())).append('\n');
@@ -38,8 +57,8 @@ public final class TextReport {
     out.append("\nPreserved ").append(n(r.keysPreserved())).append(" keys matching ")
         .append(String.join(", ", r.preservePatterns())).append('\n');
     if (r.conflicts().count() > 0) {
-      out.append("  ").append(n(r.conflicts().count()))
-          .append(" of them also match a flush pattern and were kept (preserve wins):\n");
+      out.append("  ").append(paint(YELLOW, n(r.conflicts().count())
+          + " of them also match a flush pattern and were kept (preserve wins):")).append('\n');
       r.conflicts().samples().forEach(c -> out.append("    ").append(c.key()).append("  (").append(c.flushPattern())
           .append(" and ").append(c.preservePattern()).append(")\n"));
     }
@@ -64,13 +83,12 @@ public final class TextReport {
       out.append("\nEstimate  a real flush of this keyspace takes about ").append(seconds(e.estimatedFlushMs()))
           .append(" (scan rate ").append(n(e.scanKeysPerSecond())).append(" keys/s); ")
           .append(e.fitsTimeout() ? "the timeout of " + seconds(e.timeoutMs()) + " is enough\n"
-              : "WARNING: that is more than the timeout of " + seconds(e.timeoutMs()) + ": raise --timeout\n");
+              : paint(RED, "WARNING: that is more than the timeout of " + seconds(e.timeoutMs()) + ": raise --timeout")
+                  + "\n");
     }
-    out.append("\nOutcome   ").append(r.outcome()).append(" (exit ").append(r.exitCode()).append(")");
-    if (r.message() != null) {
-      out.append(": ").append(r.message());
-    }
-    out.append('\n');
+    String outcome = r.outcome() + " (exit " + r.exitCode() + ")" + (r.message() == null ? "" : ": " + r.message());
+    out.append("\nOutcome   ").append(paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome))
+        .append('\n');
     return out.toString();
   }
 

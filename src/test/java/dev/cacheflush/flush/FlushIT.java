@@ -166,6 +166,13 @@ class FlushIT {
   }
 
   @Test
+  void colourShouldBeUsedOnlyAtATerminalWithoutNoColor() {
+    assertThat(new CliRun().withTerminal().run(args("plan")).out()).contains("\u001b[32mcompleted");
+    assertThat(new CliRun().withTerminal().env("NO_COLOR", "1").run(args("plan")).out()).doesNotContain("\u001b[");
+    assertThat(new CliRun().run(args("plan")).out()).doesNotContain("\u001b[");
+  }
+
+  @Test
   void patternsShouldComeFromFileThenEnvironmentThenFlags() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "flush:\n  - 'gallery:*'\npreserve:\n  - 'sessions:*'\n");
     CliRun run = new CliRun().in(dir).env("REDIS_URL", server.url());
