@@ -38,7 +38,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
     Logging.configure(output.verbose, output.quiet);
     SettingsLayer flags = new SettingsLayer(target.redisUrl, patterns.flush, patterns.preserve, dryRunFlag,
         tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout, tuning.retries, tuning.connectTimeout,
-        tuning.commandTimeout, lock, verify);
+        tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency);
     Settings settings = SettingsResolver.resolve(flags, context.env(), target.config, context.workingDirectory(),
         patterns.allowBroad);
     if (!settings.dryRun() && !confirmed && !context.interactive()) {

@@ -19,6 +19,15 @@ public final class TuningOptions {
       description = "Deadline for the whole run (e.g. 60s, 5m); on it the run stops and reports (exit 3). Default: 60s.")
   Duration timeout;
 
+  @Option(names = "--max-rate", paramLabel = "KEYS_PER_SEC",
+      description = "Delete at most this many keys per second (0: no cap). Default: 0.")
+  Long maxRate;
+
+  @Option(names = "--max-latency", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Slow down while UNLINK round trips take longer than this (e.g. 5ms), so a busy cache is not "
+          + "pushed over. Default: off.")
+  Duration maxLatency;
+
   @Option(names = "--retries", paramLabel = "N",
       description = "How many times a failed connection or step is tried again, after about 1 s, 2 s, 4 s... Default: 3.")
   Integer retries;

@@ -36,6 +36,8 @@ public final class ConfigFile {
     public String commandTimeout;
     public Boolean lock;
     public Boolean verify;
+    public Long maxRate;
+    public String maxLatency;
   }
 
   private ConfigFile() {}
@@ -67,7 +69,7 @@ public final class ConfigFile {
       throw new ConfigException(file + settingLine(text, e.getPropertyName(), e.getLocation()) + ": unknown setting '"
           + e.getPropertyName()
           + "'; known settings are redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout, "
-          + "retries, connectTimeout, commandTimeout, lock, verify");
+          + "retries, connectTimeout, commandTimeout, lock, verify, maxRate, maxLatency");
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + where(e.getLocation()) + ": " + e.getOriginalMessage()
           .replaceAll("\\s+", " ").replaceAll(" \\(for Object starting.*", ""));
@@ -88,7 +90,9 @@ public final class ConfigFile {
         duration(c.connectTimeout, file, "connectTimeout"),
         duration(c.commandTimeout, file, "commandTimeout"),
         c.lock,
-        c.verify);
+        c.verify,
+        c.maxRate,
+        duration(c.maxLatency, file, "maxLatency"));
   }
 
   private static Duration duration(String value, Path file, String name) {

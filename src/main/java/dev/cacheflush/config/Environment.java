@@ -15,7 +15,7 @@ public final class Environment {
         patternList(env, "FLUSH_PATTERNS"),
         patternList(env, "PRESERVE_PATTERNS"),
         bool(env, "DRY_RUN"),
-        null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null);
   }
 
   static Boolean bool(Map<String, String> env, String name) {

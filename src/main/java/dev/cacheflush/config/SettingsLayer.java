@@ -21,10 +21,12 @@ public record SettingsLayer(
     Duration connectTimeout,
     Duration commandTimeout,
     Boolean lock,
-    Boolean verify) {
+    Boolean verify,
+    Long maxRate,
+    Duration maxLatency) {
 
   public static final SettingsLayer EMPTY =
-      new SettingsLayer(null, null, null, null, null, null, null, null, null, null, null, null, null);
+      new SettingsLayer(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
   public static final SettingsLayer DEFAULTS = new SettingsLayer(
@@ -40,7 +42,9 @@ public record SettingsLayer(
       Duration.ofSeconds(10),
       Duration.ofSeconds(5),
       true,
-      true);
+      true,
+      0L,
+      null);
 
   /** This layer with every value the higher layer gives replaced by that value. */
   public SettingsLayer overriddenBy(SettingsLayer higher) {
@@ -57,7 +61,9 @@ public record SettingsLayer(
         pick(higher.connectTimeout, connectTimeout),
         pick(higher.commandTimeout, commandTimeout),
         pick(higher.lock, lock),
-        pick(higher.verify, verify));
+        pick(higher.verify, verify),
+        pick(higher.maxRate, maxRate),
+        pick(higher.maxLatency, maxLatency));
   }
 
   private static <T> T pick(T higher, T lower) {

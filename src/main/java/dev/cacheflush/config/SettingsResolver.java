@@ -55,7 +55,9 @@ public final class SettingsResolver {
         positive("connect timeout (--connect-timeout)", merged.connectTimeout()),
         positive("command timeout (--command-timeout)", merged.commandTimeout()),
         merged.lock(),
-        merged.verify());
+        merged.verify(),
+        atLeastZero("rate cap (--max-rate)", merged.maxRate()),
+        merged.maxLatency() == null ? null : positive("latency bound (--max-latency)", merged.maxLatency()));
   }
 
   private static List<RedisGlob> compile(String kind, List<String> patterns) {
@@ -78,6 +80,13 @@ public final class SettingsResolver {
   }
 
   private static int atLeastZero(String what, Integer value) {
+    if (value == null || value < 0) {
+      throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
+    }
+    return value;
+  }
+
+  private static long atLeastZero(String what, Long value) {
     if (value == null || value < 0) {
       throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
     }

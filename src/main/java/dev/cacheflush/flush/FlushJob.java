@@ -196,6 +196,7 @@ public final class FlushJob {
         r.estimate,
         new FlushReport.Tuning(settings.scanCount(), settings.batchSize(), settings.maxInFlight(),
             settings.timeout().toMillis(), settings.retries(), settings.commandTimeout().toMillis(), settings.lock(),
-            settings.verify()));
+            settings.verify(), settings.maxRate(),
+            settings.maxLatency() == null ? null : settings.maxLatency().toMillis()));
   }
 }

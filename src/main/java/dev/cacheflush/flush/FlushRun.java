@@ -33,6 +33,7 @@ public final class FlushRun {
   private final Deadline deadline;
   private final StopSignal stop;
   private final Backoff backoff;
+  private final Throttle throttle;
   private final List<FlushReport.Recovery> recoveries = new ArrayList<>();
 
   /** @param delete false for the dry run and the verification pass, which only count */
@@ -46,6 +47,8 @@ public final class FlushRun {
     this.deadline = deadline;
     this.stop = stop;
     this.backoff = new Backoff(settings.retries(), Backoff.FIRST_DELAY);
+    // One throttle for all nodes: the cap is on the whole flush.
+    this.throttle = Throttle.of(settings.maxRate(), settings.maxLatency());
   }
 
   /** Runs until every primary is scanned, the deadline passes or a stop is asked for. */
@@ -67,7 +70,7 @@ public final class FlushRun {
     KeyScanner scanner = new KeyScanner(node, settings.scanCount(), settings.commandTimeout().plusSeconds(1));
     Deleter deleter = delete
         ? new UnlinkDeleter(node, tally, classifier.flushPatternCount(), settings.batchSize(), settings.maxInFlight(),
-            settings.commandTimeout().toMillis() + 1_000)
+            settings.commandTimeout().toMillis() + 1_000, throttle)
         : new DryRunDeleter();
     int failuresInARow = 0;
     boolean reconnect = false;

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Keys are batched per flush pattern so that UNLINK's reply, the number of keys it removed, is
  * counted under the right pattern exactly. A batch whose reply does not come is kept and sent
- * again after a reconnect: UNLINK of a key already gone is harmless.
+ * again after a reconnect: UNLINK of a key already gone is harmless. The {@link Throttle} may
+ * hold a batch back, for a rate cap or while Redis answers slowly.
  */
 public final class UnlinkDeleter implements Deleter {
   private record Batch(int pattern, byte[][] keys) {}
@@ -31,14 +32,17 @@ public final class UnlinkDeleter implements Deleter {
   private final byte[][][] buffers;
   private final int[] filled;
   private final Queue<Batch> failed = new ConcurrentLinkedQueue<>();
+  private final Throttle throttle;
   private volatile Throwable lastFailure;
 
   /**
    * @param settleMillis how long to wait for the replies of the batches in flight; a reply not
    *     back by then counts as lost and its batch is sent again
    */
-  public UnlinkDeleter(RedisNode node, Tally tally, int patterns, int batchSize, int maxInFlight, long settleMillis) {
+  public UnlinkDeleter(RedisNode node, Tally tally, int patterns, int batchSize, int maxInFlight, long settleMillis,
+      Throttle throttle) {
     this.node = node;
+    this.throttle = throttle;
     this.tally = tally;
     this.batchSize = batchSize;
     this.maxInFlight = maxInFlight;
@@ -99,13 +103,16 @@ public final class UnlinkDeleter implements Deleter {
   }
 
   private void send(Batch batch) throws InterruptedException {
+    throttle.beforeSend(batch.keys().length);
     inFlight.acquire();
+    long sent = System.nanoTime();
     try {
       node.unlink(batch.keys()).whenComplete((removed, error) -> {
         if (error != null) {
           lastFailure = error;
           failed.add(batch);
         } else {
+          throttle.observed(System.nanoTime() - sent);
           tally.addDeleted(batch.pattern(), removed);
         }
         inFlight.release();

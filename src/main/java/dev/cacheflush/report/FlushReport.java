@@ -62,5 +62,5 @@ public record FlushReport(
 
   /** The scan and delete settings the run used, so runs can be compared. */
   public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs, int retries,
-      long commandTimeoutMs, boolean lock, boolean verify) {}
+      long commandTimeoutMs, boolean lock, boolean verify, long maxRate, Long maxLatencyMs) {}
 }

@@ -42,8 +42,8 @@ class SettingsResolverTest {
     assertThat(patterns(fromEnv.preservePatterns())).containsExactly("p:*");
     assertThat(fromEnv.dryRun()).isTrue();
 
-    SettingsLayer flags = new SettingsLayer("redis://from-flag", List.of("d:*"), null, false, null, null, null, null, null,
-        null, null, null, null);
+    SettingsLayer flags = new SettingsLayer("redis://from-flag", List.of("d:*"), null, false, null, null, null, null,
+        null, null, null, null, null, null, null);
     Settings fromFlags = SettingsResolver.resolve(flags, env, null, dir, false);
     assertThat(fromFlags.redisUrl().firstHost().host()).isEqualTo("from-flag");
     assertThat(patterns(fromFlags.flushPatterns())).containsExactly("d:*");
@@ -62,7 +62,7 @@ class SettingsResolverTest {
   @Test
   void broadPatternShouldBeAcceptedWithAllowBroad() {
     SettingsLayer flags = new SettingsLayer(null, List.of("*"), null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null, null);
     assertThat(SettingsResolver.resolve(flags, URL, null, dir, true).flushPatterns()).hasSize(1);
   }
 

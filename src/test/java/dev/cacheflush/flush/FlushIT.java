@@ -166,6 +166,20 @@ class FlushIT {
   }
 
   @Test
+  void rateCapShouldHoldTheFlushBack() throws Exception {
+    long started = System.nanoTime();
+    CliRun.Result result = new CliRun().run(args("flush", "--yes", "--no-verify", "--max-rate", "20000",
+        "--format", "json"));
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    long deleted = new ObjectMapper().readTree(result.out()).get("keysDeleted").asLong();
+    assertThat(deleted).isEqualTo(expectedDeleted().size());
+    // 50,400 keys at 20,000 keys/s cannot take less than the cap allows (the first batch is free).
+    assertThat(seconds).isGreaterThan((deleted - 500) / 20_000.0);
+  }
+
+  @Test
   void colourShouldBeUsedOnlyAtATerminalWithoutNoColor() {
     assertThat(new CliRun().withTerminal().run(args("plan")).out()).contains("\u001b[32mcompleted");
     assertThat(new CliRun().withTerminal().env("NO_COLOR", "1").run(args("plan")).out()).doesNotContain("\u001b[");
