@@ -9,7 +9,8 @@ import java.util.List;
  */
 @JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
     "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
-    "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "tuning"})
+    "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "tuning", "hitRate", "database",
+    "watch"})
 public record FlushReport(
     int schemaVersion,
     String command,
@@ -31,9 +32,33 @@ public record FlushReport(
     List<PatternCount> patterns,
     List<String> preservePatterns,
     Conflicts conflicts,
-    Tuning tuning) {
+    Tuning tuning,
+    HitRateReport hitRate,
+    DatabaseReport database,
+    WatchReport watch) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** A report of the flush alone; what was observed around it is added by {@link #observed}. */
+  public FlushReport(int schemaVersion, String command, boolean dryRun, String target, String mode, String outcome,
+      int exitCode, String message, String startedAt, String finishedAt, long durationMs, long dbSize,
+      long keysScanned, long keysMatched, long keysDeleted, long keysPreserved, long keysUntouched,
+      List<PatternCount> patterns, List<String> preservePatterns, Conflicts conflicts, Tuning tuning) {
+    this(schemaVersion, command, dryRun, target, mode, outcome, exitCode, message, startedAt, finishedAt, durationMs,
+        dbSize, keysScanned, keysMatched, keysDeleted, keysPreserved, keysUntouched, patterns, preservePatterns,
+        conflicts, tuning, null, null, null);
+  }
+
+  /**
+   * This report with what was observed around the flush; a watch that was to wait for recovery and
+   * did not see it turns a completed flush's exit code into 3, with its message.
+   */
+  public FlushReport observed(HitRateReport hitRate, DatabaseReport database, WatchReport watch, int exitCode,
+      String message) {
+    return new FlushReport(schemaVersion, command, dryRun, target, mode, outcome, exitCode, message, startedAt,
+        finishedAt, durationMs, dbSize, keysScanned, keysMatched, keysDeleted, keysPreserved, keysUntouched, patterns,
+        preservePatterns, conflicts, tuning, hitRate, database, watch);
+  }
 
   /** One flush pattern: the keys counted under it (the first flush pattern a key matches). */
   public record PatternCount(String pattern, long matched, long deleted, List<String> samples) {}

@@ -44,6 +44,10 @@ public final class TextReport {
           .append(" and ").append(c.preservePattern()).append(")\n"));
     }
     out.append("Untouched ").append(n(r.keysUntouched())).append(" keys matching no pattern\n");
+    String observed = ObservationText.render(r);
+    if (!observed.isEmpty()) {
+      out.append('\n').append(observed);
+    }
     out.append("\nOutcome   ").append(r.outcome()).append(" (exit ").append(r.exitCode()).append(")");
     if (r.message() != null) {
       out.append(": ").append(r.message());
