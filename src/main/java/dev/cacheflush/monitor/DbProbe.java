@@ -169,12 +169,19 @@ public final class DbProbe implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops probing. A query already running is let finish (it is bounded by the query timeout), so
+   * a summary taken after closing counts every query that started before.
+   */
   @Override
   public void close() {
-    executor.shutdownNow();
+    executor.shutdown();
     try {
-      executor.awaitTermination(QUERY_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+      if (!executor.awaitTermination(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
     closeConnection();

@@ -55,8 +55,9 @@ public final class ObservedFlush {
   private record Measured(StatsWindow window, StatsSnapshot end) {}
 
   public FlushReport run(Supplier<FlushReport> flush) {
-    DbProbe probe = settings.db() == null ? null : DbProbe.start(settings.db(), ticker);
+    // Read before the probe starts: its first query runs at once on its own thread and belongs in.
     long probeStart = ticker.nanos();
+    DbProbe probe = settings.db() == null ? null : DbProbe.start(settings.db(), ticker);
     RedisTarget redis = null;
     try {
       StatsSource sampler = null;
@@ -114,8 +115,10 @@ public final class ObservedFlush {
 
       DatabaseReport database = null;
       if (probe != null) {
+        long end = ticker.nanos();
+        probe.close();
         LatencySummary baseline = probe.between(probeStart, flushStart);
-        LatencySummary during = deleted ? probe.between(flushEnd, ticker.nanos()) : null;
+        LatencySummary during = deleted ? probe.between(flushEnd, end) : null;
         database = new DatabaseReport(settings.db().maskedUrl(), settings.db().query(),
             settings.db().interval().toMillis(), baseline.report(), during == null ? null : during.report(),
             LatencySummary.spikeRatio(baseline, during), probe.firstError());
