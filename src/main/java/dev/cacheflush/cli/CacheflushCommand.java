@@ -8,7 +8,8 @@ import picocli.CommandLine.IVersionProvider;
         "Flush the content caches in Redis before a rollout stage, never touching the state caches.",
         "",
         "Exit codes: 0 done, 1 failed, 2 usage or configuration error (nothing touched),",
-        "3 deadline reached (partial work reported), 4 safety check failed, 5 another flush holds the lock."})
+        "3 deadline reached (partial work reported), 4 safety check failed, 5 another flush holds the lock.",
+        "watch: 0 ran its time or recovered, 3 not recovered in time."})
 final class CacheflushCommand implements Runnable {
   private final CliContext context;
 
@@ -18,7 +19,7 @@ final class CacheflushCommand implements Runnable {
 
   @Override
   public void run() {
-    context.err().println("cacheflush: name a command: plan, flush (see cacheflush --help)");
+    context.err().println("cacheflush: name a command: plan, flush, watch, dashboard (see cacheflush --help)");
   }
 
   static final class Version implements IVersionProvider {

@@ -20,6 +20,8 @@ public final class Cli {
     CommandLine cli = new CommandLine(new CacheflushCommand(context))
         .addSubcommand(new PlanCommand(context))
         .addSubcommand(new FlushCommand(context))
+        .addSubcommand(new WatchCommand(context))
+        .addSubcommand(new DashboardCommand(context))
         .setOut(context.out())
         .setErr(context.err())
         .setCaseInsensitiveEnumValuesAllowed(true)

@@ -1,13 +1,36 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.DbSettings;
+import dev.cacheflush.config.MetricsSettings;
+import dev.cacheflush.config.MonitorSettings;
+import dev.cacheflush.config.ConfigException;
+import dev.cacheflush.config.Settings;
+import dev.cacheflush.config.WatchSettings;
+import dev.cacheflush.flush.Confirmation;
+import dev.cacheflush.flush.Progress;
+import dev.cacheflush.metrics.MetricsSink;
+import dev.cacheflush.metrics.MetricsSinks;
+import dev.cacheflush.monitor.ObservedFlush;
+import dev.cacheflush.monitor.Ticker;
+import dev.cacheflush.redis.ConnectOptions;
+import dev.cacheflush.report.FlushReport;
+import java.io.PrintWriter;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "flush", mixinStandardHelpOptions = true,
     description = {
         "Delete the keys that match a flush pattern and no preserve pattern.",
-        "Asks for confirmation on a terminal; --yes confirms up front (required without a terminal)."})
+        "Asks for confirmation on a terminal; --yes confirms up front (required without a terminal).",
+        "Measures the hit rate before and after it (--sample-window), can watch it recover (--watch), probe the "
+            + "database (--db-url) and publish metrics (--metrics); a dry run does none of these."})
 final class FlushCommand extends ScanCommandBase {
+  private static final Logger log = LoggerFactory.getLogger(FlushCommand.class);
+
   @Option(names = "--dry-run", negatable = true,
       description = "Only count and show what would be deleted (the same as 'plan'). Default: $DRY_RUN, else false.")
   Boolean dryRun;
@@ -25,6 +48,11 @@ final class FlushCommand extends ScanCommandBase {
           + " and the preserved keys before and after. Default: on.")
   Boolean verify;
 
+  @Mixin MonitorOptions monitor;
+  @Mixin WatchConditionOptions watchCondition;
+  @Mixin DbOptions db;
+  @Mixin MetricsOptions metrics;
+
   FlushCommand(CliContext context) {
     super(context);
   }
@@ -32,5 +60,38 @@ final class FlushCommand extends ScanCommandBase {
   @Override
   public Integer call() {
     return execute(dryRun, yes, lock, verify);
+  }
+
+  @Override
+  FlushReport runFlush(Settings settings, Confirmation confirmation, Progress progress) {
+    MonitorSettings observe = monitorSettings();
+    if (settings.dryRun()) {
+      if (observe.watch() != null || observe.db() != null || observe.metrics().sink() != MetricsSettings.Sink.none) {
+        log.info("A dry run deletes nothing, so it is not watched, probed or published");
+      }
+      return super.runFlush(settings, confirmation, progress);
+    }
+    boolean json = output.format == OutputOptions.Format.json;
+    PrintWriter lines = json ? (output.quiet ? null : context.err()) : context.out();
+    WatchPrinter printer = new WatchPrinter(lines, observe.db() != null);
+    try (MetricsSink sink = MetricsSinks.open(observe.metrics(), context.out())) {
+      return new ObservedFlush(settings.redisUrl(), ConnectOptions.of(settings), observe, sink, printer, Ticker.SYSTEM,
+          Clock.systemUTC()).run(confirmation, confirm -> super.runFlush(settings, confirm, progress));
+    }
+  }
+
+  /** Checked for every flush, dry or not, so that a mistake shows before the real one. */
+  private MonitorSettings monitorSettings() {
+    WatchSettings watch = null;
+    if (monitor.watch != null) {
+      watch = WatchSettings.of("--watch", monitor.watch, watchCondition.interval, watchCondition.untilHitRate,
+          watchCondition.consecutive);
+    } else if (watchCondition.anyGiven()) {
+      throw new ConfigException("--interval, --until-hit-rate and --consecutive shape the watch after the flush: "
+          + "add --watch DURATION (e.g. --watch 10m --until-hit-rate 0.8)");
+    }
+    DbSettings database = db.settings(context.env());
+    return MonitorSettings.of(monitor.sampleWindow, watch, database,
+        metrics.settings(output.format == OutputOptions.Format.json));
   }
 }

@@ -50,9 +50,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
 
     Confirmation confirmation = confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
     Progress progress = context.interactive() && !output.quiet ? new ProgressLine(context.err()) : Progress.NONE;
-    FlushReport report = new FlushJob(settings, confirmation, progress, context.stopSignal(), Clock.systemUTC())
-        .run();
-    progress.done();
+    FlushReport report = runFlush(settings, confirmation, progress);
 
     if (reportFile != null) {
       JsonReport.write(report, reportFile);
@@ -72,8 +70,16 @@ abstract class ScanCommandBase implements Callable<Integer> {
     return report.exitCode();
   }
 
+  /** The run itself; {@code flush} overrides it to observe the cache around the flush. */
+  FlushReport runFlush(Settings settings, Confirmation confirmation, Progress progress) {
+    FlushReport report = new FlushJob(settings, confirmation, progress, context.stopSignal(), Clock.systemUTC())
+        .run();
+    progress.done();
+    return report;
+  }
+
   /** A report that cannot be written is found out before the flush, not after it. */
-  private static void checkWritable(Path file) {
+  static void checkWritable(Path file) {
     if (file == null) {
       return;
     }

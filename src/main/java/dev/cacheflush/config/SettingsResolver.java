@@ -60,6 +60,18 @@ public final class SettingsResolver {
         merged.maxLatency() == null ? null : positive("latency bound (--max-latency)", merged.maxLatency()));
   }
 
+  /**
+   * Only the Redis URL, from the same sources in the same order, for commands that read the cache
+   * and delete nothing; the flush settings are not checked, as they do not apply.
+   */
+  public static RedisUrl redisUrl(String flag, Map<String, String> env, Path configFile, Path cwd) {
+    SettingsLayer merged = ConfigFile.load(configFile, cwd)
+        .overriddenBy(Environment.layer(env))
+        .overriddenBy(new SettingsLayer(flag, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null));
+    return RedisUrl.parse(merged.redisUrl());
+  }
+
   private static List<RedisGlob> compile(String kind, List<String> patterns) {
     List<RedisGlob> globs = new ArrayList<>();
     for (String p : patterns) {

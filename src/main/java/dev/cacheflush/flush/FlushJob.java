@@ -4,7 +4,6 @@ import dev.cacheflush.CacheflushException;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.glob.RedisGlob;
-import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.RedisNode;
@@ -52,9 +51,8 @@ public final class FlushJob {
     Tally tally = new Tally(settings.flushPatterns().size());
     Result result = new Result();
     result.mode = "standalone";
-    ConnectOptions connect = new ConnectOptions(settings.connectTimeout(), settings.commandTimeout(),
-        new Backoff(settings.retries(), Backoff.FIRST_DELAY));
-    try (RedisTarget redis = RedisTarget.connect(settings.redisUrl(), connect, new Deadline(clock, settings.timeout()))) {
+    try (RedisTarget redis = RedisTarget.connect(settings.redisUrl(), ConnectOptions.of(settings),
+        new Deadline(clock, settings.timeout()))) {
       result.mode = redis.mode();
       result.dbSize = dbSize(redis.primaries());
       log.info("Connected to {} ({}), {} keys", settings.redisUrl().masked(), result.mode, result.dbSize);
@@ -197,6 +195,9 @@ public final class FlushJob {
         new FlushReport.Tuning(settings.scanCount(), settings.batchSize(), settings.maxInFlight(),
             settings.timeout().toMillis(), settings.retries(), settings.commandTimeout().toMillis(), settings.lock(),
             settings.verify(), settings.maxRate(),
-            settings.maxLatency() == null ? null : settings.maxLatency().toMillis()));
+            settings.maxLatency() == null ? null : settings.maxLatency().toMillis()),
+        null,
+        null,
+        null);
   }
 }

@@ -109,6 +109,14 @@ public final class RedisTarget implements AutoCloseable {
     return primaries.get(0);
   }
 
+  /**
+   * The nodes that serve reads, primaries and replicas, whose INFO counters add up to the hit rate
+   * clients see. A standalone server is its own only read node.
+   */
+  public List<RedisNode> readNodes() {
+    return primaries;
+  }
+
   public String mode() {
     return "standalone";
   }

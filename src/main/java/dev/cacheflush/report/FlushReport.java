@@ -10,7 +10,7 @@ import java.util.List;
 @JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
     "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
     "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "recoveries", "verification",
-    "deadlineEstimate", "tuning"})
+    "deadlineEstimate", "tuning", "hitRate", "database", "watch"})
 public record FlushReport(
     int schemaVersion,
     String command,
@@ -35,9 +35,23 @@ public record FlushReport(
     List<Recovery> recoveries,
     Verification verification,
     DeadlineEstimate deadlineEstimate,
-    Tuning tuning) {
+    Tuning tuning,
+    HitRateReport hitRate,
+    DatabaseReport database,
+    WatchReport watch) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /**
+   * This report with what was observed around the flush; a watch that was to wait for recovery and
+   * did not see it turns a completed flush's exit code into 3, with its message.
+   */
+  public FlushReport observed(HitRateReport hitRate, DatabaseReport database, WatchReport watch, int exitCode,
+      String message) {
+    return new FlushReport(schemaVersion, command, dryRun, target, mode, outcome, exitCode, message, startedAt,
+        finishedAt, durationMs, dbSize, keysScanned, keysMatched, keysDeleted, keysPreserved, keysUntouched, patterns,
+        preservePatterns, conflicts, recoveries, verification, deadlineEstimate, tuning, hitRate, database, watch);
+  }
 
   /** One flush pattern: the keys counted under it (the first flush pattern a key matches). */
   public record PatternCount(String pattern, long matched, long deleted, List<String> samples) {}

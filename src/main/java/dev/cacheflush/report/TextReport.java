@@ -86,6 +86,10 @@ public final class TextReport {
               : paint(RED, "WARNING: that is more than the timeout of " + seconds(e.timeoutMs()) + ": raise --timeout")
                   + "\n");
     }
+    String observed = ObservationText.render(r);
+    if (!observed.isEmpty()) {
+      out.append('\n').append(observed);
+    }
     String outcome = r.outcome() + " (exit " + r.exitCode() + ")" + (r.message() == null ? "" : ": " + r.message());
     out.append("\nOutcome   ").append(paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome))
         .append('\n');

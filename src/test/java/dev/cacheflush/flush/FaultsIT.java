@@ -54,7 +54,7 @@ class FaultsIT {
       }
       server.stop();
       CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(
-          () -> new CliRun().run("flush", "--yes", "--redis-url", server.url()));
+          () -> new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()));
       Thread.sleep(2_000);
       server.start();
 
@@ -72,7 +72,7 @@ class FaultsIT {
   void redisNeverUpShouldExitOneWithinTheRetryBudget() throws Exception {
     String url = "redis://127.0.0.1:" + FreePorts.next();
     long started = System.nanoTime();
-    JarRun run = JarRun.start(dir, "flush", "--yes", "--redis-url", url);
+    JarRun run = JarRun.start(dir, "flush", "--yes", "--sample-window", "0", "--redis-url", url);
     int exitCode = run.waitFor(30);
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
@@ -118,7 +118,7 @@ class FaultsIT {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 20_000)));
       Path report = dir.resolve("report.json");
       CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun()
-          .run(withSlow("flush", "--yes", "--redis-url", server.url(), "--report", report.toString())));
+          .run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(), "--report", report.toString())));
 
       await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 39_000);
       server.kill();
@@ -152,7 +152,7 @@ class FaultsIT {
         }
       });
       Path report = dir.resolve("report.json");
-      CliRun.Result result = new CliRun().run(withSlow("flush", "--yes", "--redis-url", server.url(),
+      CliRun.Result result = new CliRun().run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
           "--report", report.toString()));
       writing.set(false);
       writes.get(10, TimeUnit.SECONDS);
@@ -177,10 +177,10 @@ class FaultsIT {
         FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 1_000)));
       CompletableFuture<CliRun.Result> first = CompletableFuture.supplyAsync(
-          () -> new CliRun().run(withSlow("flush", "--yes", "--redis-url", slow.url())));
+          () -> new CliRun().run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", slow.url())));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.exists(bytes("cacheflush:lock")));
 
-      CliRun.Result second = new CliRun().run("flush", "--yes", "--redis-url", server.url());
+      CliRun.Result second = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
       assertThat(second.exitCode()).isEqualTo(5);
       assertThat(second.errorLines()).singleElement().asString()
@@ -200,14 +200,14 @@ class FaultsIT {
       keyspace.connection().sync().set(bytes("cacheflush:lock"), bytes("{\"host\":\"gone\"}"),
           io.lettuce.core.SetArgs.Builder.px(1_500));
 
-      assertThat(new CliRun().run("flush", "--yes", "--redis-url", server.url()).exitCode()).isEqualTo(5);
-      CliRun.Result noLock = new CliRun().run("flush", "--yes", "--no-lock", "--redis-url", server.url());
+      assertThat(new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()).exitCode()).isEqualTo(5);
+      CliRun.Result noLock = new CliRun().run("flush", "--yes", "--sample-window", "0", "--no-lock", "--redis-url", server.url());
       assertThat(noLock.exitCode()).as(noLock.err()).isZero();
       assertThat(keyspace.exists(bytes("cacheflush:lock"))).as("--no-lock leaves another's lock alone").isTrue();
 
       keyspace.write(Keyspace.families(Map.of("mocs", 100)));
       await().atMost(Duration.ofSeconds(5)).until(() -> !keyspace.exists(bytes("cacheflush:lock")));
-      assertThat(new CliRun().run("flush", "--yes", "--redis-url", server.url()).exitCode()).isZero();
+      assertThat(new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()).exitCode()).isZero();
       assertThat(keyspace.dbSize()).isZero();
     }
   }
@@ -220,7 +220,7 @@ class FaultsIT {
       StopSignal stop = new StopSignal();
       Path report = dir.resolve("report.json");
       CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().withStopSignal(stop)
-          .run(withSlow("flush", "--yes", "--redis-url", slow.url(), "--report", report.toString())));
+          .run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", slow.url(), "--report", report.toString())));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.dbSize() < 30_000);
       stop.request();
 
@@ -240,7 +240,7 @@ class FaultsIT {
         FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 30_000)));
       Path report = dir.resolve("report.json");
-      JarRun run = JarRun.start(dir, withSlow("flush", "--yes", "--redis-url", slow.url(), "--report",
+      JarRun run = JarRun.start(dir, withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", slow.url(), "--report",
           report.toString()));
       await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 30_000);
       run.signal("INT");

@@ -50,7 +50,7 @@ class NetworkFaultsIT {
       proxy.latency(Duration.ofMillis(1)).cutEvery(Duration.ofMillis(700));
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--redis-url", proxy.url(), "--report",
+      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(), "--report",
           report.toString(), "--scan-count", "50", "--batch-size", "25", "--max-in-flight", "4", "--retries", "5");
 
       proxy.heal();
@@ -72,7 +72,7 @@ class NetworkFaultsIT {
       keyspace.write(Keyspace.families(FAMILIES));
       Set<ByteBuffer> preserved = keysStartingWith(keyspace, "sessions:", "ratelimit:");
       proxy.latency(Duration.ofMillis(1));
-      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().run("flush", "--yes",
+      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().run("flush", "--yes", "--sample-window", "0",
           "--redis-url", proxy.url(), "--scan-count", "50", "--batch-size", "25", "--command-timeout", "500ms"));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.dbSize() < 49_000);
       proxy.blackhole(true);
@@ -94,7 +94,7 @@ class NetworkFaultsIT {
       proxy.latency(Duration.ofMillis(3));
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--redis-url", proxy.url(), "--timeout", "2s",
+      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(), "--timeout", "2s",
           "--scan-count", "100", "--batch-size", "50", "--report", report.toString());
 
       assertThat(result.exitCode()).isEqualTo(3);

@@ -1,0 +1,35 @@
+package dev.cacheflush.cli;
+
+import dev.cacheflush.config.ConfigException;
+import dev.cacheflush.config.MetricsSettings;
+import picocli.CommandLine.Option;
+
+/** Where the run's metrics go (docs/metrics.md). */
+public final class MetricsOptions {
+  @Option(names = "--metrics", paramLabel = "SINK",
+      description = "none, cloudwatch (PutMetricData with the default AWS credentials and region) or emf (CloudWatch "
+          + "Embedded Metric Format lines on stdout, for Lambda/ECS). Default: none.")
+  MetricsSettings.Sink sink;
+
+  @Option(names = "--metrics-namespace", paramLabel = "NAMESPACE",
+      description = "CloudWatch namespace. Default: Cacheflush.")
+  String namespace;
+
+  @Option(names = "--metrics-endpoint", paramLabel = "URL",
+      description = "CloudWatch endpoint to use instead of the region's (e.g. a VPC endpoint).")
+  String endpoint;
+
+  @Option(names = "--stage", paramLabel = "NAME",
+      description = "Rollout stage, the Stage dimension of every metric (e.g. canary-10). Default: none.")
+  String stage;
+
+  /** @param jsonOnStdout whether stdout is to hold the JSON report (--format json) */
+  MetricsSettings settings(boolean jsonOnStdout) {
+    MetricsSettings settings = MetricsSettings.of(sink, namespace, endpoint, stage);
+    if (jsonOnStdout && settings.sink() == MetricsSettings.Sink.emf) {
+      throw new ConfigException("--metrics emf writes EMF lines on stdout, which --format json keeps for the report "
+          + "alone: drop --format json and read the report from --report FILE");
+    }
+    return settings;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.cacheflush.monitor;
+
+import dev.cacheflush.config.DbSettings;
+import dev.cacheflush.config.JdbcUrls;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Times one query against the database on its own thread and schedule, so that a slow database
+ * never holds up the flush or the watch. Latencies are kept with the time each query started and
+ * summarised per stretch of time afterwards. The probe only reads: each query runs in a read-only
+ * transaction that is rolled back. A failing database is counted and logged, never thrown: the
+ * probe observes, it is not the job.
+ */
+public final class DbProbe implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DbProbe.class);
+  private static final int QUERY_TIMEOUT_SECONDS = 5;
+  private static final int LOGIN_TIMEOUT_SECONDS = 10;
+
+  private record Sample(long startedNanos, long latencyNanos, boolean ok) {}
+
+  private final DbSettings settings;
+  private final Ticker ticker;
+  private final ScheduledExecutorService executor;
+  private final List<Sample> samples = new ArrayList<>();
+  private final List<String> secrets;
+  private Connection connection;
+  private volatile String firstError;
+
+  private DbProbe(DbSettings settings, Ticker ticker) {
+    this.settings = settings;
+    this.ticker = ticker;
+    this.secrets = new ArrayList<>(JdbcUrls.secrets(settings.url()));
+    if (settings.password() != null) {
+      secrets.add(settings.password());
+    }
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cacheflush-db-probe");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts probing now, then every interval after the previous query ended. */
+  public static DbProbe start(DbSettings settings, Ticker ticker) {
+    DbProbe probe = new DbProbe(settings, ticker);
+    probe.executor.scheduleWithFixedDelay(probe::probeOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    log.info("Probing the database at {} every {} ms", settings.maskedUrl(), settings.interval().toMillis());
+    return probe;
+  }
+
+  public DbSettings settings() {
+    return settings;
+  }
+
+  /** The queries that started in [fromNanos, toNanos) on the ticker. */
+  public LatencySummary between(long fromNanos, long toNanos) {
+    List<Long> latencies = new ArrayList<>();
+    int errors = 0;
+    synchronized (samples) {
+      for (Sample s : samples) {
+        if (s.startedNanos >= fromNanos && s.startedNanos < toNanos) {
+          if (s.ok) {
+            latencies.add(s.latencyNanos);
+          } else {
+            errors++;
+          }
+        }
+      }
+    }
+    return LatencySummary.of(latencies.stream().mapToLong(Long::longValue).toArray(), errors);
+  }
+
+  /** The first failure, secrets removed, or null if every query answered. */
+  public String firstError() {
+    return firstError;
+  }
+
+  private void probeOnce() {
+    long started = ticker.nanos();
+    try {
+      if (connection == null) {
+        connection = connect();
+      }
+      try (Statement statement = connection.createStatement()) {
+        statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+        started = ticker.nanos();
+        boolean results = statement.execute(settings.query());
+        drain(statement, results);
+        record(new Sample(started, ticker.nanos() - started, true));
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException | RuntimeException e) {
+      record(new Sample(started, 0, false));
+      failed(e);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    Properties properties = new Properties();
+    if (settings.user() != null) {
+      properties.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      properties.setProperty("password", settings.password());
+    }
+    DriverManager.setLoginTimeout(LOGIN_TIMEOUT_SECONDS);
+    Connection c = DriverManager.getConnection(settings.url(), properties);
+    c.setAutoCommit(false);
+    c.setReadOnly(true);
+    return c;
+  }
+
+  /** Reads every row, so the time includes sending the answer, as the application would wait for it. */
+  private static void drain(Statement statement, boolean results) throws SQLException {
+    boolean more = results;
+    while (true) {
+      if (more) {
+        try (ResultSet rows = statement.getResultSet()) {
+          while (rows.next()) {
+            // only the time to read the rows matters
+          }
+        }
+      } else if (statement.getUpdateCount() == -1) {
+        return;
+      }
+      more = statement.getMoreResults();
+    }
+  }
+
+  private void record(Sample sample) {
+    synchronized (samples) {
+      samples.add(sample);
+    }
+  }
+
+  private void failed(Exception e) {
+    String message = JdbcUrls.scrub(firstLine(e.getMessage()), secrets);
+    closeConnection();
+    if (firstError == null) {
+      firstError = message;
+      log.warn("Database probe failed at {}: {} (the flush goes on; the probe retries)", settings.maskedUrl(),
+          message);
+    } else {
+      log.debug("Database probe failed again: {}", message);
+    }
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // the connection is being dropped because it failed; its close may fail as well
+      }
+      connection = null;
+    }
+  }
+
+  /**
+   * Stops probing. A query already running is let finish (it is bounded by the query timeout), so
+   * a summary taken after closing counts every query that started before.
+   */
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    closeConnection();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail given";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.cacheflush.monitor;
+
+import dev.cacheflush.CacheflushException;
+import dev.cacheflush.ExitCode;
+import dev.cacheflush.config.DbSettings;
+import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.config.WatchSettings;
+import dev.cacheflush.metrics.FlushMetrics;
+import dev.cacheflush.metrics.MetricsSink;
+import dev.cacheflush.redis.ConnectOptions;
+import dev.cacheflush.redis.Deadline;
+import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.report.DatabaseReport;
+import dev.cacheflush.report.WatchReport;
+import dev.cacheflush.report.WatchRunReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * {@code cacheflush watch}: the hit rate (and database latency) interval by interval, until the
+ * time is up or the hit rate has recovered. Exit 0 when it ran its time or recovered, 3 when it
+ * did not recover in time, 1 (or the failure's own code) when Redis could not be watched.
+ */
+public final class WatchJob {
+  private final RedisUrl url;
+  private final WatchSettings settings;
+  private final DbSettings db;
+  private final MetricsSink sink;
+  private final FlushMetrics metrics;
+  private final Consumer<WatchReport.Interval> printer;
+  private final Ticker ticker;
+  private final Clock clock;
+
+  /** @param db the database to probe, or null */
+  public WatchJob(RedisUrl url, WatchSettings settings, DbSettings db, MetricsSink sink, String stage,
+      Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock) {
+    this.url = url;
+    this.settings = settings;
+    this.db = db;
+    this.sink = sink;
+    this.metrics = new FlushMetrics(url, stage);
+    this.printer = printer;
+    this.ticker = ticker;
+    this.clock = clock;
+  }
+
+  public WatchRunReport run() {
+    Instant started = clock.instant();
+    // Read before the probe starts: its first query runs at once on its own thread and belongs in.
+    long probeStart = ticker.nanos();
+    DbProbe probe = db == null ? null : DbProbe.start(db, ticker);
+    String mode = "standalone";
+    int failureCode = ExitCode.FAILED;
+    WatchReport watch;
+    DatabaseReport database = null;
+    try (RedisTarget redis = RedisTarget.connect(url, ConnectOptions.defaults(), new Deadline(clock, settings.limit()))) {
+      mode = redis.mode();
+      StatsSampler sampler = new StatsSampler(redis.readNodes(), redis.primaries(), ticker, clock);
+      watch = new WatchLoop(sampler, probe, settings, ticker).run(sampler.snapshot(), interval -> {
+        printer.accept(interval);
+        sink.publish(metrics.interval(interval));
+      });
+    } catch (CacheflushException e) {
+      failureCode = e.exitCode();
+      watch = WatchLoop.failedToStart(settings, e.getMessage());
+    } finally {
+      if (probe != null) {
+        long end = ticker.nanos();
+        probe.close();
+        database = new DatabaseReport(db.maskedUrl(), db.query(), db.interval().toMillis(), null,
+            probe.between(probeStart, end).report(), null, probe.firstError());
+      }
+    }
+    sink.publish(metrics.database(database, clock.instant()));
+
+    int exitCode;
+    String message = null;
+    switch (watch.outcome()) {
+      case WatchLoop.NOT_RECOVERED -> {
+        exitCode = ExitCode.DEADLINE;
+        message = WatchLoop.notRecovered(settings, watch);
+      }
+      case WatchLoop.FAILED -> {
+        exitCode = failureCode;
+        message = watch.message();
+      }
+      default -> exitCode = ExitCode.DONE;
+    }
+    Instant finished = clock.instant();
+    return new WatchRunReport(WatchRunReport.SCHEMA_VERSION, "watch", url.masked(), mode, watch.outcome(), exitCode,
+        message, started.toString(), finished.toString(), Duration.between(started, finished).toMillis(), watch,
+        database);
+  }
+}
