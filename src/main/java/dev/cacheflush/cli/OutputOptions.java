@@ -10,6 +10,11 @@ public final class OutputOptions {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
   Path report;
 
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write the report as one self-contained HTML page to FILE: hit rate and database latency over "
+          + "time, patterns, conflicts, verification, outcome.")
+  Path html;
+
   @Option(names = "--format", paramLabel = "FORMAT",
       description = "What stdout gets at the end: text (a summary for people) or json (the report). Default: text.")
   Format format = Format.text;

@@ -10,8 +10,6 @@ import dev.cacheflush.flush.Progress;
 import dev.cacheflush.report.FlushReport;
 import dev.cacheflush.report.JsonReport;
 import dev.cacheflush.report.TextReport;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -45,16 +43,13 @@ abstract class ScanCommandBase implements Callable<Integer> {
       throw new ConfigException("Refusing to flush without confirmation: there is no terminal to ask on; pass --yes "
           + "to confirm, or --dry-run to only look");
     }
-    Path reportFile = output.report == null ? null : context.workingDirectory().resolve(output.report);
-    checkWritable(reportFile);
+    ReportFiles files = ReportFiles.check(context, output);
 
     Confirmation confirmation = confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
     Progress progress = context.interactive() && !output.quiet ? new ProgressLine(context.err()) : Progress.NONE;
     FlushReport report = runFlush(settings, confirmation, progress);
 
-    if (reportFile != null) {
-      JsonReport.write(report, reportFile);
-    }
+    files.write(report);
     if (output.format == OutputOptions.Format.json) {
       context.out().println(JsonReport.toJson(report));
     } else {
@@ -64,9 +59,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
     if (report.exitCode() != 0 && report.message() != null) {
       context.err().println("cacheflush: " + report.message());
     }
-    if (reportFile != null && !output.quiet) {
-      context.err().println("Report written to " + reportFile);
-    }
+    files.announce();
     return report.exitCode();
   }
 
@@ -76,19 +69,5 @@ abstract class ScanCommandBase implements Callable<Integer> {
         .run();
     progress.done();
     return report;
-  }
-
-  /** A report that cannot be written is found out before the flush, not after it. */
-  static void checkWritable(Path file) {
-    if (file == null) {
-      return;
-    }
-    Path dir = file.toAbsolutePath().getParent();
-    while (dir != null && !Files.exists(dir)) {
-      dir = dir.getParent();
-    }
-    if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir) || Files.isDirectory(file)) {
-      throw new ConfigException("Cannot write the report to " + file + ": choose a writable file path for --report");
-    }
   }
 }

@@ -14,7 +14,6 @@ import dev.cacheflush.report.JsonReport;
 import dev.cacheflush.report.WatchRunReport;
 import dev.cacheflush.report.WatchText;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -58,8 +57,7 @@ final class WatchCommand implements Callable<Integer> {
     DbSettings database = db.settings(context.env());
     boolean json = output.format == OutputOptions.Format.json;
     MetricsSettings metricsSettings = metrics.settings(json);
-    Path reportFile = output.report == null ? null : context.workingDirectory().resolve(output.report);
-    ScanCommandBase.checkWritable(reportFile);
+    ReportFiles files = ReportFiles.check(context, output);
 
     PrintWriter lines = json ? (output.quiet ? null : context.err()) : context.out();
     WatchRunReport report;
@@ -68,9 +66,7 @@ final class WatchCommand implements Callable<Integer> {
           new WatchPrinter(lines, database != null), Ticker.SYSTEM, Clock.systemUTC()).run();
     }
 
-    if (reportFile != null) {
-      JsonReport.write(report, reportFile);
-    }
+    files.write(report);
     if (json) {
       context.out().println(JsonReport.toJson(report));
     } else {
@@ -80,6 +76,7 @@ final class WatchCommand implements Callable<Integer> {
     if (report.exitCode() != 0 && report.message() != null) {
       context.err().println("cacheflush: " + report.message());
     }
+    files.announce();
     return report.exitCode();
   }
 

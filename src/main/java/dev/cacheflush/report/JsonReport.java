@@ -2,14 +2,10 @@ package dev.cacheflush.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cacheflush.CacheflushException;
-import dev.cacheflush.ExitCode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes the report as JSON, atomically, so a CI step never reads half a file. */
+/** The report as JSON, written atomically. */
 public final class JsonReport {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -24,15 +20,6 @@ public final class JsonReport {
   }
 
   public static void write(Object report, Path file) {
-    try {
-      Path absolute = file.toAbsolutePath();
-      Path dir = absolute.getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
-      Files.writeString(tmp, toJson(report) + "\n");
-      Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new CacheflushException(ExitCode.FAILED, "Cannot write the report to " + file + ": " + e.getMessage(), e);
-    }
+    AtomicFile.write(file, toJson(report) + "\n", "the report");
   }
 }

@@ -1,0 +1,142 @@
+package dev.cacheflush.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class HtmlReportTest {
+  static final Pattern POLYLINE = Pattern.compile("<polyline [^>]*points=\"([^\"]+)\"");
+  static final Pattern CIRCLE = Pattern.compile("<circle cx=\"([\\d.]+)\" cy=\"([\\d.]+)\"");
+  static final Pattern BAND = Pattern.compile("<rect class=\"band\" data-label=\"flush\" x=\"([\\d.]+)\" y=\"\\d+\" "
+      + "width=\"([\\d.]+)\"");
+
+  @Test
+  void thePageShouldNeedNothingFromTheNetwork() {
+    for (String page : List.of(HtmlReport.render(SampleReports.flush()), HtmlReport.render(SampleReports.dryRun()),
+        HtmlReport.render(SampleReports.watch()))) {
+      // The only URL is the SVG namespace, a name that is never fetched.
+      assertThat(page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")).doesNotContain("http:", "https:");
+      assertThat(page).doesNotContain("<script", "<link", "<img", "<iframe", "<object", "@import", "url(", "src=",
+          "href=");
+      assertThat(page).startsWith("<!DOCTYPE html>").contains("<meta charset=\"utf-8\">").endsWith("</html>\n");
+    }
+  }
+
+  @Test
+  void keysFromTheCacheShouldBeShownAsTextNeverAsMarkup() {
+    String page = HtmlReport.render(SampleReports.flush());
+
+    assertThat(page).doesNotContain("<script>alert");
+    assertThat(page).contains("<code>mocs:&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</code>");
+    assertThat(page).contains("<code>mocs:&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;:pinned</code>");
+  }
+
+  @Test
+  void theHitRateChartShouldFallAtTheFlushAndClimbBackDuringTheWatch() {
+    String chart = svg(HtmlReport.render(SampleReports.flush()), "hit-rate-chart");
+
+    // before, after, and the twelve watch intervals, one of which measured nothing
+    assertThat(chart).contains("data-series=\"hit rate\" data-points=\"13\"");
+    List<double[]> points = circles(chart);
+    assertThat(points).hasSize(13);
+    Matcher band = BAND.matcher(chart);
+    assertThat(band.find()).isTrue();
+    double bandStart = Double.parseDouble(band.group(1));
+    double bandEnd = bandStart + Double.parseDouble(band.group(2));
+    // The flush lies between the window before it and the one after it, and the rate falls across it
+    // (SVG's y grows downwards).
+    assertThat(points.get(0)[0]).isLessThan(bandStart);
+    assertThat(points.get(1)[0]).isGreaterThan(bandEnd);
+    assertThat(points.get(1)[1]).isGreaterThan(points.get(0)[1]);
+    assertThat(points.get(points.size() - 1)[1]).isLessThan(points.get(1)[1]);
+    for (int i = 1; i < points.size(); i++) {
+      assertThat(points.get(i)[0]).as("time runs left to right").isGreaterThan(points.get(i - 1)[0]);
+    }
+    // The interval without lookups is a gap between two lines, not a drop to 0 %.
+    assertThat(POLYLINE.matcher(chart).results().count()).isEqualTo(2);
+    assertThat(chart).contains("gate 80%");
+  }
+
+  @Test
+  void theLatencyChartShouldShowTheBaselineAndEveryIntervalOfBothPercentiles() {
+    String chart = svg(HtmlReport.render(SampleReports.flush()), "db-latency-chart");
+
+    assertThat(chart).contains("data-series=\"p50\" data-points=\"13\"").contains("data-series=\"p99\" data-points=\"13\"");
+    assertThat(chart).contains("data-label=\"flush\"");
+    // The y axis fits the highest value (p99 24 ms) with room to spare, in round steps.
+    assertThat(chart).contains(">30 ms<").contains(">10 ms<").doesNotContain(">40 ms<").doesNotContain("%<");
+  }
+
+  @Test
+  void theFlushPageShouldCarryEveryTableOfTheReport() {
+    String page = HtmlReport.render(SampleReports.flush());
+
+    assertThat(page).contains("<title>cacheflush flush: completed · redis://cacheflush:****@cache.internal:6379</title>");
+    assertThat(page).contains("class=\"badge ok\" id=\"outcome\">completed · exit 0<");
+    assertThat(table(page, "patterns-table")).contains("<code>gallery:*</code>", ">29,999<", ">99,998<", "total",
+        "3 keys");
+    assertThat(table(page, "conflicts-table")).contains("<code>mocs:7:pinned</code>", "<code>mocs:*:pinned</code>");
+    assertThat(table(page, "verification-table")).contains(">100,000<");
+    assertThat(table(page, "watch-table")).contains("02:00:32", "48.0%", "n/a", "86.0%", "9.0 ms");
+    assertThat(table(page, "database-table")).contains("before the flush", ">1.2 ms<", "after the flush", ">21.5 ms<");
+    assertThat(table(page, "recoveries-table")).contains("connection reset");
+    assertThat(page).contains("recovered: hit rate 80.0% or more in 3 consecutive intervals, 110.0 s after");
+    assertThat(page).contains("password=****").contains("93.0% → 42.0%");
+  }
+
+  @Test
+  void aDryRunPageShouldSayNothingWasDeletedAndWhetherTheFlushFitsTheTimeout() {
+    String page = HtmlReport.render(SampleReports.dryRun());
+
+    assertThat(page).contains("Dry run: nothing was deleted").contains("would delete");
+    assertThat(page).contains("It does not fit: raise --timeout");
+    assertThat(page).doesNotContain("<svg").doesNotContain("id=\"watch\"");
+  }
+
+  @Test
+  void aWatchPageShouldPlotItsIntervalsAndShowWhyTheGateFailed() {
+    String page = HtmlReport.render(SampleReports.watch());
+
+    assertThat(page).contains("class=\"badge warn\" id=\"outcome\">not-recovered · exit 3<");
+    assertThat(page).contains("the hit rate did not reach 90.0% in 3 consecutive intervals within 2m");
+    assertThat(svg(page, "hit-rate-chart")).contains("data-points=\"11\"").contains("gate 90%")
+        .doesNotContain("class=\"band\"");
+    assertThat(svg(page, "db-latency-chart")).contains("data-series=\"p50\" data-points=\"12\"");
+    assertThat(table(page, "database-table")).contains("during the watch").doesNotContain("before the flush");
+  }
+
+  @Test
+  void niceStepsShouldBeOneTwoOrFiveTimesAPowerOfTen() {
+    assertThat(SvgChart.niceStep(0.24)).isEqualTo(0.25);
+    assertThat(SvgChart.niceStep(3.1)).isEqualTo(5);
+    assertThat(SvgChart.niceStep(20)).isEqualTo(20);
+    assertThat(SvgChart.niceStep(21)).isEqualTo(25);
+    assertThat(SvgChart.niceTop(24)).isEqualTo(30);
+    assertThat(SvgChart.niceTop(0)).isEqualTo(1);
+  }
+
+  static String svg(String page, String id) {
+    int start = page.indexOf("<svg id=\"" + id + "\"");
+    assertThat(start).as("chart " + id).isNotNegative();
+    return page.substring(start, page.indexOf("</svg>", start));
+  }
+
+  static String table(String page, String id) {
+    int start = page.indexOf("<table id=\"" + id + "\"");
+    assertThat(start).as("table " + id).isNotNegative();
+    return page.substring(start, page.indexOf("</table>", start));
+  }
+
+  static List<double[]> circles(String svg) {
+    List<double[]> points = new ArrayList<>();
+    Matcher m = CIRCLE.matcher(svg);
+    while (m.find()) {
+      points.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
+    }
+    return points;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.cacheflush.report;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reports as a real run writes them, built by hand so that page tests know every number: a flush
+ * with a 10 s window before and after it, a watch of twelve 10 s intervals in which the hit rate
+ * climbs back from 42 %, and a database probe whose latency rises and settles.
+ */
+final class SampleReports {
+  static final Instant START = Instant.parse("2025-11-26T02:00:00Z");
+  /** The hit rate of each watch interval; one interval saw no lookups at all. */
+  static final Double[] WATCH_HIT_RATES = {0.48, 0.55, null, 0.66, 0.71, 0.76, 0.79, 0.81, 0.83, 0.84, 0.85, 0.86};
+  static final String EVIL_KEY = "mocs:<script>alert('x')</script>&";
+
+  private SampleReports() {}
+
+  static FlushReport flush() {
+    HitRateReport hitRate = new HitRateReport(10_000,
+        new HitRateReport.Window(at(200), 10_000, 9_300, 700, 0.93, 1_040.5, 220_000),
+        new HitRateReport.Window(at(12_400), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000));
+    DatabaseReport database = new DatabaseReport("jdbc:postgresql://db.internal:5432/shop?user=app&password=****",
+        "SELECT 1", 500, new LatencyReport(20, 0, 1.2, 2.0, 2.4), new LatencyReport(260, 0, 3.8, 21.5, 30.1), 3.17,
+        null);
+    List<WatchReport.Interval> intervals = new ArrayList<>();
+    for (int i = 0; i < WATCH_HIT_RATES.length; i++) {
+      Double rate = WATCH_HIT_RATES[i];
+      long lookups = rate == null ? 0 : 10_000;
+      long hits = rate == null ? 0 : Math.round(lookups * rate);
+      intervals.add(new WatchReport.Interval(at(22_400 + 10_000L * (i + 1)), 10_000, hits, lookups - hits, rate,
+          1_000.0, 121_000 + 3_000L * i, 9.0 - 0.6 * i, 24.0 - 1.5 * i));
+    }
+    WatchReport watch = new WatchReport("until-hit-rate", 600_000, 10_000, 0.8, 3, "recovered", 110_000L, null,
+        intervals);
+    return new FlushReport(1, "flush", false, "redis://cacheflush:****@cache.internal:6379", "standalone",
+        "completed", 0, null, at(0), at(12_300), 12_300, 220_000, 220_000, 100_000, 99_998, 100_000, 20_000,
+        List.of(new FlushReport.PatternCount("mocs:*", 40_000, 39_999, List.of("mocs:1", "mocs:2", EVIL_KEY)),
+            new FlushReport.PatternCount("gallery:*", 30_000, 29_999, List.of("gallery:page:7")),
+            new FlushReport.PatternCount("wishlist:*", 20_000, 20_000, List.of("wishlist:user:3")),
+            new FlushReport.PatternCount("albums:*", 10_000, 10_000, List.of())),
+        List.of("sessions:*", "ratelimit:*", "user-profiles:*", "mocs:*:pinned"),
+        new FlushReport.Conflicts(2, List.of(new FlushReport.ConflictSample("mocs:7:pinned", "mocs:*", "mocs:*:pinned"),
+            new FlushReport.ConflictSample(EVIL_KEY + ":pinned", "mocs:*", "mocs:*:pinned"))),
+        List.of(new FlushReport.Recovery("127.0.0.1:6379", "connection reset", false)),
+        new FlushReport.Verification(true, 120_500, 480, List.of("mocs:1", "gallery:page:7"), 100_000, 100_000),
+        null, new FlushReport.Tuning(1000, 500, 8, 60_000, 3, 5_000, true, true, 0, null), hitRate, database, watch);
+  }
+
+  static FlushReport dryRun() {
+    FlushReport f = flush();
+    return new FlushReport(1, "plan", true, f.target(), f.mode(), "completed", 0, null, f.startedAt(), at(1_800), 1_800,
+        f.dbSize(), f.keysScanned(), f.keysMatched(), 0, f.keysPreserved(), f.keysUntouched(), f.patterns().stream()
+        .map(p -> new FlushReport.PatternCount(p.pattern(), p.matched(), 0, p.samples())).toList(),
+        f.preservePatterns(), f.conflicts(), List.of(), null,
+        new FlushReport.DeadlineEstimate(150_000, 95_000, 60_000, false), f.tuning(), null, null, null);
+  }
+
+  static WatchRunReport watch() {
+    WatchReport w = flush().watch();
+    WatchReport notRecovered = new WatchReport("until-hit-rate", 120_000, 10_000, 0.9, 3, "not-recovered", null,
+        null, w.intervals());
+    return new WatchRunReport(1, "watch", "redis://cache.internal:6379", "standalone", "not-recovered", 3,
+        "the hit rate did not reach 90.0% in 3 consecutive intervals within 2m", at(22_400), at(142_500), 120_100,
+        notRecovered, new DatabaseReport("jdbc:postgresql://db.internal:5432/shop", "SELECT 1", 500, null,
+            new LatencyReport(240, 0, 4.0, 20.0, 25.0), null, null));
+  }
+
+  static String at(long millisAfterStart) {
+    return START.plusMillis(millisAfterStart).toString();
+  }
+}
