@@ -2,8 +2,10 @@ package dev.cacheflush.cli;
 
 import dev.cacheflush.flush.StopSignal;
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import sun.misc.Signal;
@@ -24,15 +26,29 @@ public final class CliContext {
   private final Map<String, String> env;
   private final Path workingDirectory;
   private final Terminal terminal;
+  private final boolean outOnScreen;
+  private final boolean errOnScreen;
   private final StopSignal stopSignal;
 
+  /** A context whose stdout and stderr are on a screen exactly when there is a person to ask. */
   public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDirectory,
       Terminal terminal, StopSignal stopSignal) {
+    this(out, err, env, workingDirectory, terminal, terminal != null, terminal != null, stopSignal);
+  }
+
+  /**
+   * @param outOnScreen whether stdout is a terminal (colour in the summary)
+   * @param errOnScreen whether stderr is a terminal (the live progress line)
+   */
+  public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDirectory,
+      Terminal terminal, boolean outOnScreen, boolean errOnScreen, StopSignal stopSignal) {
     this.out = out;
     this.err = err;
     this.env = Map.copyOf(env);
     this.workingDirectory = workingDirectory;
     this.terminal = terminal;
+    this.outOnScreen = outOnScreen;
+    this.errOnScreen = errOnScreen;
     this.stopSignal = stopSignal;
   }
 
@@ -59,7 +75,24 @@ public final class CliContext {
         System.getenv(),
         Path.of("").toAbsolutePath(),
         terminal,
+        isTerminal(1, console != null),
+        isTerminal(2, console != null),
         stop);
+  }
+
+  /**
+   * Whether a file descriptor is a terminal. Java only tells whether stdin and stdout both are (a
+   * console), but {@code cacheflush flush --format json > report.json} still deserves its progress
+   * line on stderr; on Linux, /proc/self/fd/N links to the terminal's device. Elsewhere the console
+   * decides.
+   */
+  static boolean isTerminal(int fd, boolean fallback) {
+    try {
+      String device = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return fallback;
+    }
   }
 
   public PrintWriter out() {
@@ -82,9 +115,19 @@ public final class CliContext {
     return terminal != null;
   }
 
-  /** Colour only for a person at a terminal that shows it, and never when NO_COLOR is set (no-color.org). */
+  /** Colour only on a terminal that shows it, and never when NO_COLOR is set and not empty (no-color.org). */
   public boolean colour() {
-    return interactive() && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+    String noColour = env.get("NO_COLOR");
+    return outOnScreen && (noColour == null || noColour.isEmpty()) && !dumbTerminal();
+  }
+
+  /** A line redrawn in place on stderr needs a terminal there that understands a carriage return. */
+  public boolean liveProgress() {
+    return errOnScreen && !dumbTerminal();
+  }
+
+  private boolean dumbTerminal() {
+    return "dumb".equals(env.get("TERM"));
   }
 
   public Terminal terminal() {

@@ -33,18 +33,7 @@ public final class TextReport {
         .append(seconds(r.durationMs())).append('\n');
     out.append('\n');
 
-    int width = "pattern".length();
-    for (FlushReport.PatternCount p : r.patterns()) {
-      width = Math.max(width, p.pattern().length());
-    }
-    String row = "  %-" + width + "s  %12s  %12s%n";
-    out.append(String.format(Locale.ROOT, row, "pattern", r.dryRun() ? "would delete" : "matched",
-        r.dryRun() ? "" : "deleted"));
-    for (FlushReport.PatternCount p : r.patterns()) {
-      out.append(String.format(Locale.ROOT, row, p.pattern(), n(p.matched()), r.dryRun() ? "" : n(p.deleted())));
-    }
-    out.append(String.format(Locale.ROOT, row, "total", n(r.keysMatched()), r.dryRun() ? "" : n(r.keysDeleted())));
-
+    patternTable(r, out);
     if (r.dryRun()) {
       for (FlushReport.PatternCount p : r.patterns()) {
         if (!p.samples().isEmpty()) {
@@ -94,6 +83,27 @@ public final class TextReport {
     out.append("\nOutcome   ").append(paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome))
         .append('\n');
     return out.toString();
+  }
+
+  /**
+   * One row per flush pattern, a rule, then the total: the counts right-aligned under their
+   * headings, so that they can be compared at a glance. A dry run has nothing deleted to show.
+   */
+  private void patternTable(FlushReport r, StringBuilder out) {
+    int width = "pattern".length();
+    for (FlushReport.PatternCount p : r.patterns()) {
+      width = Math.max(width, p.pattern().length());
+    }
+    String first = r.dryRun() ? "would delete" : "matched";
+    String row = r.dryRun() ? "  %-" + width + "s  %12s%n" : "  %-" + width + "s  %12s  %12s%n";
+    String rule = String.format(Locale.ROOT, row, "-".repeat(width), "-".repeat(12), "-".repeat(12));
+    out.append(paint(BOLD, String.format(Locale.ROOT, row, "pattern", first, "deleted").stripTrailing())).append('\n');
+    out.append(rule);
+    for (FlushReport.PatternCount p : r.patterns()) {
+      out.append(String.format(Locale.ROOT, row, p.pattern(), n(p.matched()), n(p.deleted())));
+    }
+    out.append(rule);
+    out.append(String.format(Locale.ROOT, row, "total", n(r.keysMatched()), n(r.keysDeleted())));
   }
 
   static String n(long value) {

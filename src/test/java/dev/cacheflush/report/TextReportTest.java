@@ -1,0 +1,39 @@
+package dev.cacheflush.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TextReportTest {
+  @Test
+  void theFlushSummaryShouldBeATableWithItsCountsUnderTheirHeadings() {
+    List<String> lines = TextReport.render(SampleReports.flush(), false).lines().toList();
+
+    int header = lines.indexOf("  pattern          matched       deleted");
+    assertThat(header).as(String.join("\n", lines)).isPositive();
+    assertThat(lines.subList(header + 1, header + 8)).containsExactly(
+        "  ----------  ------------  ------------",
+        "  mocs:*            40,000        39,999",
+        "  gallery:*         30,000        29,999",
+        "  wishlist:*        20,000        20,000",
+        "  albums:*          10,000        10,000",
+        "  ----------  ------------  ------------",
+        "  total            100,000        99,998");
+  }
+
+  @Test
+  void aDryRunTableShouldHaveNoDeletedColumn() {
+    String text = TextReport.render(SampleReports.dryRun(), false);
+
+    assertThat(text).contains("  pattern     would delete\n  ----------  ------------\n  mocs:*            40,000\n");
+    assertThat(text).doesNotContain("deleted  ").contains("DRY RUN: nothing was deleted");
+  }
+
+  @Test
+  void colourShouldOnlyBeThereWhenAskedFor() {
+    assertThat(TextReport.render(SampleReports.flush(), false)).doesNotContain("\u001b[");
+    assertThat(TextReport.render(SampleReports.flush(), true)).contains("\u001b[1m  pattern")
+        .contains("\u001b[32mcompleted (exit 0)\u001b[0m");
+  }
+}
