@@ -146,6 +146,11 @@ public final class PostgresServer implements AutoCloseable {
     return user;
   }
 
+  /** The server's data directory, or null for a server of your own (CACHEFLUSH_TEST_PG_URL). */
+  public Path dataDirectory() {
+    return dir == null ? null : dir.resolve("data");
+  }
+
   public String password() {
     return password;
   }

@@ -32,6 +32,7 @@ public final class TrafficGenerator implements AutoCloseable {
   private static final int SESSION_EVERY = 10;
   private static final int SESSIONS = 100;
 
+  private final String backend;
   private final PostgresServer db;
   private final String missQuery;
   private final int threads;
@@ -42,6 +43,8 @@ public final class TrafficGenerator implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  private final LongAdder sessionReads = new LongAdder();
+  private final LongAdder sessionMisses = new LongAdder();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean running;
 
@@ -50,6 +53,16 @@ public final class TrafficGenerator implements AutoCloseable {
    */
   public TrafficGenerator(String redisUrl, PostgresServer db, int items, double skew, int threads, int opsPerSecond,
       String missQuery) {
+    this(null, redisUrl, db, items, skew, threads, opsPerSecond, missQuery);
+  }
+
+  /**
+   * @param backend the application playing this traffic (e.g. express, serverless), written in
+   *     front of every value it caches, so the cache shows who filled an entry; null for none
+   */
+  public TrafficGenerator(String backend, String redisUrl, PostgresServer db, int items, double skew, int threads,
+      int opsPerSecond, String missQuery) {
+    this.backend = backend;
     this.db = db;
     this.missQuery = missQuery;
     this.threads = threads;
@@ -82,7 +95,7 @@ public final class TrafficGenerator implements AutoCloseable {
   public void warm() {
     List<RedisFuture<String>> pending = new ArrayList<>();
     for (int item = 0; item < cumulative.length; item++) {
-      pending.add(connection.async().set(key(item), "cached-" + item));
+      pending.add(connection.async().set(key(item), (backend == null ? "" : backend + ":") + "cached-" + item));
     }
     for (int s = 0; s < SESSIONS; s++) {
       pending.add(connection.async().set("sessions:" + s, "user-" + s));
@@ -127,6 +140,15 @@ public final class TrafficGenerator implements AutoCloseable {
     return misses.sum();
   }
 
+  public long sessionReads() {
+    return sessionReads.sum();
+  }
+
+  /** Session reads that found nothing: a user logged out by the flush. Must stay 0. */
+  public long sessionMisses() {
+    return sessionMisses.sum();
+  }
+
   /** A generator that broke would make a test measure nothing; it fails the test instead. */
   public void throwIfFailed() {
     Throwable t = failure.get();
@@ -143,14 +165,20 @@ public final class TrafficGenerator implements AutoCloseable {
       while (running) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (++n % SESSION_EVERY == 0) {
-          count(redis.get("sessions:" + random.nextInt(SESSIONS)) != null);
+          boolean found = redis.get("sessions:" + random.nextInt(SESSIONS)) != null;
+          count(found);
+          sessionReads.increment();
+          if (!found) {
+            sessionMisses.increment();
+          }
         } else {
           int item = pick(random.nextDouble() * cumulative[cumulative.length - 1]);
           String key = key(item);
           String value = redis.get(key);
           count(value != null);
           if (value == null) {
-            redis.set(key, load(query, item));
+            String loaded = load(query, item);
+            redis.set(key, backend == null ? loaded : backend + ":" + loaded);
           }
         }
         next += periodNanos;
