@@ -16,6 +16,8 @@ import java.util.List;
  * @param retries how many times a failed connection or step is tried again
  * @param lock whether a real flush takes the lock key, so two cannot run at once
  * @param verify whether a real flush scans again afterwards and reports what is left
+ * @param tls how a rediss:// connection is checked; {@link TlsSettings#DEFAULT} otherwise
+ * @param iam ElastiCache IAM authentication, or null for the password (if any) in {@code redisUrl}
  */
 public record Settings(
     RedisUrl redisUrl,
@@ -30,7 +32,9 @@ public record Settings(
     Duration connectTimeout,
     Duration commandTimeout,
     boolean lock,
-    boolean verify) {
+    boolean verify,
+    TlsSettings tls,
+    IamSettings iam) {
 
   /** The key a real flush holds while it runs; no flush pattern may match it. */
   public static final String LOCK_KEY = "cacheflush:lock";

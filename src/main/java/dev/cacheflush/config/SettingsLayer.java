@@ -21,10 +21,23 @@ public record SettingsLayer(
     Duration connectTimeout,
     Duration commandTimeout,
     Boolean lock,
-    Boolean verify) {
+    Boolean verify,
+    AccessLayer access) {
 
   public static final SettingsLayer EMPTY =
       new SettingsLayer(null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+  /** A layer that says nothing about credentials, TLS or IAM (the settings file never does). */
+  public SettingsLayer(String redisUrl, List<String> flush, List<String> preserve, Boolean dryRun, Integer scanCount,
+      Integer batchSize, Integer maxInFlight, Duration timeout, Integer retries, Duration connectTimeout,
+      Duration commandTimeout, Boolean lock, Boolean verify) {
+    this(redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout, retries, connectTimeout,
+        commandTimeout, lock, verify, AccessLayer.EMPTY);
+  }
+
+  public SettingsLayer {
+    access = access == null ? AccessLayer.EMPTY : access;
+  }
 
   /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
   public static final SettingsLayer DEFAULTS = new SettingsLayer(
@@ -57,7 +70,8 @@ public record SettingsLayer(
         pick(higher.connectTimeout, connectTimeout),
         pick(higher.commandTimeout, commandTimeout),
         pick(higher.lock, lock),
-        pick(higher.verify, verify));
+        pick(higher.verify, verify),
+        access.overriddenBy(higher.access));
   }
 
   private static <T> T pick(T higher, T lower) {
