@@ -10,7 +10,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
 
 /** Turns what the client library throws into one line that says what happened and what to change. */
 public final class RedisFailures {
@@ -23,7 +22,7 @@ public final class RedisFailures {
   /** Whether trying again, on a new connection, may succeed. */
   public static boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (isAuthFailure(t) || t instanceof UnknownHostException) {
+      if (isAuthFailure(t) || t instanceof UnknownHostException || TlsFailures.isPermanent(t)) {
         return false;
       }
       if (t instanceof RedisCommandExecutionException) {
@@ -54,6 +53,10 @@ public final class RedisFailures {
 
   /** The likely cause of a failure and what to check, in a few words. */
   public static String hint(Throwable failure) {
+    String tls = TlsFailures.explain(failure);
+    if (tls != null) {
+      return tls;
+    }
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -65,10 +68,6 @@ public final class RedisFailures {
       return "nothing accepted the connection: check host and port, and that a security group or firewall lets "
           + "this machine reach it";
     }
-    if (root instanceof SSLException) {
-      return "the TLS handshake failed (" + firstLine(root.getMessage()) + "): check that the server speaks TLS and "
-          + "that its certificate is trusted";
-    }
     if (root instanceof RedisCommandTimeoutException || containsIgnoreCase(root.getMessage(), "timed out")) {
       return "the server did not answer in time: check that the port is Redis's, that TLS is used if the server "
           + "needs it (rediss://), and that the network path is open";
@@ -77,6 +76,9 @@ public final class RedisFailures {
         || containsIgnoreCase(root.getMessage(), "connection closed")) {
       return "the connection was closed by the other side: is this port a Redis server, and does it need TLS "
           + "(rediss://)?";
+    }
+    if (root instanceof RedisCommandExecutionException && String.valueOf(root.getMessage()).startsWith("NOPERM")) {
+      return firstLine(root.getMessage()) + ": the Redis user lacks a right the flush needs; 'cacheflush acl' prints them";
     }
     return firstLine(root.getMessage());
   }
