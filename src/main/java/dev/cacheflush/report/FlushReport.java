@@ -10,7 +10,7 @@ import java.util.List;
 @JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
     "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
     "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "recoveries", "verification",
-    "deadlineEstimate", "tuning"})
+    "deadlineEstimate", "tuning", "shards"})
 public record FlushReport(
     int schemaVersion,
     String command,
@@ -35,7 +35,8 @@ public record FlushReport(
     List<Recovery> recoveries,
     Verification verification,
     DeadlineEstimate deadlineEstimate,
-    Tuning tuning) {
+    Tuning tuning,
+    List<Shard> shards) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -59,6 +60,13 @@ public record FlushReport(
 
   /** From a dry run: whether a real flush of this keyspace is likely to fit the timeout. An estimate. */
   public record DeadlineEstimate(long scanKeysPerSecond, long estimatedFlushMs, long timeoutMs, boolean fitsTimeout) {}
+
+  /**
+   * One shard's part of the counts (they add up to the totals): the primary it was last scanned on
+   * (after a failover, the promoted replica). {@code nodeId} is the cluster node id, null outside
+   * cluster mode.
+   */
+  public record Shard(String nodeId, String address, long scanned, long matched, long deleted) {}
 
   /** The scan and delete settings the run used, so runs can be compared. */
   public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs, int retries,
