@@ -18,7 +18,7 @@ final class CacheflushCommand implements Runnable {
 
   @Override
   public void run() {
-    context.err().println("cacheflush: name a command: plan, flush (see cacheflush --help)");
+    context.err().println("cacheflush: name a command: plan, flush, acl (see cacheflush --help)");
   }
 
   static final class Version implements IVersionProvider {

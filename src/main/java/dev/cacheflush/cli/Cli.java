@@ -20,6 +20,7 @@ public final class Cli {
     CommandLine cli = new CommandLine(new CacheflushCommand(context))
         .addSubcommand(new PlanCommand(context))
         .addSubcommand(new FlushCommand(context))
+        .addSubcommand(new AclCommand(context))
         .setOut(context.out())
         .setErr(context.err())
         .setCaseInsensitiveEnumValuesAllowed(true)
