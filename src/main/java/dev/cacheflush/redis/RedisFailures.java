@@ -39,16 +39,16 @@ public final class RedisFailures {
 
   /** @param what the first words of the line: what could not be done */
   public static CacheflushException explain(String what, String target, Throwable failure) {
-    Throwable root = failure;
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      root = t;
       if (isAuthFailure(t)) {
         return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " refused the credentials ("
-            + firstLine(t.getMessage()) + "): check the user and password in --redis-url or REDIS_USERNAME/REDIS_PASSWORD",
-            failure);
+            + firstLine(t.getMessage()) + "): check the user and password in --redis-url or REDIS_USERNAME/REDIS_PASSWORD"
+            + " (or --redis-username/--redis-password)", failure);
       }
     }
-    return new CacheflushException(ExitCode.FAILED, what + ": " + hint(root), failure);
+    // A certificate the other side refuses is a setting to change, like a wrong password.
+    int code = TlsFailures.isPermanent(failure) ? ExitCode.USAGE : ExitCode.FAILED;
+    return new CacheflushException(code, what + ": " + hint(failure), failure);
   }
 
   /** The likely cause of a failure and what to check, in a few words. */
