@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.redis.Backoff;
+import dev.cacheflush.redis.ConnectOptions;
+import dev.cacheflush.redis.Deadline;
+import dev.cacheflush.redis.RedisNode;
+import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.support.CliRun;
 import dev.cacheflush.support.ClusterKeyspace;
 import dev.cacheflush.support.RedisCluster;
@@ -14,6 +20,7 @@ import dev.cacheflush.support.RedisServers;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,6 +74,28 @@ class ClusterFlushIT {
   void empty() {
     cluster.awaitHealthy();
     keyspace.flushAll();
+  }
+
+  /** What the hit-rate sampling reads: every primary and every replica, from one place. */
+  @Test
+  @Order(0)
+  void topologyShouldExposePrimariesAndReplicasFromOnePlace() {
+    try (RedisTarget target = RedisTarget.connect(RedisUrl.parse(cluster.seedUrl()), new ConnectOptions(
+        Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
+        new Deadline(Clock.systemUTC(), Duration.ofSeconds(10)))) {
+      assertThat(target.mode()).isEqualTo("cluster");
+      assertThat(target.primaries()).extracting(RedisNode::address)
+          .containsExactlyInAnyOrderElementsOf(cluster.primaries().stream().map(RedisServer::address).toList());
+      assertThat(target.readNodes()).extracting(RedisNode::address)
+          .containsExactlyInAnyOrderElementsOf(cluster.nodes().stream().map(RedisServer::address).toList());
+      assertThat(target.topology().shards()).hasSize(3).allSatisfy(shard -> {
+        RedisServer primary = cluster.nodeById(shard.primary().nodeId());
+        assertThat(shard.replicas()).extracting(r -> r.address().toString())
+            .containsExactly(cluster.replicasOf(primary).get(0).address());
+        assertThat(shard.slots().stream().boxed().toList()).isEqualTo(cluster.slotsOf(primary));
+      });
+      assertThat(target.lockNode().address()).isEqualTo(cluster.primaryFor("cacheflush:lock").address());
+    }
   }
 
   @Test
