@@ -55,7 +55,8 @@ public final class FlushJob {
     try (RedisTarget redis = RedisTarget.connect(settings.redisUrl(), connect, new Deadline(clock, settings.timeout()))) {
       result.mode = redis.mode();
       result.dbSize = dbSize(redis.primaries());
-      log.info("Connected to {} ({}), {} keys", settings.redisUrl().masked(), result.mode, result.dbSize);
+      log.info("Connected to {} ({}{}), {} keys", settings.redisUrl().masked(), result.mode,
+          redis.cluster() ? ", " + redis.primaries().size() + " shards" : "", result.dbSize);
       if (!settings.dryRun() && !confirmation.confirm(settings.redisUrl().masked(), result.mode, result.dbSize)) {
         result.end(Outcome.DECLINED, "not confirmed; nothing was deleted");
       } else {

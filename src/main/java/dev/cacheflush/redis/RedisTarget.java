@@ -129,6 +129,11 @@ public final class RedisTarget implements AutoCloseable {
       }
       return target;
     }
+    if ("slave".equals(replication.get("role"))) {
+      throw new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " is a read-only replica (of "
+          + replication.get("master_host") + ":" + replication.get("master_port") + "): point --redis-url at the "
+          + "primary (on ElastiCache, the primary endpoint, not the reader endpoint)");
+    }
     Topology topology = Topology.single(new Topology.Member(null, seed), replicasOf(replication));
     RedisTarget target = new RedisTarget(url, connector, "standalone", topology);
     target.primaries.add(new RedisNode(() -> new RedisNode.Connected(seed, null, connector.connect(seed))));

@@ -55,6 +55,11 @@ class SentinelFlushIT {
         .satisfies(s -> assertThat(s.get("address").asText()).isEqualTo(primary.address()));
     assertThat(primary.call("DBSIZE")).isEqualTo(1_000L);
 
+    CliRun.Result replica = new CliRun().run("plan", "--redis-url", setup.replica().url());
+    assertThat(replica.exitCode()).isEqualTo(2);
+    assertThat(replica.errorLines()).singleElement().asString()
+        .contains("is a read-only replica (of " + primary.address() + ")").contains("point --redis-url at the primary");
+
     try (RedisTarget target = RedisTarget.connect(RedisUrl.parse(setup.sentinelUrl()), new ConnectOptions(
         Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
         new Deadline(Clock.systemUTC(), Duration.ofSeconds(10)))) {
