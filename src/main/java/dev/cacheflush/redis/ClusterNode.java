@@ -27,10 +27,6 @@ public record ClusterNode(String id, HostPort address, Set<String> flags, String
     return flags.contains("slave");
   }
 
-  public boolean myself() {
-    return flags.contains("myself");
-  }
-
   /** Whether clients can use it: it has an address, is not known to have failed and is not joining. */
   public boolean usable() {
     return address != null && !flags.contains("fail") && !flags.contains("handshake") && !flags.contains("noaddr");

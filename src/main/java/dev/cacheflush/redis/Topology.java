@@ -14,12 +14,7 @@ import java.util.List;
 public record Topology(List<Shard> shards) {
 
   /** A server: its cluster node id (null outside cluster mode) and its address. */
-  public record Member(String nodeId, HostPort address) {
-    @Override
-    public String toString() {
-      return address.toString();
-    }
-  }
+  public record Member(String nodeId, HostPort address) {}
 
   /** A primary, its replicas, and the hash slots it serves. */
   public record Shard(Member primary, List<Member> replicas, BitSet slots) {}

@@ -3,12 +3,13 @@ package dev.cacheflush.acl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cacheflush.glob.RedisGlob;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AclRuleTest {
   private static List<RedisGlob> globs(String... patterns) {
-    return java.util.Arrays.stream(patterns).map(RedisGlob::compile).toList();
+    return Arrays.stream(patterns).map(RedisGlob::compile).toList();
   }
 
   @Test

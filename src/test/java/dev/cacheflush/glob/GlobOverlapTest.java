@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -70,7 +71,7 @@ class GlobOverlapTest {
       return;
     }
     for (byte b : alphabet) {
-      byte[] next = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+      byte[] next = Arrays.copyOf(prefix, prefix.length + 1);
       next[prefix.length] = b;
       collect(next, alphabet, depth - 1, out);
     }

@@ -29,7 +29,7 @@ class ClusterNodesTest {
 
     assertThat(nodes).hasSize(7);
     ClusterNode self = nodes.get(5);
-    assertThat(self.myself()).isTrue();
+    assertThat(self.flags()).contains("myself");
     assertThat(self.primary()).isTrue();
     assertThat(self.address()).isEqualTo(new HostPort("127.0.0.1", 30001));
     assertThat(self.slots().cardinality()).isEqualTo(5461);

@@ -112,6 +112,41 @@ class TlsFlushIT {
     assertThat(clientCertRequired.call("DBSIZE")).isEqualTo((long) KEYS / 2);
   }
 
+  /**
+   * --iam end to end, offline: credentials from the AWS SDK's default chain (system properties
+   * here), a token signed for the IAM user and sent as its password. Redis cannot check a SigV4
+   * signature, so a user with a fixed password refuses it (the run says what to check, and Redis
+   * logs the attempt as that user), and a user without a password lets the flush through.
+   */
+  @Test
+  void iamShouldAuthenticateAsTheIamUserWithASignedToken() {
+    System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+    System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    try {
+      String[] iam = {"flush", "--yes", "--redis-url", server.tlsUrl(), "--tls-ca", certs.caCert().toString(), "--iam",
+          "--iam-user", "iam-flusher", "--iam-cache-name", "my-cache", "--region", "eu-west-1", "--retries", "0"};
+      server.call("ACL", "SETUSER", "iam-flusher", "reset", "on", ">not-a-token", "~*", "+@all");
+      server.call("ACL", "LOG", "RESET");
+
+      CliRun.Result refused = new CliRun().run(iam);
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+      assertThat(refused.errorLines()).singleElement().asString()
+          .contains("refused the IAM token for user 'iam-flusher'").contains("elasticache:Connect")
+          .contains("'my-cache'");
+      assertThat(server.callString("ACL", "LOG")).contains("iam-flusher").contains("auth");
+      assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS);
+
+      server.call("ACL", "SETUSER", "iam-flusher", "nopass");
+      CliRun.Result accepted = new CliRun().run(iam);
+      assertThat(accepted.exitCode()).as(accepted.err()).isZero();
+      assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS / 2);
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+      server.call("ACL", "DELUSER", "iam-flusher");
+    }
+  }
+
   /** A TLS cluster: nodes found through CLUSTER NODES are reached with the same CA and checks. */
   @Test
   void tlsClusterShouldBeFlushedOnEveryShard() throws Exception {
