@@ -115,13 +115,20 @@ public final class RedisTarget implements AutoCloseable {
       connection.close();
     }
     if (nodes != null) {
-      Topology topology = Topology.cluster(ClusterNodes.parse(nodes));
+      List<ClusterNode> view = ClusterNodes.parse(nodes);
+      for (ClusterNode node : view) {
+        if (node.primary() && !node.slots().isEmpty() && node.address() == null) {
+          // Its keys could not be reached: a run that went on would miss a whole shard.
+          throw new RedisConnectionException("the cluster does not know the address of primary " + node.id() + ", which"
+              + " serves " + node.slots().cardinality() + " slots, yet");
+        }
+      }
+      Topology topology = Topology.cluster(view);
       if (topology.shards().isEmpty()) {
         throw new RedisConnectionException("the cluster at " + seed + " has no primary serving slots yet");
       }
       if (!topology.coversAllSlots()) {
-        log.warn("Some hash slots of the cluster at {} are served by no primary; keys cannot be there until they are",
-            seed);
+        log.warn("Some hash slots of the cluster at {} are served by no primary: no key can be in them now", seed);
       }
       RedisTarget target = new RedisTarget(url, connector, "cluster", topology);
       for (Topology.Shard shard : topology.shards()) {
