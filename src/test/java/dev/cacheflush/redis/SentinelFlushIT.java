@@ -82,7 +82,9 @@ class SentinelFlushIT {
     CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().run("flush", "--yes",
         "--redis-url", setup.sentinelUrl(), "--retries", "5", "--scan-count", "20", "--batch-size", "10",
         "--max-in-flight", "1", "--report", report.toString()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> (Long) primary.call("DBSIZE") < 39_000);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> (Long) primary.call("DBSIZE") < 39_000);
+    assertThat(run).as("the flush must still be running when the primary dies").isNotDone();
 
     setup.kill(primary);
     RedisServer promoted = setup.awaitFailover(primary);
