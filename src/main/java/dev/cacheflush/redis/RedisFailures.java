@@ -22,7 +22,8 @@ public final class RedisFailures {
   /** Whether trying again, on a new connection, may succeed. */
   public static boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (isAuthFailure(t) || t instanceof UnknownHostException || TlsFailures.isPermanent(t)) {
+      if (isAuthFailure(t) || t instanceof UnknownHostException || TlsFailures.isPermanent(t)
+          || t instanceof CacheflushException) {
         return false;
       }
       if (t instanceof RedisCommandExecutionException) {
@@ -40,6 +41,10 @@ public final class RedisFailures {
   /** @param what the first words of the line: what could not be done */
   public static CacheflushException explain(String what, String target, Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      // Already explained by the tool (e.g. no AWS credentials for an IAM token, met inside a connect).
+      if (t instanceof CacheflushException known) {
+        return known;
+      }
       if (isAuthFailure(t)) {
         return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " refused the credentials ("
             + firstLine(t.getMessage()) + "): check the user and password in --redis-url or REDIS_USERNAME/REDIS_PASSWORD"

@@ -1,6 +1,7 @@
 package dev.cacheflush.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,9 @@ import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import dev.cacheflush.support.TestCertificates;
 import dev.cacheflush.support.TlsClientAuth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -144,6 +148,28 @@ class TlsFlushIT {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");
       server.call("ACL", "DELUSER", "iam-flusher");
+    }
+  }
+
+  @Test
+  void iamWithoutAwsCredentialsShouldSaySoInOneLineAtOnce() {
+    assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null
+        && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")), "this machine has AWS credentials");
+    System.setProperty("aws.disableEc2Metadata", "true");
+    try {
+      long started = System.nanoTime();
+      CliRun.Result r = new CliRun().run("plan", "--redis-url", server.tlsUrl(), "--tls-ca", certs.caCert().toString(),
+          "--iam", "--iam-user", "u", "--iam-cache-name", "c", "--region", "eu-west-1", "--retries", "10", "--timeout",
+          "30s");
+
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+      assertThat(r.errorLines()).singleElement().asString()
+          .isEqualTo("cacheflush: No AWS credentials to sign the ElastiCache IAM token (--iam): set AWS_PROFILE or "
+              + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an instance or task role");
+      // Retried, it would wait 1 + 2 + 4 + 8 + 16 s (less 20 % jitter) before giving up.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not retried").isLessThan(Duration.ofSeconds(20));
+    } finally {
+      System.clearProperty("aws.disableEc2Metadata");
     }
   }
 
