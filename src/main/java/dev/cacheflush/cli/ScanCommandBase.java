@@ -19,6 +19,7 @@ import picocli.CommandLine.Mixin;
 /** What {@code plan} and {@code flush} share: they are one run, with or without the deleter. */
 abstract class ScanCommandBase implements Callable<Integer> {
   @Mixin TargetOptions target;
+  @Mixin AccessOptions access;
   @Mixin PatternOptions patterns;
   @Mixin TuningOptions tuning;
   @Mixin(name = "output") OutputOptions output;
@@ -38,7 +39,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
     Logging.configure(output.verbose, output.quiet);
     SettingsLayer flags = new SettingsLayer(target.redisUrl, patterns.flush, patterns.preserve, dryRunFlag,
         tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout, tuning.retries, tuning.connectTimeout,
-        tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency);
+        tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency, access.layer());
     Settings settings = SettingsResolver.resolve(flags, context.env(), target.config, context.workingDirectory(),
         patterns.allowBroad);
     if (!settings.dryRun() && !confirmed && !context.interactive()) {

@@ -28,7 +28,7 @@ public final class TextReport {
   private String render(FlushReport r) {
     StringBuilder out = new StringBuilder();
     out.append(r.dryRun() ? paint(BOLD + YELLOW, "DRY RUN: nothing was deleted") + "\n" : "");
-    out.append("Target    ").append(r.target()).append(" (").append(r.mode()).append(")\n");
+    out.append("Target    ").append(r.target()).append(r.mode() == null ? "" : " (" + r.mode() + ")").append('\n');
     out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(n(r.dbSize())).append(" keys in ")
         .append(seconds(r.durationMs())).append('\n');
     out.append('\n');
@@ -44,6 +44,9 @@ public final class TextReport {
       out.append(String.format(Locale.ROOT, row, p.pattern(), n(p.matched()), r.dryRun() ? "" : n(p.deleted())));
     }
     out.append(String.format(Locale.ROOT, row, "total", n(r.keysMatched()), r.dryRun() ? "" : n(r.keysDeleted())));
+    if (r.shards().size() > 1) {
+      shards(r, out);
+    }
 
     if (r.dryRun()) {
       for (FlushReport.PatternCount p : r.patterns()) {
@@ -66,7 +69,7 @@ public final class TextReport {
 
     for (FlushReport.Recovery recovery : r.recoveries()) {
       out.append("Recovered ").append(recovery.node()).append(": ").append(recovery.cause()).append(recovery.scanRestarted()
-          ? "; the server had restarted, so the scan started again (counts include keys seen twice)\n"
+          ? "; the scan started again (counts include keys seen twice)\n"
           : "; the scan went on from its cursor\n");
     }
     FlushReport.Verification v = r.verification();
@@ -94,6 +97,21 @@ public final class TextReport {
     out.append("\nOutcome   ").append(paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome))
         .append('\n');
     return out.toString();
+  }
+
+  /** Per shard, so that a shard that was never reached, or reached late, shows. */
+  private static void shards(FlushReport r, StringBuilder out) {
+    int width = "shard".length();
+    for (FlushReport.Shard s : r.shards()) {
+      width = Math.max(width, s.address().length());
+    }
+    String row = "  %-" + width + "s  %12s  %12s  %12s%n";
+    out.append('\n').append(String.format(Locale.ROOT, row, "shard", "scanned", r.dryRun() ? "would delete" : "matched",
+        r.dryRun() ? "" : "deleted"));
+    for (FlushReport.Shard s : r.shards()) {
+      out.append(String.format(Locale.ROOT, row, s.address(), n(s.scanned()), n(s.matched()),
+          r.dryRun() ? "" : n(s.deleted())));
+    }
   }
 
   static String n(long value) {
