@@ -19,7 +19,7 @@ final class CacheflushCommand implements Runnable {
 
   @Override
   public void run() {
-    context.err().println("cacheflush: name a command: plan, flush, watch, dashboard (see cacheflush --help)");
+    context.err().println("cacheflush: name a command: plan, flush, watch, dashboard, acl (see cacheflush --help)");
   }
 
   static final class Version implements IVersionProvider {

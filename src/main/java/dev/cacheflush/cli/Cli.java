@@ -22,6 +22,7 @@ public final class Cli {
         .addSubcommand(new FlushCommand(context))
         .addSubcommand(new WatchCommand(context))
         .addSubcommand(new DashboardCommand(context))
+        .addSubcommand(new AclCommand(context))
         .setOut(context.out())
         .setErr(context.err())
         .setCaseInsensitiveEnumValuesAllowed(true)

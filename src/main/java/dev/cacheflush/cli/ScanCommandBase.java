@@ -23,6 +23,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ScanCommandBase.class);
 
   @Mixin TargetOptions target;
+  @Mixin AccessOptions access;
   @Mixin PatternOptions patterns;
   @Mixin TuningOptions tuning;
   @Mixin(name = "output") OutputOptions output;
@@ -42,7 +43,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
     Logging.configure(output.verbose, output.quiet);
     SettingsLayer flags = new SettingsLayer(target.redisUrl, patterns.flush, patterns.preserve, dryRunFlag,
         tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout, tuning.retries, tuning.connectTimeout,
-        tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency);
+        tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency, access.layer());
     Settings settings = SettingsResolver.resolve(flags, context.env(), target.config, context.workingDirectory(),
         patterns.allowBroad);
     log.debug("Settings in force: {} {}, flush {}, preserve {}, scan count {}, batch size {}, in flight {}, timeout {},"

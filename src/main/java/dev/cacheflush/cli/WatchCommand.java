@@ -3,7 +3,7 @@ package dev.cacheflush.cli;
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.MetricsSettings;
-import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.SettingsResolver;
 import dev.cacheflush.config.WatchSettings;
 import dev.cacheflush.metrics.MetricsSink;
@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             + "in --consecutive intervals in a row, 3 if not in time)."})
 final class WatchCommand implements Callable<Integer> {
   @Mixin TargetOptions target;
+  @Mixin AccessOptions access;
   @Mixin WatchConditionOptions condition;
   @Mixin DbOptions db;
   @Mixin MetricsOptions metrics;
@@ -52,8 +53,8 @@ final class WatchCommand implements Callable<Integer> {
   public Integer call() {
     Logging.configure(output.verbose, output.quiet);
     WatchSettings settings = watchSettings();
-    RedisUrl url = SettingsResolver.redisUrl(target.redisUrl, context.env(), target.config,
-        context.workingDirectory());
+    SettingsResolver.Access redis = SettingsResolver.access(SettingsLayer.access(target.redisUrl, access.layer()),
+        context.env(), target.config, context.workingDirectory());
     DbSettings database = db.settings(context.env());
     boolean json = output.format == OutputOptions.Format.json;
     MetricsSettings metricsSettings = metrics.settings(json);
@@ -62,7 +63,7 @@ final class WatchCommand implements Callable<Integer> {
     PrintWriter lines = json ? (output.quiet ? null : context.err()) : context.out();
     WatchRunReport report;
     try (MetricsSink sink = MetricsSinks.open(metricsSettings, context.out())) {
-      report = new WatchJob(url, settings, database, sink, metricsSettings.stage(),
+      report = new WatchJob(redis, settings, database, sink, metricsSettings.stage(),
           new WatchPrinter(lines, database != null), Ticker.SYSTEM, Clock.systemUTC()).run();
     }
 

@@ -92,7 +92,8 @@ public final class ConfigFile {
         c.lock,
         c.verify,
         c.maxRate,
-        duration(c.maxLatency, file, "maxLatency"));
+        duration(c.maxLatency, file, "maxLatency"),
+        null);
   }
 
   private static Duration duration(String value, Path file, String name) {

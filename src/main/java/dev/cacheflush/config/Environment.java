@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The settings the story names as environment variables: REDIS_URL, DRY_RUN and the pattern lists. */
+/**
+ * The settings the story names as environment variables (REDIS_URL, DRY_RUN and the pattern lists),
+ * the credentials (REDIS_USERNAME, REDIS_PASSWORD: kept out of the URL, shell history and process
+ * list) and the AWS region for IAM tokens (AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI reads them).
+ */
 public final class Environment {
   private Environment() {}
 
@@ -15,7 +19,10 @@ public final class Environment {
         patternList(env, "FLUSH_PATTERNS"),
         patternList(env, "PRESERVE_PATTERNS"),
         bool(env, "DRY_RUN"),
-        null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null,
+        new AccessLayer(blankToNull(env.get("REDIS_USERNAME")), blankToNull(env.get("REDIS_PASSWORD")),
+            null, null, null, null, null, null, null, null,
+            region(env)));
   }
 
   static Boolean bool(Map<String, String> env, String name) {
@@ -44,6 +51,11 @@ public final class Environment {
       patterns.add(part.strip());
     }
     return patterns;
+  }
+
+  private static String region(Map<String, String> env) {
+    String region = blankToNull(env.get("AWS_REGION"));
+    return region != null ? region : blankToNull(env.get("AWS_DEFAULT_REGION"));
   }
 
   private static String blankToNull(String s) {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param verify whether a real flush scans again afterwards and reports what is left
  * @param maxRate keys deleted per second at most, 0 for no cap
  * @param maxLatency the UNLINK round trip above which the flush slows down; null for no guard
+ * @param tls how a rediss:// connection is checked; {@link TlsSettings#DEFAULT} otherwise
+ * @param iam ElastiCache IAM authentication, or null for the password (if any) in {@code redisUrl}
  */
 public record Settings(
     RedisUrl redisUrl,
@@ -34,7 +36,9 @@ public record Settings(
     boolean lock,
     boolean verify,
     long maxRate,
-    Duration maxLatency) {
+    Duration maxLatency,
+    TlsSettings tls,
+    IamSettings iam) {
 
   /** The key a real flush holds while it runs; no flush pattern may match it. */
   public static final String LOCK_KEY = "cacheflush:lock";

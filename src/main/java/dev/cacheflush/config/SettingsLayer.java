@@ -7,6 +7,8 @@ import java.util.List;
  * The settings one source gives (built-in defaults, cacheflush.yml, environment, flags); null means
  * "this source says nothing". Layers are merged lowest first, so a higher source replaces a value,
  * and a pattern list, as a whole.
+ *
+ * @param access credentials, TLS and IAM: from the environment and flags only, never the file
  */
 public record SettingsLayer(
     String redisUrl,
@@ -23,10 +25,15 @@ public record SettingsLayer(
     Boolean lock,
     Boolean verify,
     Long maxRate,
-    Duration maxLatency) {
+    Duration maxLatency,
+    AccessLayer access) {
 
-  public static final SettingsLayer EMPTY =
-      new SettingsLayer(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  public static final SettingsLayer EMPTY = new SettingsLayer(null, null, null, null, null, null, null, null, null,
+      null, null, null, null, null, null, null);
+
+  public SettingsLayer {
+    access = access == null ? AccessLayer.EMPTY : access;
+  }
 
   /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
   public static final SettingsLayer DEFAULTS = new SettingsLayer(
@@ -44,7 +51,14 @@ public record SettingsLayer(
       true,
       true,
       0L,
-      null);
+      null,
+      AccessLayer.EMPTY);
+
+  /** A layer with only the Redis URL (null to say nothing) and access settings, for commands that only read. */
+  public static SettingsLayer access(String redisUrl, AccessLayer access) {
+    return new SettingsLayer(redisUrl, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, access);
+  }
 
   /** This layer with every value the higher layer gives replaced by that value. */
   public SettingsLayer overriddenBy(SettingsLayer higher) {
@@ -63,7 +77,8 @@ public record SettingsLayer(
         pick(higher.lock, lock),
         pick(higher.verify, verify),
         pick(higher.maxRate, maxRate),
-        pick(higher.maxLatency, maxLatency));
+        pick(higher.maxLatency, maxLatency),
+        access.overriddenBy(higher.access));
   }
 
   private static <T> T pick(T higher, T lower) {

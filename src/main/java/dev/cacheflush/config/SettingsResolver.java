@@ -4,10 +4,12 @@ import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.glob.RedisGlob;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Merges defaults &lt; file &lt; environment &lt; flags, then checks the result. */
@@ -20,11 +22,69 @@ public final class SettingsResolver {
    */
   public static Settings resolve(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd,
       boolean allowBroad) {
-    SettingsLayer merged = SettingsLayer.DEFAULTS
+    SettingsLayer merged = merge(flags, env, configFile, cwd);
+    Patterns patterns = patterns(merged, allowBroad);
+    Access access = access(merged, cwd);
+    return new Settings(
+        access.url(),
+        patterns.flush(),
+        patterns.preserve(),
+        merged.dryRun(),
+        positive("scan count (--scan-count)", merged.scanCount()),
+        positive("batch size (--batch-size)", merged.batchSize()),
+        positive("in-flight bound (--max-in-flight)", merged.maxInFlight()),
+        positive("timeout (--timeout)", merged.timeout()),
+        atLeastZero("retries (--retries)", merged.retries()),
+        positive("connect timeout (--connect-timeout)", merged.connectTimeout()),
+        positive("command timeout (--command-timeout)", merged.commandTimeout()),
+        merged.lock(),
+        merged.verify(),
+        atLeastZero("rate cap (--max-rate)", merged.maxRate()),
+        merged.maxLatency() == null ? null : positive("latency bound (--max-latency)", merged.maxLatency()),
+        access.tls(),
+        access.iam());
+  }
+
+  /** Where the cache is and how to reach it: the URL with its credentials, TLS and IAM settings. */
+  public record Access(RedisUrl url, TlsSettings tls, IamSettings iam) {}
+
+  /**
+   * Only the connection, from the same sources in the same order, for commands that read the cache
+   * and delete nothing ({@code watch}); the flush settings are not checked, as they do not apply.
+   */
+  public static Access access(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd) {
+    return access(merge(flags, env, configFile, cwd), cwd);
+  }
+
+  private static Access access(SettingsLayer merged, Path cwd) {
+    RedisUrl url = RedisUrl.parse(merged.redisUrl());
+    AccessLayer access = merged.access();
+    TlsSettings tls = tls(access, url, cwd);
+    IamSettings iam = iam(access, url);
+    // Credentials set on their own (env, flags) win over the ones inside the URL, wherever it came from.
+    return new Access(url.withCredentials(iam != null ? iam.user() : access.username(), access.password()), tls, iam);
+  }
+
+  /** The flush and preserve lists, checked, from the same sources in the same order. */
+  public record Patterns(List<RedisGlob> flush, List<RedisGlob> preserve) {}
+
+  /**
+   * Only the pattern lists, for commands that need no connection ({@code acl}); no Redis URL is
+   * required.
+   */
+  public static Patterns patterns(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd,
+      boolean allowBroad) {
+    return patterns(merge(flags, env, configFile, cwd), allowBroad);
+  }
+
+  private static SettingsLayer merge(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd) {
+    return SettingsLayer.DEFAULTS
         .overriddenBy(ConfigFile.load(configFile, cwd))
         .overriddenBy(Environment.layer(env))
         .overriddenBy(flags);
+  }
 
+  private static Patterns patterns(SettingsLayer merged, boolean allowBroad) {
     List<RedisGlob> flush = compile("flush", merged.flush());
     List<RedisGlob> preserve = compile("preserve", merged.preserve());
     if (flush.isEmpty()) {
@@ -42,34 +102,74 @@ public final class SettingsResolver {
             + "if you really mean it (preserve patterns still apply)");
       }
     }
-    return new Settings(
-        RedisUrl.parse(merged.redisUrl()),
-        flush,
-        preserve,
-        merged.dryRun(),
-        positive("scan count (--scan-count)", merged.scanCount()),
-        positive("batch size (--batch-size)", merged.batchSize()),
-        positive("in-flight bound (--max-in-flight)", merged.maxInFlight()),
-        positive("timeout (--timeout)", merged.timeout()),
-        atLeastZero("retries (--retries)", merged.retries()),
-        positive("connect timeout (--connect-timeout)", merged.connectTimeout()),
-        positive("command timeout (--command-timeout)", merged.commandTimeout()),
-        merged.lock(),
-        merged.verify(),
-        atLeastZero("rate cap (--max-rate)", merged.maxRate()),
-        merged.maxLatency() == null ? null : positive("latency bound (--max-latency)", merged.maxLatency()));
+    return new Patterns(flush, preserve);
   }
 
-  /**
-   * Only the Redis URL, from the same sources in the same order, for commands that read the cache
-   * and delete nothing; the flush settings are not checked, as they do not apply.
-   */
-  public static RedisUrl redisUrl(String flag, Map<String, String> env, Path configFile, Path cwd) {
-    SettingsLayer merged = ConfigFile.load(configFile, cwd)
-        .overriddenBy(Environment.layer(env))
-        .overriddenBy(new SettingsLayer(flag, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null));
-    return RedisUrl.parse(merged.redisUrl());
+  private static TlsSettings tls(AccessLayer access, RedisUrl url, Path cwd) {
+    if (!url.tls()) {
+      if (access.hasTlsDetails()) {
+        throw new ConfigException("--tls-ca, --tls-verify, --tls-cert and --tls-key apply to TLS connections only: use "
+            + "a rediss:// URL, or drop them");
+      }
+      return TlsSettings.DEFAULT;
+    }
+    if ((access.tlsCert() == null) != (access.tlsKey() == null)) {
+      throw new ConfigException("--tls-cert and --tls-key go together: give both the client certificate and its "
+          + "private key (PEM files)");
+    }
+    return new TlsSettings(
+        readable(access.tlsCa(), cwd, "--tls-ca", "CA certificate"),
+        access.tlsVerify() != null ? access.tlsVerify() : TlsSettings.Verify.FULL,
+        readable(access.tlsCert(), cwd, "--tls-cert", "client certificate"),
+        readable(access.tlsKey(), cwd, "--tls-key", "client key"));
+  }
+
+  private static IamSettings iam(AccessLayer access, RedisUrl url) {
+    if (!Boolean.TRUE.equals(access.iam())) {
+      if (access.hasIamDetails()) {
+        throw new ConfigException("--iam-user, --iam-cache-name and --iam-serverless only apply with --iam");
+      }
+      return null;
+    }
+    if (!url.tls()) {
+      throw new ConfigException("ElastiCache IAM authentication (--iam) needs TLS: use a rediss:// URL");
+    }
+    if (access.password() != null || url.password().isPresent()) {
+      throw new ConfigException("--iam signs a fresh token to use as the password: remove the password from the Redis "
+          + "URL and REDIS_PASSWORD");
+    }
+    String user = access.iamUser() != null ? access.iamUser()
+        : access.username() != null ? access.username() : url.username().orElse(null);
+    if (user == null || user.isBlank()) {
+      throw new ConfigException("--iam needs the ElastiCache user the token is for: pass --iam-user (or put the user in "
+          + "the Redis URL or REDIS_USERNAME)");
+    }
+    String cache = access.iamCacheName();
+    if (cache == null || cache.isBlank()) {
+      throw new ConfigException("--iam needs --iam-cache-name: the replication group id (or the serverless cache name) "
+          + "the token is signed for");
+    }
+    // ElastiCache stores replication group ids and cache names in lower case, and signs against that.
+    return new IamSettings(user, cache.strip().toLowerCase(Locale.ROOT), access.region(),
+        Boolean.TRUE.equals(access.iamServerless()));
+  }
+
+  private static long atLeastZero(String what, Long value) {
+    if (value == null || value < 0) {
+      throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
+    }
+    return value;
+  }
+
+  private static Path readable(Path file, Path cwd, String flag, String what) {
+    if (file == null) {
+      return null;
+    }
+    Path resolved = cwd.resolve(file);
+    if (!Files.isRegularFile(resolved) || !Files.isReadable(resolved)) {
+      throw new ConfigException("Cannot read the " + what + " " + resolved + ": give a readable PEM file to " + flag);
+    }
+    return resolved;
   }
 
   private static List<RedisGlob> compile(String kind, List<String> patterns) {
@@ -92,13 +192,6 @@ public final class SettingsResolver {
   }
 
   private static int atLeastZero(String what, Integer value) {
-    if (value == null || value < 0) {
-      throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
-    }
-    return value;
-  }
-
-  private static long atLeastZero(String what, Long value) {
     if (value == null || value < 0) {
       throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
     }

@@ -50,12 +50,12 @@ public final class FlushJob {
     Instant started = clock.instant();
     Tally tally = new Tally(settings.flushPatterns().size());
     Result result = new Result();
-    result.mode = "standalone";
     try (RedisTarget redis = RedisTarget.connect(settings.redisUrl(), ConnectOptions.of(settings),
         new Deadline(clock, settings.timeout()))) {
       result.mode = redis.mode();
       result.dbSize = dbSize(redis.primaries());
-      log.info("Connected to {} ({}), {} keys", settings.redisUrl().masked(), result.mode, result.dbSize);
+      log.info("Connected to {} ({}{}), {} keys", settings.redisUrl().masked(), result.mode,
+          redis.cluster() ? ", " + redis.primaries().size() + " shards" : "", result.dbSize);
       if (!settings.dryRun() && !confirmation.confirm(settings.redisUrl().masked(), result.mode, result.dbSize)) {
         result.end(Outcome.DECLINED, "not confirmed; nothing was deleted");
       } else {
@@ -79,12 +79,14 @@ public final class FlushJob {
 
   /** What the report needs beyond the tally; filled in as the run goes. */
   private static final class Result {
+    /** Null until connected: how the cache is deployed is found, not configured. */
     String mode;
     long dbSize;
     Outcome outcome;
     int exitCode;
     String message;
     List<FlushReport.Recovery> recoveries = List.of();
+    List<FlushReport.Shard> shards = List.of();
     FlushReport.Verification verification;
     FlushReport.DeadlineEstimate estimate;
 
@@ -99,9 +101,11 @@ public final class FlushJob {
     long scanStarted = System.nanoTime();
     FlushRun run = new FlushRun(settings, !settings.dryRun(), tally, progress, deadline, stop);
     try {
-      result.end(run.run(redis.primaries(), result.dbSize), null);
+      result.end(run.run(redis, result.dbSize), null);
     } finally {
       result.recoveries = run.recoveries();
+      result.shards = run.shards().stream().map(s -> new FlushReport.Shard(s.node().nodeId(), s.node().address(),
+          s.tally().scanned(), s.tally().matched(), s.tally().deleted())).toList();
     }
     switch (result.outcome) {
       case TIMEOUT -> result.message = "the deadline of " + Durations.format(settings.timeout()) + " passed; the counts"
@@ -130,8 +134,7 @@ public final class FlushJob {
   private FlushReport.Verification verify(RedisTarget redis, Tally flushed, Deadline deadline)
       throws InterruptedException {
     Tally after = new Tally(settings.flushPatterns().size());
-    Outcome outcome = new FlushRun(settings, false, after, Progress.NONE, deadline, stop)
-        .run(redis.primaries(), 0);
+    Outcome outcome = new FlushRun(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
     List<String> samples = new ArrayList<>();
     for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
       after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).map(KeyText::render).forEach(samples::add);
@@ -196,6 +199,7 @@ public final class FlushJob {
             settings.timeout().toMillis(), settings.retries(), settings.commandTimeout().toMillis(), settings.lock(),
             settings.verify(), settings.maxRate(),
             settings.maxLatency() == null ? null : settings.maxLatency().toMillis()),
+        r.shards,
         null,
         null,
         null);

@@ -4,13 +4,27 @@ import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.redis.Backoff;
+import dev.cacheflush.redis.ClusterNodes;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.KeyScanner;
 import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.redis.RedisNode;
+import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.redis.SlotWatch;
 import dev.cacheflush.report.FlushReport;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +33,33 @@ import org.slf4j.LoggerFactory;
  * one page at a time. One pass over the keyspace serves all patterns at once (docs/benchmarks.md
  * has the measurement that chose it over a SCAN MATCH per pattern).
  *
+ * <p>The primaries of a cluster are scanned in parallel, one worker per primary and at most
+ * {@link #MAX_PARALLEL_SHARDS} at once; each keeps its own bound on UNLINKs in flight, so no shard
+ * carries more than one scan and {@code maxInFlight} batches. A scan that reaches the end of its
+ * primary has covered its shard; the run is complete when every shard's scan is.
+ *
  * <p>A fault (a reset connection, a timeout, a restarted server) is met by a new connection and
- * the same step again; the run gives up after {@code retries} failures in a row.
+ * the same step again; the run gives up after {@code retries} failures in a row. In a cluster the
+ * new connection goes to whichever node serves the shard now, so a primary lost to a failover is
+ * replaced by its promoted replica, whose scan starts again from the beginning (a cursor means
+ * nothing to another server). Slots that moved between shards during the scan are scanned again
+ * where they went (see {@link SlotWatch}), until a round finds none moving.
  */
 public final class FlushRun {
   private static final Logger log = LoggerFactory.getLogger(FlushRun.class);
+
+  /** Workers at once: all the shards of usual ElastiCache clusters, few threads for one command. */
+  static final int MAX_PARALLEL_SHARDS = 16;
+  /** How often a worker asks its node which slots are where, to notice resharding. */
+  private static final long LOOK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /** Rounds of scanning moved slots again; a slot still moving after these is reported, not chased. */
+  static final int MAX_RESCANS = 5;
+
+  /** One shard's share of the run: the primary it was scanned on last, and its counts. */
+  public record ShardTally(RedisNode node, Tally tally) {}
+
+  /** What one worker scans: a primary, and only these slots of it when not null. */
+  private record Job(RedisNode node, Tally tally, BitSet slots) {}
 
   private final Settings settings;
   private final boolean delete;
@@ -34,7 +70,10 @@ public final class FlushRun {
   private final StopSignal stop;
   private final Backoff backoff;
   private final Throttle throttle;
-  private final List<FlushReport.Recovery> recoveries = new ArrayList<>();
+  private final List<FlushReport.Recovery> recoveries = Collections.synchronizedList(new ArrayList<>());
+  private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Set when one worker failed for good, so the others stop instead of working on in vain. */
+  private final AtomicBoolean aborted = new AtomicBoolean();
 
   /** @param delete false for the dry run and the verification pass, which only count */
   public FlushRun(Settings settings, boolean delete, Tally tally, Progress progress, Deadline deadline,
@@ -47,36 +86,118 @@ public final class FlushRun {
     this.deadline = deadline;
     this.stop = stop;
     this.backoff = new Backoff(settings.retries(), Backoff.FIRST_DELAY);
-    // One throttle for all nodes: the cap is on the whole flush.
+    // One throttle for all shards: the cap is on the whole flush.
     this.throttle = Throttle.of(settings.maxRate(), settings.maxLatency());
   }
 
-  /** Runs until every primary is scanned, the deadline passes or a stop is asked for. */
-  public Outcome run(List<RedisNode> primaries, long totalKeys) throws InterruptedException {
-    for (RedisNode node : primaries) {
-      Outcome outcome = runNode(node, totalKeys);
-      if (outcome != Outcome.COMPLETED) {
-        return outcome;
-      }
+  /** Runs until every shard is scanned, the deadline passes or a stop is asked for. */
+  public Outcome run(RedisTarget target, long totalKeys) throws InterruptedException {
+    SlotWatch watch = target.cluster() ? new SlotWatch(target.refreshTopology()) : null;
+    List<Job> jobs = new ArrayList<>();
+    for (RedisNode node : target.primaries()) {
+      jobs.add(new Job(node, shardTally(node), null));
     }
-    return Outcome.COMPLETED;
+    Outcome outcome = runAll(jobs, target, watch, totalKeys);
+    for (int round = 1; outcome == Outcome.COMPLETED && watch != null; round++) {
+      lookAtAll(target, watch);
+      List<SlotWatch.Rescan> moved = watch.take();
+      if (moved.isEmpty()) {
+        break;
+      }
+      BitSet slots = new BitSet();
+      moved.forEach(m -> slots.or(m.slots()));
+      if (round > MAX_RESCANS) {
+        recoveries.add(new FlushReport.Recovery(describe(moved), "slots " + slotList(slots) + " were still moving after "
+            + MAX_RESCANS + " scans of them; keys moving then may remain (the verification pass counts them)", false));
+        break;
+      }
+      log.warn("Slots {} moved between shards during the scan (resharding); scanning them again on {}",
+          slotList(slots), describe(moved));
+      jobs = new ArrayList<>();
+      for (SlotWatch.Rescan rescan : moved) {
+        RedisNode node = target.primary(rescan.nodeId(), rescan.address());
+        jobs.add(new Job(node, shardTally(node), rescan.slots()));
+        recoveries.add(new FlushReport.Recovery(rescan.address().toString(), "slots " + slotList(rescan.slots())
+            + " moved to this shard during the scan (resharding)", true));
+      }
+      outcome = runAll(jobs, target, watch, totalKeys);
+    }
+    return outcome;
   }
 
   public List<FlushReport.Recovery> recoveries() {
-    return List.copyOf(recoveries);
+    synchronized (recoveries) {
+      return List.copyOf(recoveries);
+    }
   }
 
-  private Outcome runNode(RedisNode node, long totalKeys) throws InterruptedException {
+  /** Every shard scanned, in the order first scanned, with its counts. */
+  public List<ShardTally> shards() {
+    synchronized (shards) {
+      return shards.entrySet().stream().map(e -> new ShardTally(e.getKey(), e.getValue())).toList();
+    }
+  }
+
+  private Tally shardTally(RedisNode node) {
+    return shards.computeIfAbsent(node, n -> tally.child());
+  }
+
+  /** Runs the jobs in parallel; the first failure stops the others and is thrown once they have. */
+  private Outcome runAll(List<Job> jobs, RedisTarget target, SlotWatch watch, long totalKeys)
+      throws InterruptedException {
+    AtomicInteger number = new AtomicInteger();
+    ExecutorService workers = Executors.newFixedThreadPool(Math.min(jobs.size(), MAX_PARALLEL_SHARDS), r -> {
+      Thread t = new Thread(r, "cacheflush-shard-" + number.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Outcome>> running = new ArrayList<>();
+      for (Job job : jobs) {
+        running.add(workers.submit(() -> runNode(job, target, watch, totalKeys)));
+      }
+      Outcome outcome = Outcome.COMPLETED;
+      RuntimeException failure = null;
+      for (Future<Outcome> worker : running) {
+        try {
+          Outcome o = worker.get();
+          if (o != Outcome.COMPLETED && outcome == Outcome.COMPLETED) {
+            outcome = o;
+          }
+        } catch (ExecutionException e) {
+          aborted.set(true);
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return outcome;
+    } catch (InterruptedException e) {
+      aborted.set(true);
+      throw e;
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  private Outcome runNode(Job job, RedisTarget target, SlotWatch watch, long totalKeys) throws InterruptedException {
+    RedisNode node = job.node();
     KeyScanner scanner = new KeyScanner(node, settings.scanCount(), settings.commandTimeout().plusSeconds(1));
-    Deleter deleter = delete
-        ? new UnlinkDeleter(node, tally, classifier.flushPatternCount(), settings.batchSize(), settings.maxInFlight(),
-            settings.commandTimeout().toMillis() + 1_000, throttle)
-        : new DryRunDeleter();
+    Deleter deleter = !delete ? new DryRunDeleter()
+        : watch != null
+            ? new ClusterUnlinkDeleter(node, target.redirects(), watch, job.tally(), settings.batchSize(),
+                settings.maxInFlight(), redirectSettleMillis(), throttle)
+            : new UnlinkDeleter(node, job.tally(), classifier.flushPatternCount(), settings.batchSize(),
+                settings.maxInFlight(), settings.commandTimeout().toMillis() + 1_000, throttle);
     int failuresInARow = 0;
     boolean reconnect = false;
     String lastCause = null;
+    long lastLook = 0;
     while (true) {
-      if (stop.requested()) {
+      if (stop.requested() || aborted.get()) {
         deleter.settle();
         return Outcome.INTERRUPTED;
       }
@@ -86,25 +207,38 @@ public final class FlushRun {
       }
       try {
         if (reconnect) {
+          String before = node.address();
           node.reconnect();
           boolean resumed = scanner.resumeAfterReconnect();
           deleter.retryFailed();
           raise(deleter.failure());
           reconnect = false;
-          recoveries.add(new FlushReport.Recovery(node.address(), lastCause, !resumed));
-          log.warn("Reconnected to {}; {}", node.address(), resumed
+          String where = before.equals(node.address()) ? node.address() : before + " -> " + node.address();
+          recoveries.add(new FlushReport.Recovery(where, lastCause, !resumed));
+          log.warn("Reconnected to {}; {}", where, resumed
               ? "the scan goes on from its cursor"
               : "the server restarted or was replaced (new run_id), so the scan starts again from the beginning");
+        }
+        if (watch != null && System.nanoTime() - lastLook >= LOOK_EVERY_NANOS) {
+          look(node, watch);
+          lastLook = System.nanoTime();
         }
         if (scanner.finished()) {
           deleter.finish();
           raise(deleter.failure());
+          if (watch != null) {
+            look(node, watch);
+          }
           return Outcome.COMPLETED;
         }
         for (byte[] key : scanner.nextPage()) {
-          sort(key, deleter);
+          if (job.slots() == null || job.slots().get(ClusterNodes.slotOf(key))) {
+            sort(key, deleter, job.tally());
+          }
         }
-        progress.update(tally, totalKeys);
+        synchronized (progress) {
+          progress.update(tally, totalKeys);
+        }
         raise(deleter.failure());
         failuresInARow = 0;
       } catch (RuntimeException e) {
@@ -125,6 +259,45 @@ public final class FlushRun {
     }
   }
 
+  /**
+   * A redirected key may need a new connection and a second command: the wait for replies allows for
+   * both, so that a batch is not given up while its redirect is on its way.
+   */
+  private long redirectSettleMillis() {
+    return settings.connectTimeout().toMillis() + 2 * settings.commandTimeout().toMillis() + 1_000;
+  }
+
+  /** Tells the watch what this node sees; a node that does not answer is the scan's problem, not this. */
+  private static void look(RedisNode node, SlotWatch watch) {
+    try {
+      watch.observe(node.clusterNodes());
+    } catch (RuntimeException e) {
+      log.debug("CLUSTER NODES on {} failed: {}", node.address(), e.getMessage());
+    }
+  }
+
+  /** A last look at every primary, whose own lines are the only ones that show a slot half-way through a move. */
+  private static void lookAtAll(RedisTarget target, SlotWatch watch) {
+    for (RedisNode node : target.primaries()) {
+      look(node, watch);
+    }
+  }
+
+  private static String describe(List<SlotWatch.Rescan> rescans) {
+    return String.join(", ", rescans.stream().map(r -> r.address().toString()).toList());
+  }
+
+  /** Slots as ranges, e.g. {@code 42, 100-120}. */
+  static String slotList(BitSet slots) {
+    StringBuilder sb = new StringBuilder();
+    for (int first = slots.nextSetBit(0); first >= 0; first = slots.nextSetBit(first + 1)) {
+      int last = slots.nextClearBit(first) - 1;
+      sb.append(sb.length() == 0 ? "" : ", ").append(first).append(last > first ? "-" + last : "");
+      first = last;
+    }
+    return sb.toString();
+  }
+
   private static void raise(Throwable failure) {
     if (failure instanceof RuntimeException e) {
       throw e;
@@ -134,17 +307,17 @@ public final class FlushRun {
     }
   }
 
-  private void sort(byte[] key, Deleter deleter) throws InterruptedException {
-    tally.addScanned(1);
+  private void sort(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
+    counts.addScanned(1);
     Classifier.Decision decision = classifier.classify(key);
     switch (decision.kind()) {
       case FLUSH -> {
-        tally.addMatched(decision.flushPattern(), key);
+        counts.addMatched(decision.flushPattern(), key);
         deleter.delete(decision.flushPattern(), key);
       }
-      case CONFLICT -> tally.addConflict(key, decision.flushPattern(), decision.preservePattern());
-      case PRESERVE -> tally.addPreserved();
-      case UNTOUCHED -> tally.addUntouched();
+      case CONFLICT -> counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
+      case PRESERVE -> counts.addPreserved();
+      case UNTOUCHED -> counts.addUntouched();
     }
   }
 }

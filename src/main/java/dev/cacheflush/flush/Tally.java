@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counts of a run, kept as the keys stream past: every number is counted, none estimated.
- * Safe to update from the scanning thread and from the client's I/O threads that complete UNLINKs.
+ * Safe to update from the scanning threads and from the client's I/O threads that complete UNLINKs.
+ * A shard's tally has the run's as its parent: every count goes to both, so the run's totals are
+ * the sums of the shards' without adding anything up afterwards.
  */
 public final class Tally {
   /** How many example keys are kept per flush pattern and for conflicts. */
@@ -24,7 +26,14 @@ public final class Tally {
   /** A key that matched a flush pattern and a preserve pattern, and so was kept. */
   public record Conflict(byte[] key, int flushPattern, int preservePattern) {}
 
+  private final Tally parent;
+
   public Tally(int flushPatterns) {
+    this(flushPatterns, null);
+  }
+
+  private Tally(int flushPatterns, Tally parent) {
+    this.parent = parent;
     matched = new LongAdder[flushPatterns];
     deleted = new LongAdder[flushPatterns];
     for (int i = 0; i < flushPatterns; i++) {
@@ -34,11 +43,22 @@ public final class Tally {
     }
   }
 
+  /** A tally for one shard of this run. */
+  public Tally child() {
+    return new Tally(matched.length, this);
+  }
+
   public void addScanned(int keys) {
     scanned.add(keys);
+    if (parent != null) {
+      parent.addScanned(keys);
+    }
   }
 
   public void addMatched(int pattern, byte[] key) {
+    if (parent != null) {
+      parent.addMatched(pattern, key);
+    }
     matched[pattern].increment();
     List<byte[]> s = samples.get(pattern);
     synchronized (s) {
@@ -50,9 +70,15 @@ public final class Tally {
 
   public void addPreserved() {
     preserved.increment();
+    if (parent != null) {
+      parent.addPreserved();
+    }
   }
 
   public void addConflict(byte[] key, int flushPattern, int preservePattern) {
+    if (parent != null) {
+      parent.addConflict(key, flushPattern, preservePattern);
+    }
     preserved.increment();
     conflicts.increment();
     synchronized (conflictSamples) {
@@ -64,10 +90,16 @@ public final class Tally {
 
   public void addUntouched() {
     untouched.increment();
+    if (parent != null) {
+      parent.addUntouched();
+    }
   }
 
   public void addDeleted(int pattern, long keys) {
     deleted[pattern].add(keys);
+    if (parent != null) {
+      parent.addDeleted(pattern, keys);
+    }
   }
 
   public long scanned() {

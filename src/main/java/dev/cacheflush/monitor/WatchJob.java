@@ -3,7 +3,7 @@ package dev.cacheflush.monitor;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.DbSettings;
-import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.config.SettingsResolver;
 import dev.cacheflush.config.WatchSettings;
 import dev.cacheflush.metrics.FlushMetrics;
 import dev.cacheflush.metrics.MetricsSink;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * did not recover in time, 1 (or the failure's own code) when Redis could not be watched.
  */
 public final class WatchJob {
-  private final RedisUrl url;
+  private final SettingsResolver.Access access;
   private final WatchSettings settings;
   private final DbSettings db;
   private final MetricsSink sink;
@@ -34,13 +34,13 @@ public final class WatchJob {
   private final Clock clock;
 
   /** @param db the database to probe, or null */
-  public WatchJob(RedisUrl url, WatchSettings settings, DbSettings db, MetricsSink sink, String stage,
+  public WatchJob(SettingsResolver.Access access, WatchSettings settings, DbSettings db, MetricsSink sink, String stage,
       Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock) {
-    this.url = url;
+    this.access = access;
     this.settings = settings;
     this.db = db;
     this.sink = sink;
-    this.metrics = new FlushMetrics(url, stage);
+    this.metrics = new FlushMetrics(access.url(), stage);
     this.printer = printer;
     this.ticker = ticker;
     this.clock = clock;
@@ -55,7 +55,8 @@ public final class WatchJob {
     int failureCode = ExitCode.FAILED;
     WatchReport watch;
     DatabaseReport database = null;
-    try (RedisTarget redis = RedisTarget.connect(url, ConnectOptions.defaults(), new Deadline(clock, settings.limit()))) {
+    try (RedisTarget redis = RedisTarget.connect(access.url(), ConnectOptions.of(access),
+        new Deadline(clock, settings.limit()))) {
       mode = redis.mode();
       StatsSampler sampler = new StatsSampler(redis.readNodes(), redis.primaries(), ticker, clock);
       watch = new WatchLoop(sampler, probe, settings, ticker).run(sampler.snapshot(), interval -> {
@@ -89,7 +90,7 @@ public final class WatchJob {
       default -> exitCode = ExitCode.DONE;
     }
     Instant finished = clock.instant();
-    return new WatchRunReport(WatchRunReport.SCHEMA_VERSION, "watch", url.masked(), mode, watch.outcome(), exitCode,
+    return new WatchRunReport(WatchRunReport.SCHEMA_VERSION, "watch", access.url().masked(), mode, watch.outcome(), exitCode,
         message, started.toString(), finished.toString(), Duration.between(started, finished).toMillis(), watch,
         database);
   }

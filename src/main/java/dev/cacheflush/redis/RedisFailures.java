@@ -10,7 +10,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
 
 /** Turns what the client library throws into one line that says what happened and what to change. */
 public final class RedisFailures {
@@ -23,7 +22,8 @@ public final class RedisFailures {
   /** Whether trying again, on a new connection, may succeed. */
   public static boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (isAuthFailure(t) || t instanceof UnknownHostException) {
+      if (isAuthFailure(t) || t instanceof UnknownHostException || TlsFailures.isPermanent(t)
+          || t instanceof CacheflushException) {
         return false;
       }
       if (t instanceof RedisCommandExecutionException) {
@@ -43,16 +43,22 @@ public final class RedisFailures {
     Throwable root = failure;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       root = t;
+      // Already explained by the tool (e.g. no AWS credentials for an IAM token, met inside a connect).
+      if (t instanceof CacheflushException known) {
+        return known;
+      }
       if (isAuthFailure(t)) {
         return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " refused the credentials ("
-            + firstLine(t.getMessage()) + "): check the user and password in --redis-url or REDIS_USERNAME/REDIS_PASSWORD",
-            failure);
+            + firstLine(t.getMessage()) + "): check the user and password in --redis-url or REDIS_USERNAME/REDIS_PASSWORD"
+            + " (or --redis-username/--redis-password)", failure);
       }
     }
+    // A certificate the other side refuses is a setting to change, like a wrong password.
+    int code = TlsFailures.isPermanent(failure) ? ExitCode.USAGE : ExitCode.FAILED;
     String advice = isClosedConnection(root)
         ? ": is this port a Redis server, and does it need TLS (rediss://)?"
         : "";
-    return new CacheflushException(ExitCode.FAILED, what + ": " + hint(root) + advice, failure);
+    return new CacheflushException(code, what + ": " + hint(failure) + advice, failure);
   }
 
   private static boolean isClosedConnection(Throwable t) {
@@ -62,6 +68,10 @@ public final class RedisFailures {
 
   /** The likely cause of a failure and what to check, in a few words. */
   public static String hint(Throwable failure) {
+    String tls = TlsFailures.explain(failure);
+    if (tls != null) {
+      return tls;
+    }
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -73,16 +83,15 @@ public final class RedisFailures {
       return "nothing accepted the connection: check host and port, and that a security group or firewall lets "
           + "this machine reach it";
     }
-    if (root instanceof SSLException) {
-      return "the TLS handshake failed (" + firstLine(root.getMessage()) + "): check that the server speaks TLS and "
-          + "that its certificate is trusted";
-    }
     if (root instanceof RedisCommandTimeoutException || containsIgnoreCase(root.getMessage(), "timed out")) {
       return "the server did not answer in time: check that the port is Redis's, that TLS is used if the server "
           + "needs it (rediss://), and that the network path is open";
     }
     if (isClosedConnection(root)) {
       return "the connection was closed by the other side";
+    }
+    if (root instanceof RedisCommandExecutionException && String.valueOf(root.getMessage()).startsWith("NOPERM")) {
+      return firstLine(root.getMessage()) + ": the Redis user lacks a right the flush needs; 'cacheflush acl' prints them";
     }
     return firstLine(root.getMessage());
   }

@@ -1,5 +1,6 @@
 package dev.cacheflush.redis;
 
+import dev.cacheflush.config.RedisUrl.HostPort;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -8,59 +9,125 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * One Redis server that owns keys (a standalone server or a cluster primary), over one connection
  * with binary keys, so that keys that are not valid UTF-8 survive the round trip unchanged. After
  * a failure the connection is replaced, never repaired: a fresh one cannot carry a late reply of
- * a command that timed out on the old one.
+ * a command that timed out on the old one. Where the replacement connects is the connector's
+ * choice: the same address, or, in a cluster or behind Sentinel, whichever server is the primary now.
  */
 public final class RedisNode {
+  /** Through UNLINK, not DEL, so the least-privilege user needs no right beyond what the flush uses. */
   private static final byte[] RELEASE_IF_OURS = (
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end")
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('unlink', KEYS[1]) else return 0 end")
       .getBytes(StandardCharsets.UTF_8);
 
-  private final String address;
-  private final Supplier<StatefulRedisConnection<byte[], byte[]>> connector;
-  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  /**
+   * A live connection and the server at its other end.
+   *
+   * @param nodeId the cluster node id; null outside cluster mode
+   */
+  public record Connected(HostPort address, String nodeId, StatefulRedisConnection<byte[], byte[]> connection) {}
 
-  public RedisNode(String address, Supplier<StatefulRedisConnection<byte[], byte[]>> connector) {
-    this.address = address;
+  private final Supplier<Connected> connector;
+  private volatile Connected current;
+
+  public RedisNode(Supplier<Connected> connector) {
     this.connector = connector;
-    this.connection = connector.get();
+    this.current = connector.get();
   }
 
-  /** host:port, for reports and messages. */
+  /** host:port of the server now connected, for reports and messages. */
   public String address() {
-    return address;
+    return current.address().toString();
+  }
+
+  /** The server now connected. */
+  public HostPort hostPort() {
+    return current.address();
+  }
+
+  /** The cluster node id of the server now connected; null outside cluster mode. */
+  public String nodeId() {
+    return current.nodeId();
   }
 
   /** Drops the connection and opens a new one; throws if the server cannot be reached. */
   public void reconnect() {
-    StatefulRedisConnection<byte[], byte[]> old = connection;
+    StatefulRedisConnection<byte[], byte[]> old = current.connection();
     try {
       old.close();
     } catch (RuntimeException alreadyBroken) {
       // A connection that failed may fail to close; the new one is what matters.
     }
-    connection = connector.get();
+    current = connector.get();
   }
 
   public void close() {
-    connection.close();
+    current.connection().close();
   }
 
   /** Sent without waiting, so the next page can be on its way while this one is sorted. */
   public RedisFuture<KeyScanCursor<byte[]>> scan(ScanCursor cursor, int count) {
-    return connection.async().scan(cursor, ScanArgs.Builder.limit(count));
+    return current.connection().async().scan(cursor, ScanArgs.Builder.limit(count));
   }
 
   /** Sent without waiting, so many UNLINKs are pipelined on the connection. */
   public RedisFuture<Long> unlink(byte[][] keys) {
-    return connection.async().unlink(keys);
+    return current.connection().async().unlink(keys);
+  }
+
+  /**
+   * One UNLINK per key, all written at once: in a cluster, keys of different slots cannot share
+   * a command, and a key-by-key reply says exactly which key a redirect or a failure concerns.
+   */
+  public List<CompletableFuture<Long>> unlinkEach(byte[][] keys) {
+    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(keys.length);
+    List<CompletableFuture<Long>> replies = new ArrayList<>(keys.length);
+    for (byte[] key : keys) {
+      AsyncCommand<byte[], byte[], Long> unlink = unlinkCommand(key);
+      commands.add(unlink);
+      replies.add(unlink);
+    }
+    current.connection().dispatch(commands);
+    return replies;
+  }
+
+  /**
+   * One key's UNLINK on any connection; with {@code asking}, ASKING and UNLINK are written together
+   * so that nothing comes between them: the target of a slot being migrated serves a key of it
+   * only in the command right after ASKING.
+   */
+  static CompletableFuture<Long> unlink(StatefulRedisConnection<byte[], byte[]> connection, byte[] key,
+      boolean asking) {
+    AsyncCommand<byte[], byte[], Long> unlink = unlinkCommand(key);
+    if (asking) {
+      connection.dispatch(List.of(new AsyncCommand<>(new Command<>(CommandType.ASKING,
+          new StatusOutput<byte[], byte[]>(ByteArrayCodec.INSTANCE))), unlink));
+    } else {
+      connection.dispatch(unlink);
+    }
+    return unlink;
+  }
+
+  private static AsyncCommand<byte[], byte[], Long> unlinkCommand(byte[] key) {
+    return new AsyncCommand<>(new Command<>(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+        new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key)));
   }
 
   public long dbSize() {
@@ -74,6 +141,11 @@ public final class RedisNode {
   /** The server process's identity: it changes when the server restarts or another takes its place. */
   public String runId() {
     return info("server").getOrDefault("run_id", "");
+  }
+
+  /** The cluster as this node sees it (CLUSTER NODES). */
+  public List<ClusterNode> clusterNodes() {
+    return ClusterNodes.parse(sync().clusterNodes());
   }
 
   /** SET key value NX PX ttl: true if this call created the key. */
@@ -96,6 +168,6 @@ public final class RedisNode {
   }
 
   private RedisCommands<byte[], byte[]> sync() {
-    return connection.sync();
+    return current.connection().sync();
   }
 }

@@ -3,34 +3,52 @@ package dev.cacheflush.redis;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.RedisUrl;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
+import dev.cacheflush.config.RedisUrl.HostPort;
+import dev.cacheflush.config.Settings;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Redis deployment a run works on: its connections and the nodes that own keys. */
+/**
+ * The Redis deployment a run works on: how it is deployed (standalone, cluster, or behind
+ * Sentinel), its topology, and a connection to every primary, which owns keys.
+ *
+ * <p>The mode is found, not configured: any one node of a cluster, or its configuration endpoint,
+ * says {@code cluster_enabled:1} in INFO, and then CLUSTER NODES names every primary. Each primary
+ * is a {@link RedisNode} whose reconnect asks the cluster (or the Sentinels) again where its
+ * shard's primary is, so a run that loses a primary continues on the replica promoted in its place.
+ */
 public final class RedisTarget implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisTarget.class);
+  private static final int LOCK_SLOT = SlotHash.getSlot(Settings.LOCK_KEY.getBytes(StandardCharsets.UTF_8));
 
   private final RedisUrl url;
-  private final ClientResources resources;
-  private final RedisClient client;
-  private final List<RedisNode> primaries;
+  private final NodeConnector connector;
+  private final String mode;
+  private volatile Topology topology;
+  private final List<RedisNode> primaries = new ArrayList<>();
+  private final Map<String, RedisNode> otherPrimaries = new ConcurrentHashMap<>();
+  private final ClusterRedirects redirects;
+  private List<RedisNode> readNodes;
 
-  private RedisTarget(RedisUrl url, ClientResources resources, RedisClient client, List<RedisNode> primaries) {
+  private RedisTarget(RedisUrl url, NodeConnector connector, String mode, Topology topology) {
     this.url = url;
-    this.resources = resources;
-    this.client = client;
-    this.primaries = primaries;
+    this.connector = connector;
+    this.mode = mode;
+    this.topology = topology;
+    this.redirects = new ClusterRedirects(connector);
   }
 
   /**
@@ -38,31 +56,28 @@ public final class RedisTarget implements AutoCloseable {
    * CacheflushException} that names the target, the attempts and the likely fix.
    */
   public static RedisTarget connect(RedisUrl url, ConnectOptions options, Deadline deadline) {
-    // A command-line run needs few threads; the defaults size pools for a long-lived server.
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-    RedisClient client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        // Retrying is the tool's decision, made once: the library must neither queue commands while
-        // disconnected nor replay them on a reconnect of its own.
-        .autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .protocolVersion(ProtocolVersion.RESP2)
-        .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-        .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build())
-        .build());
-    RedisURI uri = toUri(url, options);
+    NodeConnector connector = new NodeConnector(url, options);
     Backoff backoff = options.backoff();
     for (int attempt = 1; ; attempt++) {
+      RedisTarget target = null;
       try {
-        RedisNode node = new RedisNode(url.firstHost().toString(), () -> client.connect(ByteArrayCodec.INSTANCE, uri));
-        // A port that accepts connections is not yet a Redis that answers (a TLS port, another service).
-        node.runId();
-        return new RedisTarget(url, resources, client, List.of(node));
+        target = url.scheme() == RedisUrl.Scheme.SENTINEL ? sentinel(url, connector) : discover(url, connector);
+        log.debug("{} ({}): {}", url.masked(), target.mode, target.describe());
+        return target;
+      } catch (CacheflushException e) {
+        closeQuietly(target, connector);
+        throw e;
       } catch (RuntimeException e) {
+        closeQuietly(target, null);
         int attempts = backoff.retries() + 1;
         boolean last = attempt >= attempts || !RedisFailures.isRetryable(e) || deadline.passed();
         if (last) {
-          shutdown(client, resources);
+          connector.close();
+          if (options.iam() != null && RedisFailures.isAuthFailure(rootCommandFailure(e))) {
+            throw new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " refused the IAM token for user '"
+                + options.iam().user() + "': check that the AWS identity may elasticache:Connect to cache '"
+                + options.iam().cacheName() + "' as that user, and --iam-cache-name, --iam-serverless and --region", e);
+          }
           if (!RedisFailures.isRetryable(e)) {
             throw RedisFailures.explain(url.masked(), e);
           }
@@ -75,66 +90,280 @@ public final class RedisTarget implements AutoCloseable {
           backoff.pause(attempt, deadline);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          shutdown(client, resources);
+          connector.close();
           throw new CacheflushException(ExitCode.INTERRUPTED, "Interrupted while connecting to " + url.masked());
         }
       }
     }
   }
 
-  static RedisURI toUri(RedisUrl url, ConnectOptions options) {
-    RedisURI.Builder builder = RedisURI.builder()
-        .withHost(url.firstHost().host())
-        .withPort(url.firstHost().port())
-        .withDatabase(url.database())
-        .withSsl(url.tls())
-        .withTimeout(options.commandTimeout());
-    url.password().ifPresent(password -> url.username().ifPresentOrElse(
-        user -> builder.withAuthentication(user, password),
-        () -> builder.withPassword(password.toCharArray())));
-    return builder.build();
+  /** Asks the seed node whether it is part of a cluster; a standalone server is its own only primary. */
+  private static RedisTarget discover(RedisUrl url, NodeConnector connector) {
+    HostPort seed = url.firstHost();
+    Map<String, String> cluster;
+    String nodes = null;
+    Map<String, String> replication;
+    StatefulRedisConnection<byte[], byte[]> connection = connector.connect(seed);
+    try {
+      // A port that accepts connections is not yet a Redis that answers (a TLS port, another service).
+      cluster = InfoParser.parse(connection.sync().info("cluster"));
+      if ("1".equals(cluster.get("cluster_enabled"))) {
+        nodes = connection.sync().clusterNodes();
+      }
+      replication = InfoParser.parse(connection.sync().info("replication"));
+    } finally {
+      connection.close();
+    }
+    if (nodes != null) {
+      List<ClusterNode> view = ClusterNodes.parse(nodes);
+      for (ClusterNode node : view) {
+        if (node.primary() && !node.slots().isEmpty() && node.address() == null) {
+          // Its keys could not be reached: a run that went on would miss a whole shard.
+          throw new RedisConnectionException("the cluster does not know the address of primary " + node.id() + ", which"
+              + " serves " + node.slots().cardinality() + " slots, yet");
+        }
+      }
+      Topology topology = Topology.cluster(view);
+      if (topology.shards().isEmpty()) {
+        throw new RedisConnectionException("the cluster at " + seed + " has no primary serving slots yet");
+      }
+      if (!topology.coversAllSlots()) {
+        log.warn("Some hash slots of the cluster at {} are served by no primary: no key can be in them now", seed);
+      }
+      RedisTarget target = new RedisTarget(url, connector, "cluster", topology);
+      for (Topology.Shard shard : topology.shards()) {
+        target.primaries.add(new RedisNode(target.shardConnector(shard.slots().nextSetBit(0))));
+      }
+      return target;
+    }
+    if ("slave".equals(replication.get("role"))) {
+      throw new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " is a read-only replica (of "
+          + replication.get("master_host") + ":" + replication.get("master_port") + "): point --redis-url at the "
+          + "primary (on ElastiCache, the primary endpoint, not the reader endpoint)");
+    }
+    Topology topology = Topology.single(new Topology.Member(null, seed), replicasOf(replication));
+    RedisTarget target = new RedisTarget(url, connector, "standalone", topology);
+    target.primaries.add(new RedisNode(() -> new RedisNode.Connected(seed, null, connector.connect(seed))));
+    return target;
+  }
+
+  private static RedisTarget sentinel(RedisUrl url, NodeConnector connector) {
+    Sentinels sentinels = new Sentinels(url.hosts(), url.sentinelMaster().orElseThrow(), connector);
+    RedisTarget target = new RedisTarget(url, connector, "sentinel", sentinels.topology());
+    target.primaries.add(new RedisNode(() -> {
+      Topology now = sentinels.topology();
+      RedisNode.Connected primary = sentinels.connectPrimary(now);
+      target.topology = now;
+      return primary;
+    }));
+    return target;
+  }
+
+  /**
+   * Connects to whichever primary serves {@code slot} (the shard's first): at first the one the
+   * topology names; on every reconnect, the one the cluster names now.
+   */
+  private Supplier<RedisNode.Connected> shardConnector(int slot) {
+    boolean[] first = {true};
+    return () -> {
+      Topology now = first[0] ? topology : refreshTopology();
+      first[0] = false;
+      Topology.Shard shard = now.shardServing(slot);
+      if (shard == null) {
+        throw new RedisConnectionException("no primary serves slot " + slot + " now (a failover is in progress)");
+      }
+      HostPort address = shard.primary().address();
+      return new RedisNode.Connected(address, shard.primary().nodeId(), connector.connect(address));
+    };
+  }
+
+  /**
+   * The cluster as a reachable node sees it now: asked on the connections already open, then on new
+   * ones to every node known, and to the URL's seed.
+   */
+  public Topology refreshTopology() {
+    RuntimeException last = null;
+    for (RedisNode node : primaries) {
+      try {
+        return updated(node.clusterNodes());
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    Set<HostPort> candidates = new LinkedHashSet<>();
+    for (Topology.Shard shard : topology.shards()) {
+      candidates.add(shard.primary().address());
+      shard.replicas().forEach(r -> candidates.add(r.address()));
+    }
+    candidates.add(url.firstHost());
+    for (HostPort address : candidates) {
+      try (StatefulRedisConnection<byte[], byte[]> c = connector.connect(address)) {
+        return updated(ClusterNodes.parse(c.sync().clusterNodes()));
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private Topology updated(List<ClusterNode> view) {
+    Topology now = Topology.cluster(view);
+    topology = now;
+    return now;
+  }
+
+  private static List<Topology.Member> replicasOf(Map<String, String> replication) {
+    List<Topology.Member> replicas = new ArrayList<>();
+    for (Map.Entry<String, String> field : replication.entrySet()) {
+      // slave0:ip=10.0.0.12,port=6379,state=online,offset=...,lag=0
+      if (field.getKey().matches("slave\\d+")) {
+        Map<String, String> parts = new HashMap<>();
+        for (String part : field.getValue().split(",")) {
+          int eq = part.indexOf('=');
+          if (eq > 0) {
+            parts.put(part.substring(0, eq), part.substring(eq + 1));
+          }
+        }
+        if ("online".equals(parts.get("state")) && parts.containsKey("ip") && parts.containsKey("port")) {
+          replicas.add(new Topology.Member(null, new HostPort(parts.get("ip"), Integer.parseInt(parts.get("port")))));
+        }
+      }
+    }
+    return replicas;
   }
 
   public RedisUrl url() {
     return url;
   }
 
-  /** The nodes that own keys: every key lives on exactly one of them. */
-  public List<RedisNode> primaries() {
-    return primaries;
+  /** {@code standalone}, {@code cluster} or {@code sentinel}. */
+  public String mode() {
+    return mode;
   }
 
-  /** The node that holds the run's lock key. */
-  public RedisNode lockNode() {
-    return primaries.get(0);
+  public boolean cluster() {
+    return "cluster".equals(mode);
+  }
+
+  /** The deployment as last seen: primaries, replicas, and the slots each primary serves. */
+  public Topology topology() {
+    return topology;
+  }
+
+  /** The nodes that own keys, one per shard: every key lives on exactly one of them. */
+  public List<RedisNode> primaries() {
+    return List.copyOf(primaries);
   }
 
   /**
-   * The nodes that serve reads, primaries and replicas, whose INFO counters add up to the hit rate
-   * clients see. A standalone server is its own only read node.
+   * The nodes that serve reads: every primary and every replica, whose INFO counters add up to the
+   * hit rate clients see. Replicas are connected on first use; one that cannot be reached is left out
+   * with a warning, as statistics without it are better than none.
    */
-  public List<RedisNode> readNodes() {
-    return primaries;
+  public synchronized List<RedisNode> readNodes() {
+    if (readNodes == null) {
+      List<RedisNode> nodes = new ArrayList<>(primaries);
+      for (Topology.Shard shard : topology.shards()) {
+        for (Topology.Member replica : shard.replicas()) {
+          try {
+            nodes.add(fixedNode(replica.nodeId(), replica.address()));
+          } catch (RuntimeException e) {
+            log.warn("Replica {} cannot be reached ({}); its statistics are left out", replica.address(),
+                RedisFailures.hint(e));
+          }
+        }
+      }
+      readNodes = List.copyOf(nodes);
+    }
+    return readNodes;
   }
 
-  public String mode() {
-    return "standalone";
+  /** The node that holds the run's lock key: in a cluster, the primary serving its slot. */
+  public RedisNode lockNode() {
+    Topology.Shard shard = cluster() ? topology.shardServing(LOCK_SLOT) : null;
+    if (shard != null) {
+      for (RedisNode node : primaries) {
+        if (shard.primary().nodeId().equals(node.nodeId())) {
+          return node;
+        }
+      }
+    }
+    return primaries.get(0);
+  }
+
+  /** Follows MOVED and ASK for deletes in a cluster. */
+  public ClusterRedirects redirects() {
+    return redirects;
+  }
+
+  /**
+   * The primary with this cluster node id: one of {@link #primaries()} if it is the one serving a
+   * shard now, otherwise a connection of its own (a node that took slots over during the run).
+   */
+  public RedisNode primary(String nodeId, HostPort address) {
+    for (RedisNode node : primaries) {
+      if (nodeId.equals(node.nodeId())) {
+        return node;
+      }
+    }
+    return otherPrimaries.computeIfAbsent(nodeId, id -> fixedNode(id, address));
+  }
+
+  private RedisNode fixedNode(String nodeId, HostPort address) {
+    return new RedisNode(() -> new RedisNode.Connected(address, nodeId, connector.connect(address)));
+  }
+
+  private String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (Topology.Shard shard : topology.shards()) {
+      sb.append(sb.length() == 0 ? "" : "; ").append(shard.primary().address())
+          .append(cluster() ? " (" + shard.slots().cardinality() + " slots)" : "")
+          .append(" + ").append(shard.replicas().size()).append(" replica(s)");
+    }
+    return sb.toString();
   }
 
   @Override
-  public void close() {
-    for (RedisNode node : primaries) {
+  public synchronized void close() {
+    List<RedisNode> all = new ArrayList<>(primaries);
+    all.addAll(otherPrimaries.values());
+    if (readNodes != null) {
+      readNodes.stream().filter(n -> !primaries.contains(n)).forEach(all::add);
+    }
+    for (RedisNode node : all) {
       try {
         node.close();
       } catch (RuntimeException ignored) {
         // Closing a broken connection may fail; the client shutdown below releases everything.
       }
     }
-    shutdown(client, resources);
+    redirects.close();
+    connector.close();
   }
 
-  private static void shutdown(RedisClient client, ClientResources resources) {
-    client.shutdown(0, 2, TimeUnit.SECONDS);
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  private static void closeQuietly(RedisTarget target, NodeConnector connector) {
+    if (target != null) {
+      for (RedisNode node : target.primaries) {
+        try {
+          node.close();
+        } catch (RuntimeException ignored) {
+          // half-built: only the connections matter
+        }
+      }
+    }
+    if (connector != null) {
+      connector.close();
+    }
+  }
+
+  private static Throwable rootCommandFailure(Throwable e) {
+    Throwable found = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      found = t;
+      if (t instanceof RedisCommandExecutionException) {
+        return t;
+      }
+    }
+    return found;
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 @JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
     "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
     "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "recoveries", "verification",
-    "deadlineEstimate", "tuning", "hitRate", "database", "watch"})
+    "deadlineEstimate", "tuning", "shards", "hitRate", "database", "watch"})
 public record FlushReport(
     int schemaVersion,
     String command,
@@ -36,6 +36,7 @@ public record FlushReport(
     Verification verification,
     DeadlineEstimate deadlineEstimate,
     Tuning tuning,
+    List<Shard> shards,
     HitRateReport hitRate,
     DatabaseReport database,
     WatchReport watch) {
@@ -50,7 +51,8 @@ public record FlushReport(
       String message) {
     return new FlushReport(schemaVersion, command, dryRun, target, mode, outcome, exitCode, message, startedAt,
         finishedAt, durationMs, dbSize, keysScanned, keysMatched, keysDeleted, keysPreserved, keysUntouched, patterns,
-        preservePatterns, conflicts, recoveries, verification, deadlineEstimate, tuning, hitRate, database, watch);
+        preservePatterns, conflicts, recoveries, verification, deadlineEstimate, tuning, shards, hitRate, database,
+        watch);
   }
 
   /** One flush pattern: the keys counted under it (the first flush pattern a key matches). */
@@ -73,6 +75,13 @@ public record FlushReport(
 
   /** From a dry run: whether a real flush of this keyspace is likely to fit the timeout. An estimate. */
   public record DeadlineEstimate(long scanKeysPerSecond, long estimatedFlushMs, long timeoutMs, boolean fitsTimeout) {}
+
+  /**
+   * One shard's part of the counts (they add up to the totals): the primary it was last scanned on
+   * (after a failover, the promoted replica). {@code nodeId} is the cluster node id, null outside
+   * cluster mode.
+   */
+  public record Shard(String nodeId, String address, long scanned, long matched, long deleted) {}
 
   /** The scan and delete settings the run used, so runs can be compared. */
   public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs, int retries,

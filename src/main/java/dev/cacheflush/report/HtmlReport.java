@@ -58,6 +58,9 @@ public final class HtmlReport {
       database(page, r.database(), true);
     }
     patterns(page, r);
+    if (r.shards().size() > 1) {
+      shards(page, r);
+    }
     preserved(page, r);
     if (r.verification() != null) {
       verification(page, r.verification());
@@ -223,6 +226,35 @@ public final class HtmlReport {
     page.table("patterns-table", r.dryRun() ? List.of("pattern", "#would delete", "sample keys")
         : List.of("pattern", "#matched", "#deleted", "sample keys"), rows, true);
     page.caption("A key is counted under the first flush pattern it matches.");
+  }
+
+  /** Per shard, so that a shard never reached, or reached late, shows; the rows add up to the totals. */
+  private static void shards(HtmlPage page, FlushReport r) {
+    page.section("shards", "Shards");
+    List<List<Cell>> rows = new ArrayList<>();
+    long scanned = 0;
+    long matched = 0;
+    long deleted = 0;
+    for (FlushReport.Shard s : r.shards()) {
+      List<Cell> row = new ArrayList<>(List.of(Cell.code(s.address()), Cell.code(s.nodeId() == null ? ""
+          : s.nodeId()), Cell.number(TextReport.n(s.scanned())), Cell.number(TextReport.n(s.matched()))));
+      if (!r.dryRun()) {
+        row.add(Cell.number(TextReport.n(s.deleted())));
+      }
+      rows.add(row);
+      scanned += s.scanned();
+      matched += s.matched();
+      deleted += s.deleted();
+    }
+    List<Cell> total = new ArrayList<>(List.of(Cell.text("total"), Cell.text(""),
+        Cell.number(TextReport.n(scanned)), Cell.number(TextReport.n(matched))));
+    if (!r.dryRun()) {
+      total.add(Cell.number(TextReport.n(deleted)));
+    }
+    rows.add(total);
+    page.table("shards-table", r.dryRun() ? List.of("primary", "node id", "#scanned", "#would delete")
+        : List.of("primary", "node id", "#scanned", "#matched", "#deleted"), rows, true);
+    page.caption("The primary each shard was last scanned on (after a failover, the promoted replica).");
   }
 
   private static void preserved(HtmlPage page, FlushReport r) {

@@ -28,12 +28,16 @@ public final class TextReport {
   private String render(FlushReport r) {
     StringBuilder out = new StringBuilder();
     out.append(r.dryRun() ? paint(BOLD + YELLOW, "DRY RUN: nothing was deleted") + "\n" : "");
-    out.append("Target    ").append(r.target()).append(" (").append(r.mode()).append(")\n");
+    out.append("Target    ").append(r.target()).append(r.mode() == null ? "" : " (" + r.mode() + ")").append('\n');
     out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(n(r.dbSize())).append(" keys in ")
         .append(seconds(r.durationMs())).append('\n');
     out.append('\n');
 
     patternTable(r, out);
+    if (r.shards().size() > 1) {
+      shardTable(r, out);
+    }
+
     if (r.dryRun()) {
       for (FlushReport.PatternCount p : r.patterns()) {
         if (!p.samples().isEmpty()) {
@@ -55,7 +59,7 @@ public final class TextReport {
 
     for (FlushReport.Recovery recovery : r.recoveries()) {
       out.append("Recovered ").append(recovery.node()).append(": ").append(recovery.cause()).append(recovery.scanRestarted()
-          ? "; the server had restarted, so the scan started again (counts include keys seen twice)\n"
+          ? "; the scan started again (counts include keys seen twice)\n"
           : "; the scan went on from its cursor\n");
     }
     FlushReport.Verification v = r.verification();
@@ -104,6 +108,22 @@ public final class TextReport {
     }
     out.append(rule);
     out.append(String.format(Locale.ROOT, row, "total", n(r.keysMatched()), n(r.keysDeleted())));
+  }
+
+  /** Per shard, so that a shard that was never reached, or reached late, shows. */
+  private void shardTable(FlushReport r, StringBuilder out) {
+    int width = "shard".length();
+    for (FlushReport.Shard s : r.shards()) {
+      width = Math.max(width, s.address().length());
+    }
+    String row = "  %-" + width + "s  %12s  %12s" + (r.dryRun() ? "" : "  %12s") + "%n";
+    String rule = String.format(Locale.ROOT, row, "-".repeat(width), "-".repeat(12), "-".repeat(12), "-".repeat(12));
+    out.append('\n').append(paint(BOLD, String.format(Locale.ROOT, row, "shard", "scanned",
+        r.dryRun() ? "would delete" : "matched", "deleted").stripTrailing())).append('\n');
+    out.append(rule);
+    for (FlushReport.Shard s : r.shards()) {
+      out.append(String.format(Locale.ROOT, row, s.address(), n(s.scanned()), n(s.matched()), n(s.deleted())));
+    }
   }
 
   static String n(long value) {

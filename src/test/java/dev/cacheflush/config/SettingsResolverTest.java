@@ -1,6 +1,7 @@
 package dev.cacheflush.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cacheflush.glob.RedisGlob;
 import java.nio.file.Files;
@@ -42,8 +43,7 @@ class SettingsResolverTest {
     assertThat(patterns(fromEnv.preservePatterns())).containsExactly("p:*");
     assertThat(fromEnv.dryRun()).isTrue();
 
-    SettingsLayer flags = new SettingsLayer("redis://from-flag", List.of("d:*"), null, false, null, null, null, null,
-        null, null, null, null, null, null, null);
+    SettingsLayer flags = new SettingsLayer("redis://from-flag", List.of("d:*"), null, false, null, null, null, null, null, null, null, null, null, null, null, null);
     Settings fromFlags = SettingsResolver.resolve(flags, env, null, dir, false);
     assertThat(fromFlags.redisUrl().firstHost().host()).isEqualTo("from-flag");
     assertThat(patterns(fromFlags.flushPatterns())).containsExactly("d:*");
@@ -61,9 +61,80 @@ class SettingsResolverTest {
 
   @Test
   void broadPatternShouldBeAcceptedWithAllowBroad() {
-    SettingsLayer flags = new SettingsLayer(null, List.of("*"), null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+    SettingsLayer flags = new SettingsLayer(null, List.of("*"), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     assertThat(SettingsResolver.resolve(flags, URL, null, dir, true).flushPatterns()).hasSize(1);
+  }
+
+  @Test
+  void credentialsShouldComeFromTheUrlThenTheEnvironmentThenFlags() {
+    Map<String, String> url = Map.of("REDIS_URL", "rediss://url-user:url-pass@cache:6380");
+    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, url, null, dir, false).redisUrl().password())
+        .contains("url-pass");
+
+    Map<String, String> env = Map.of("REDIS_URL", "rediss://url-user:url-pass@cache:6380", "REDIS_USERNAME", "env-user",
+        "REDIS_PASSWORD", "env-pass");
+    RedisUrl fromEnv = SettingsResolver.resolve(SettingsLayer.EMPTY, env, null, dir, false).redisUrl();
+    assertThat(fromEnv.username()).contains("env-user");
+    assertThat(fromEnv.password()).contains("env-pass");
+    assertThat(fromEnv.masked()).isEqualTo("rediss://env-user:****@cache:6380");
+
+    RedisUrl fromFlags = SettingsResolver.resolve(access(new AccessLayer("flag-user", "flag-pass", null, null, null, null,
+        null, null, null, null, null)), env, null, dir, false).redisUrl();
+    assertThat(fromFlags.username()).contains("flag-user");
+    assertThat(fromFlags.password()).contains("flag-pass");
+  }
+
+  @Test
+  void tlsSettingsShouldBeCheckedBeforeConnecting() throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    Map<String, String> tls = Map.of("REDIS_URL", "rediss://cache:6380");
+    Settings s = SettingsResolver.resolve(access(tlsLayer(Path.of("ca.pem"), TlsSettings.Verify.CA, null, null)), tls,
+        null, dir, false);
+    assertThat(s.tls()).isEqualTo(new TlsSettings(ca, TlsSettings.Verify.CA, null, null));
+    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, tls, null, dir, false).tls())
+        .isEqualTo(TlsSettings.DEFAULT);
+
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(tlsLayer(ca, null, null, null)), URL, null, dir, false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("use a rediss:// URL");
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(tlsLayer(null, null, ca, null)), tls, null, dir, false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--tls-cert and --tls-key go together");
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(tlsLayer(Path.of("missing.pem"), null, null, null)), tls,
+        null, dir, false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("missing.pem").hasMessageContaining("--tls-ca");
+  }
+
+  @Test
+  void iamShouldNeedTlsAUserAndACacheNameAndNoPassword() {
+    Map<String, String> env = Map.of("REDIS_URL", "rediss://cache:6380", "AWS_REGION", "eu-west-1");
+    Settings s = SettingsResolver.resolve(access(iam("flusher", "Prod-Cache", true)), env, null, dir, false);
+    assertThat(s.iam()).isEqualTo(new IamSettings("flusher", "prod-cache", "eu-west-1", true));
+    assertThat(s.redisUrl().username()).contains("flusher");
+    assertThat(s.redisUrl().password()).isEmpty();
+
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", "c", false)), URL, null, dir, false))
+        .hasMessageContaining("needs TLS");
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam(null, "c", false)), env, null, dir, false))
+        .hasMessageContaining("--iam-user");
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", null, false)), env, null, dir, false))
+        .hasMessageContaining("--iam-cache-name");
+    Map<String, String> withPassword = Map.of("REDIS_URL", "rediss://cache:6380", "REDIS_PASSWORD", "pw");
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", "c", false)), withPassword, null, dir, false))
+        .hasMessageContaining("remove the password");
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(new AccessLayer(null, null, null, null, null, null, null,
+        "u", null, null, null)), env, null, dir, false))
+        .hasMessageContaining("only apply with --iam");
+  }
+
+  private static SettingsLayer access(AccessLayer access) {
+    return SettingsLayer.access(null, access);
+  }
+
+  private static AccessLayer tlsLayer(Path ca, TlsSettings.Verify verify, Path cert, Path key) {
+    return new AccessLayer(null, null, ca, verify, cert, key, null, null, null, null, null);
+  }
+
+  private static AccessLayer iam(String user, String cache, boolean serverless) {
+    return new AccessLayer(null, null, null, null, null, null, true, user, cache, serverless ? true : null, null);
   }
 
   private static List<String> patterns(List<RedisGlob> globs) {

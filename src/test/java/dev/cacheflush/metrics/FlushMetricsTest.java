@@ -39,7 +39,7 @@ class FlushMetricsTest {
     FlushReport report = new FlushReport(1, "flush", false, "t", "standalone", "completed", 0, null,
         "2025-06-01T12:00:00Z", "2025-06-01T12:00:02Z", 2_000, 100, 100, 60, 59, 30, 10, List.of(), List.of(),
         new FlushReport.Conflicts(0, List.of()), List.of(), null, null,
-        new FlushReport.Tuning(1, 1, 1, 1, 3, 5_000, true, true, 0, null), null, null, null);
+        new FlushReport.Tuning(1, 1, 1, 1, 3, 5_000, true, true, 0, null), List.of(), null, null, null);
 
     Map<String, Metric> m = byName(metrics.flushed(report));
 

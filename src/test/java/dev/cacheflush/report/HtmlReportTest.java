@@ -84,6 +84,8 @@ class HtmlReportTest {
     assertThat(table(page, "watch-table")).contains("02:00:32", "48.0%", "n/a", "86.0%", "9.0 ms");
     assertThat(table(page, "database-table")).contains("before the flush", ">1.2 ms<", "after the flush", ">21.5 ms<");
     assertThat(table(page, "recoveries-table")).contains("connection reset");
+    assertThat(table(page, "shards-table")).contains("<code>10.0.1.12:6379</code>",
+        "<code>b2c3d4e5f60718293a4b5c6d7e8f901234567890</code>", ">73,300<", ">33,299<", ">220,000<", ">99,998<");
     assertThat(page).contains("recovered: hit rate 80.0% or more in 3 consecutive intervals, 110.0 s after");
     assertThat(page).contains("password=****").contains("93.0% → 42.0%");
   }
@@ -95,6 +97,7 @@ class HtmlReportTest {
     assertThat(page).contains("Dry run: nothing was deleted").contains("would delete");
     assertThat(page).contains("It does not fit: raise --timeout");
     assertThat(page).doesNotContain("<svg").doesNotContain("id=\"watch\"");
+    assertThat(table(page, "shards-table")).contains("would delete").doesNotContain("deleted<");
   }
 
   @Test

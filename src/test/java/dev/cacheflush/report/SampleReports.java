@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Reports as a real run writes them, built by hand so that page tests know every number: a flush
- * with a 10 s window before and after it, a watch of twelve 10 s intervals in which the hit rate
+ * of a three-shard cluster with a 10 s window before and after it, a watch of twelve 10 s intervals in which the hit rate
  * climbs back from 42 %, and a database probe whose latency rises and settles.
  */
 final class SampleReports {
@@ -34,7 +34,7 @@ final class SampleReports {
     }
     WatchReport watch = new WatchReport("until-hit-rate", 600_000, 10_000, 0.8, 3, "recovered", 110_000L, null,
         intervals);
-    return new FlushReport(1, "flush", false, "redis://cacheflush:****@cache.internal:6379", "standalone",
+    return new FlushReport(1, "flush", false, "redis://cacheflush:****@cache.internal:6379", "cluster",
         "completed", 0, null, at(0), at(12_300), 12_300, 220_000, 220_000, 100_000, 99_998, 100_000, 20_000,
         List.of(new FlushReport.PatternCount("mocs:*", 40_000, 39_999, List.of("mocs:1", "mocs:2", EVIL_KEY)),
             new FlushReport.PatternCount("gallery:*", 30_000, 29_999, List.of("gallery:page:7")),
@@ -45,7 +45,14 @@ final class SampleReports {
             new FlushReport.ConflictSample(EVIL_KEY + ":pinned", "mocs:*", "mocs:*:pinned"))),
         List.of(new FlushReport.Recovery("127.0.0.1:6379", "connection reset", false)),
         new FlushReport.Verification(true, 120_500, 480, List.of("mocs:1", "gallery:page:7"), 100_000, 100_000),
-        null, new FlushReport.Tuning(1000, 500, 8, 60_000, 3, 5_000, true, true, 0, null), hitRate, database, watch);
+        null, new FlushReport.Tuning(1000, 500, 8, 60_000, 3, 5_000, true, true, 0, null),
+        List.of(new FlushReport.Shard("a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "10.0.1.11:6379", 73_400, 33_400,
+                33_399),
+            new FlushReport.Shard("b2c3d4e5f60718293a4b5c6d7e8f901234567890", "10.0.1.12:6379", 73_300, 33_300,
+                33_300),
+            new FlushReport.Shard("c3d4e5f60718293a4b5c6d7e8f90123456789012", "10.0.1.13:6379", 73_300, 33_300,
+                33_299)),
+        hitRate, database, watch);
   }
 
   static FlushReport dryRun() {
@@ -54,7 +61,9 @@ final class SampleReports {
         f.dbSize(), f.keysScanned(), f.keysMatched(), 0, f.keysPreserved(), f.keysUntouched(), f.patterns().stream()
         .map(p -> new FlushReport.PatternCount(p.pattern(), p.matched(), 0, p.samples())).toList(),
         f.preservePatterns(), f.conflicts(), List.of(), null,
-        new FlushReport.DeadlineEstimate(150_000, 95_000, 60_000, false), f.tuning(), null, null, null);
+        new FlushReport.DeadlineEstimate(150_000, 95_000, 60_000, false), f.tuning(), f.shards().stream()
+        .map(h -> new FlushReport.Shard(h.nodeId(), h.address(), h.scanned(), h.matched(), 0)).toList(), null, null,
+        null);
   }
 
   static WatchRunReport watch() {

@@ -23,6 +23,17 @@ class TextReportTest {
   }
 
   @Test
+  void aClusterFlushShouldAlsoShowItsShards() {
+    String text = TextReport.render(SampleReports.flush(), false);
+
+    assertThat(text).contains("""
+          shard                scanned       matched       deleted
+          --------------  ------------  ------------  ------------
+          10.0.1.11:6379        73,400        33,400        33,399
+        """);
+  }
+
+  @Test
   void aDryRunTableShouldHaveNoDeletedColumn() {
     String text = TextReport.render(SampleReports.dryRun(), false);
 
