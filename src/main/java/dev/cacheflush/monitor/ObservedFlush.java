@@ -58,7 +58,8 @@ public final class ObservedFlush {
     this.clock = clock;
   }
 
-  private record Measured(StatsWindow window, StatsSnapshot end) {}
+  /** A window, its report (with the database's latency over it, if probed), and where it ended. */
+  private record Measured(HitRateReport.Window report, StatsSnapshot end) {}
 
   /**
    * @param confirmation asked before anything is measured, so a person is not kept waiting for a
@@ -94,7 +95,7 @@ public final class ObservedFlush {
           log.info("Measuring the hit rate for {} before the flush (--sample-window 0 skips this)",
               Durations.format(settings.sampleWindow()));
           try {
-            before[0] = measure(measured, "before the flush");
+            before[0] = measure(measured, probe, "before the flush");
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CacheflushException(ExitCode.INTERRUPTED, "Interrupted before the flush; nothing was deleted");
@@ -112,20 +113,20 @@ public final class ObservedFlush {
         return report;
       }
       List<Metric> done = new ArrayList<>(metrics.flushed(report));
-      done.addAll(metrics.hitRate(FlushMetrics.HIT_RATE_BEFORE, before[0] == null ? null : before[0].window().report()));
+      done.addAll(metrics.hitRate(FlushMetrics.HIT_RATE_BEFORE, before[0] == null ? null : before[0].report()));
       sink.publish(done);
 
       boolean deleted = "completed".equals(report.outcome()) || "timeout".equals(report.outcome());
       Measured after = null;
       if (deleted && sampler != null && settings.samples()) {
         try {
-          after = measure(sampler, "after the flush");
+          after = measure(sampler, probe, "after the flush");
         } catch (InterruptedException e) {
           // The flush is done and its report must still be written; the watch, if any, ends at once.
           Thread.currentThread().interrupt();
         }
         if (after != null) {
-          sink.publish(metrics.hitRate(FlushMetrics.HIT_RATE_AFTER, after.window().report()));
+          sink.publish(metrics.hitRate(FlushMetrics.HIT_RATE_AFTER, after.report()));
         }
       }
 
@@ -147,8 +148,8 @@ public final class ObservedFlush {
       }
 
       HitRateReport hitRate = settings.samples()
-          ? new HitRateReport(settings.sampleWindow().toMillis(), before[0] == null ? null : before[0].window().report(),
-              after == null ? null : after.window().report())
+          ? new HitRateReport(settings.sampleWindow().toMillis(), before[0] == null ? null : before[0].report(),
+              after == null ? null : after.report())
           : null;
       int exitCode = report.exitCode();
       String message = report.message();
@@ -195,7 +196,7 @@ public final class ObservedFlush {
   }
 
   /** One window, or null with a warning when Redis could not be sampled. */
-  private Measured measure(StatsSource sampler, String when) throws InterruptedException {
+  private Measured measure(StatsSource sampler, DbProbe probe, String when) throws InterruptedException {
     try {
       StatsSnapshot start = sampler.snapshot();
       ticker.sleep(settings.sampleWindow());
@@ -204,7 +205,7 @@ public final class ObservedFlush {
       log.info("Hit rate {}: {} of {} lookups in {} ms", when,
           window.hitRate().defined() ? String.format(Locale.ROOT, "%.1f%%", window.hitRate().ratio() * 100) : "n/a",
           window.hitRate().lookups(), window.windowMs());
-      return new Measured(window, end);
+      return new Measured(window.report(probe == null ? null : probe.between(start.nanos(), end.nanos())), end);
     } catch (CacheflushException e) {
       log.warn("Could not measure the hit rate {}: {}", when, e.getMessage());
       return null;

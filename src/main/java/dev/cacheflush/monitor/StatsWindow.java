@@ -38,7 +38,12 @@ public record StatsWindow(Instant startedAt, Instant endedAt, long windowMs, Hit
   }
 
   public HitRateReport.Window report() {
+    return report(null);
+  }
+
+  /** @param db the database probe's latencies over the same window, or null without a probe */
+  public HitRateReport.Window report(LatencySummary db) {
     return new HitRateReport.Window(startedAt.toString(), windowMs, hitRate.hits(), hitRate.misses(), hitRate.ratio(),
-        Math.round(opsPerSecond * 10) / 10.0, keys);
+        Math.round(opsPerSecond * 10) / 10.0, keys, db == null ? null : db.p50Ms(), db == null ? null : db.p99Ms());
   }
 }

@@ -17,8 +17,10 @@ public record HitRateReport(long windowMs, Window before, Window after) {
    * @param ratio hits / (hits + misses), null when there were no lookups
    * @param opsPerSecond commands per second, all commands, the tool's own INFO calls included
    * @param keys DBSIZE summed over the primaries at the end of the window
+   * @param dbP50Ms the database probe's p50 over the window, null without a probe or samples
    */
-  @JsonPropertyOrder({"startedAt", "windowMs", "hits", "misses", "ratio", "opsPerSecond", "keys"})
+  @JsonPropertyOrder({"startedAt", "windowMs", "hits", "misses", "ratio", "opsPerSecond", "keys", "dbP50Ms",
+      "dbP99Ms"})
   public record Window(String startedAt, long windowMs, long hits, long misses, Double ratio, double opsPerSecond,
-      long keys) {}
+      long keys, Double dbP50Ms, Double dbP99Ms) {}
 }

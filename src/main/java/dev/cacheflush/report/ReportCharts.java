@@ -41,27 +41,39 @@ final class ReportCharts {
     List<SvgChart.Band> bands = List.of(new SvgChart.Band("flush", flushFrom, flushTo));
 
     List<SvgChart.Point> hit = new ArrayList<>();
+    List<SvgChart.Point> p50 = new ArrayList<>();
+    List<SvgChart.Point> p99 = new ArrayList<>();
+    boolean windowLatency = false;
     if (h != null) {
       for (HitRateReport.Window window : new HitRateReport.Window[] {h.before(), h.after()}) {
         if (window != null) {
-          hit.add(new SvgChart.Point(start(window) + window.windowMs() / 2000.0, percent(window.ratio())));
+          double x = start(window) + window.windowMs() / 2000.0;
+          hit.add(new SvgChart.Point(x, percent(window.ratio())));
+          if (d != null) {
+            p50.add(new SvgChart.Point(x, window.dbP50Ms()));
+            p99.add(new SvgChart.Point(x, window.dbP99Ms()));
+            windowLatency |= window.dbP50Ms() != null;
+          }
         }
       }
     }
-    List<SvgChart.Point> p50 = new ArrayList<>();
-    List<SvgChart.Point> p99 = new ArrayList<>();
-    if (d != null && d.baseline() != null) {
-      p50.add(new SvgChart.Point(flushFrom / 2, d.baseline().p50Ms()));
-      p99.add(new SvgChart.Point(flushFrom / 2, d.baseline().p99Ms()));
-    }
     boolean intervals = w != null && !w.intervals().isEmpty();
+    if (d != null && !windowLatency) {
+      // Without windows there is only the probe's summary: the queries before the flush, and those
+      // after it when no watch shows them interval by interval.
+      p50.clear();
+      p99.clear();
+      if (d.baseline() != null) {
+        p50.add(new SvgChart.Point(flushFrom / 2, d.baseline().p50Ms()));
+        p99.add(new SvgChart.Point(flushFrom / 2, d.baseline().p99Ms()));
+      }
+      if (!intervals && d.during() != null) {
+        p50.add(new SvgChart.Point(flushTo, d.during().p50Ms()));
+        p99.add(new SvgChart.Point(flushTo, d.during().p99Ms()));
+      }
+    }
     if (intervals) {
       addIntervals(w, hit, p50, p99);
-    } else if (d != null && d.during() != null) {
-      // Without a watch, "during" is the stretch after the flush: the window after it, if any.
-      double x = h != null && h.after() != null ? start(h.after()) + h.after().windowMs() / 2000.0 : flushTo;
-      p50.add(new SvgChart.Point(x, d.during().p50Ms()));
-      p99.add(new SvgChart.Point(x, d.during().p99Ms()));
     }
     double end = flushTo;
     if (h != null && h.after() != null) {

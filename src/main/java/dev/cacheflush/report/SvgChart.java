@@ -51,6 +51,7 @@ final class SvgChart {
   private final Chart chart;
   private final double xMax;
   private final double top;
+  private final double step;
   private final StringBuilder svg = new StringBuilder();
 
   private SvgChart(Chart chart) {
@@ -72,7 +73,13 @@ final class SvgChart {
       y = Math.max(y, t.y());
     }
     this.xMax = x;
-    this.top = chart.fixedTop() != null ? chart.fixedTop() : niceTop(y);
+    if (chart.fixedTop() != null) {
+      this.top = chart.fixedTop();
+      this.step = niceStep(top / 4);
+    } else {
+      this.step = niceStep(Math.max(y, 1e-3) * 1.1 / 5);
+      this.top = step * Math.ceil(Math.max(y, 1e-3) * 1.1 / step);
+    }
   }
 
   static String render(Chart chart) {
@@ -116,7 +123,6 @@ final class SvgChart {
   }
 
   private void yAxis() {
-    double step = niceStep(top / 4);
     for (double v = 0; v <= top + step / 1e6; v += step) {
       double y = y(v);
       add("<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", LEFT, y, LEFT + PLOT_W, y);
@@ -196,15 +202,6 @@ final class SvgChart {
 
   private double y(double value) {
     return TOP + PLOT_H - PLOT_H * Math.max(0, Math.min(value, top)) / top;
-  }
-
-  /** Room above the highest value, rounded to a step the ticks can show. */
-  static double niceTop(double max) {
-    if (max <= 0) {
-      return 1;
-    }
-    double step = niceStep(max * 1.1 / 4);
-    return step * Math.ceil(max * 1.1 / step);
   }
 
   /** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least {@code raw}. */

@@ -23,7 +23,7 @@ class FlushMetricsTest {
   @Test
   void dimensionsShouldNameTheTargetWithoutCredentialsAndTheStage() {
     Metric m = metrics.hitRate(FlushMetrics.HIT_RATE_BEFORE,
-        new HitRateReport.Window("2025-06-01T12:00:00Z", 10_000, 90, 10, 0.9, 100, 5)).get(0);
+        new HitRateReport.Window("2025-06-01T12:00:00Z", 10_000, 90, 10, 0.9, 100, 5, null, null)).get(0);
 
     assertThat(m.dimensions()).containsExactly(Map.entry("Target", "cache.example:6380/2"),
         Map.entry("Stage", "canary-10"));
@@ -54,7 +54,7 @@ class FlushMetricsTest {
   @Test
   void unknownValuesShouldBeLeftOutNotSentAsZero() {
     assertThat(metrics.hitRate(FlushMetrics.HIT_RATE_AFTER,
-        new HitRateReport.Window("2025-06-01T12:00:00Z", 1_000, 0, 0, null, 2, 5))).isEmpty();
+        new HitRateReport.Window("2025-06-01T12:00:00Z", 1_000, 0, 0, null, 2, 5, null, null))).isEmpty();
 
     Map<String, Metric> m = byName(metrics.interval(new WatchReport.Interval("2025-06-01T12:00:01Z", 1_000, 0, 0, null,
         12.5, 40, null, null)));

@@ -80,6 +80,9 @@ class HtmlReportIT {
     assertThat(r.err()).contains("HTML report written to " + html.toAbsolutePath());
     JsonNode report = new ObjectMapper().readTree(Files.readString(json));
     int intervals = report.get("watch").get("intervals").size();
+    // The probe's latency over each window too, so the chart shows the database right after the flush.
+    assertThat(report.get("hitRate").get("before").get("dbP50Ms").isNumber()).isTrue();
+    assertThat(report.get("hitRate").get("after").get("dbP99Ms").isNumber()).isTrue();
     String page = Files.readString(html);
     assertThat(page).doesNotContain(REDIS_PASSWORD).doesNotContain(postgres.password());
 
@@ -89,6 +92,7 @@ class HtmlReportIT {
     // The DOM as Chromium built it: the charts are SVG with every point, the tables are there.
     assertThat(loaded.dom()).contains("id=\"hit-rate-chart\"").contains("id=\"db-latency-chart\"")
         .contains("data-series=\"hit rate\" data-points=\"" + (2 + intervals) + "\"")
+        .contains("data-series=\"p50\" data-points=\"" + (2 + intervals) + "\"")
         .contains("id=\"patterns-table\"").contains("id=\"verification-table\"")
         .contains("completed · exit 0");
     Screenshot shot = new Screenshot(loaded.screenshot());

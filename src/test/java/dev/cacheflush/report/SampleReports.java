@@ -19,8 +19,8 @@ final class SampleReports {
 
   static FlushReport flush() {
     HitRateReport hitRate = new HitRateReport(10_000,
-        new HitRateReport.Window(at(200), 10_000, 9_300, 700, 0.93, 1_040.5, 220_000),
-        new HitRateReport.Window(at(12_400), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000));
+        new HitRateReport.Window(at(200), 10_000, 9_300, 700, 0.93, 1_040.5, 220_000, 1.1, 1.9),
+        new HitRateReport.Window(at(12_400), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000, 11.5, 38.0));
     DatabaseReport database = new DatabaseReport("jdbc:postgresql://db.internal:5432/shop?user=app&password=****",
         "SELECT 1", 500, new LatencyReport(20, 0, 1.2, 2.0, 2.4), new LatencyReport(260, 0, 3.8, 21.5, 30.1), 3.17,
         null);
