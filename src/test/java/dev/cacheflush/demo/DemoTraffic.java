@@ -24,8 +24,8 @@ import sun.misc.Signal;
  * STATE_FILE.stats, stops the database and removes its files.
  */
 public final class DemoTraffic {
-  static final int ITEMS = 20_000;
-  static final double SKEW = 1.0;
+  static final int ITEMS = 15_000;
+  static final double SKEW = 0.7;
   static final int READS_PER_SECOND = 1_000;
   /**
    * An uncorrelated sub-select that every execution runs again: milliseconds of CPU per miss, like
