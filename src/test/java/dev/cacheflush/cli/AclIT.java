@@ -64,7 +64,7 @@ class AclIT {
   @Test
   void wholeFlushShouldRunAsTheLeastPrivilegeUserAndRedisShouldRefuseItAPreservedKey() {
     CliRun.Result flush = new CliRun().env("REDIS_USERNAME", USER).env("REDIS_PASSWORD", PASSWORD)
-        .run("flush", "--yes", "--redis-url", server.url());
+        .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
     assertThat(flush.exitCode()).as(flush.err()).isZero();
     assertThat(flush.out()).contains("Outcome   completed");
@@ -95,7 +95,7 @@ class AclIT {
     Path report = dir.resolve("report.json");
     List<String> outputs = new ArrayList<>();
 
-    JarRun viaUrl = JarRun.start(dir, "flush", "--yes", "--verbose", "--redis-url", inUrl, "--report",
+    JarRun viaUrl = JarRun.start(dir, "flush", "--yes", "--sample-window", "0", "--verbose", "--redis-url", inUrl, "--report",
         report.toString());
     assertThat(viaUrl.waitFor(60)).as(viaUrl.err()).isZero();
     outputs.addAll(List.of(viaUrl.out(), viaUrl.err(), Files.readString(report)));

@@ -131,7 +131,7 @@ class ClusterFlushIT {
     assertThat(keyspace.census(null)).isEqualTo(perNode);
 
     Path report = dir.resolve("flush.json");
-    CliRun.Result flush = new CliRun().run(args("flush", "--yes", "--report", report.toString()));
+    CliRun.Result flush = new CliRun().run(args("flush", "--yes", "--sample-window", "0", "--report", report.toString()));
     assertThat(flush.exitCode()).as(flush.err()).isZero();
     assertThat(flush.out()).contains("(cluster)").contains("shard");
     JsonNode done = JSON.readTree(Files.readString(report));
@@ -200,7 +200,7 @@ class ClusterFlushIT {
     Path report = dir.resolve("migration.json");
     CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun()
         .env("REDIS_USERNAME", "flusher").env("REDIS_PASSWORD", "flusher-pw")
-        .run(slow("flush", "--yes", "--report", report.toString())));
+        .run(slow("flush", "--yes", "--sample-window", "0", "--report", report.toString())));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
         (Long) a.call("DBSIZE") < aBefore - 300 && (Long) b.call("DBSIZE") + (Long) c.call("DBSIZE") == elsewhereDone);
     assertThat(lockOwner.call("EXISTS", "cacheflush:lock")).as("the lock lives on its slot's primary").isEqualTo(1L);
@@ -241,7 +241,7 @@ class ClusterFlushIT {
 
     Path report = dir.resolve("failover.json");
     CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun()
-        .run(slow("flush", "--yes", "--retries", "5", "--report", report.toString())));
+        .run(slow("flush", "--yes", "--sample-window", "0", "--retries", "5", "--report", report.toString())));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
         .until(() -> (Long) victim.call("DBSIZE") < victimBefore - 500);
     assertThat(run).as("the flush must still be running when the primary dies").isNotDone();

@@ -45,7 +45,7 @@ class SentinelFlushIT {
     try (Keyspace keyspace = new Keyspace(primary.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 1_000, "sessions", 1_000)));
     }
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--format", "json", "--redis-url", setup.sentinelUrl());
+    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--format", "json", "--redis-url", setup.sentinelUrl());
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(r.out());
@@ -79,7 +79,7 @@ class SentinelFlushIT {
     await().atMost(Duration.ofSeconds(10)).until(() ->
         Long.parseLong(replica.info("replication").get("slave_repl_offset")) >= offset);
     Path report = dir.resolve("report.json");
-    CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().run("flush", "--yes",
+    CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().run("flush", "--yes", "--sample-window", "0",
         "--redis-url", setup.sentinelUrl(), "--retries", "5", "--scan-count", "20", "--batch-size", "10",
         "--max-in-flight", "1", "--report", report.toString()));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))

@@ -55,7 +55,7 @@ class TlsFlushIT {
 
   @Test
   void tlsCaShouldLetTheFlushThrough() {
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--redis-url", server.tlsUrl(), "--tls-ca",
+    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl(), "--tls-ca",
         certs.caCert().toString());
 
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -65,9 +65,9 @@ class TlsFlushIT {
 
   @Test
   void wrongCaShouldFailWithOneLineNamingTheChainCheckAndTheFlag() {
-    CliRun.Result wrongCa = new CliRun().run("flush", "--yes", "--redis-url", server.tlsUrl(), "--tls-ca",
+    CliRun.Result wrongCa = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl(), "--tls-ca",
         certs.wrongCaCert().toString());
-    CliRun.Result jvmCas = new CliRun().run("flush", "--yes", "--redis-url", server.tlsUrl());
+    CliRun.Result jvmCas = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl());
 
     for (CliRun.Result r : List.of(wrongCa, jvmCas)) {
       assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
@@ -95,7 +95,7 @@ class TlsFlushIT {
         .contains("the host name check of --tls-verify full")
         .contains("--tls-verify ca");
 
-    CliRun.Result ca = new CliRun().run("flush", "--yes", "--redis-url", byOtherAddress, "--tls-ca",
+    CliRun.Result ca = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", byOtherAddress, "--tls-ca",
         certs.caCert().toString(), "--tls-verify", "ca");
     assertThat(ca.exitCode()).as(ca.err()).isZero();
     assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS / 2);
@@ -109,7 +109,7 @@ class TlsFlushIT {
     assertThat(without.errorLines()).singleElement().asString().contains("refused the client certificate")
         .contains("--tls-cert and --tls-key");
 
-    CliRun.Result with = new CliRun().run("flush", "--yes", "--redis-url", clientCertRequired.tlsUrl(), "--tls-ca",
+    CliRun.Result with = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", clientCertRequired.tlsUrl(), "--tls-ca",
         certs.caCert().toString(), "--tls-cert", certs.clientCert().toString(), "--tls-key",
         certs.clientKey().toString());
     assertThat(with.exitCode()).as(with.err()).isZero();
@@ -127,7 +127,7 @@ class TlsFlushIT {
     System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
     System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     try {
-      String[] iam = {"flush", "--yes", "--redis-url", server.tlsUrl(), "--tls-ca", certs.caCert().toString(), "--iam",
+      String[] iam = {"flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl(), "--tls-ca", certs.caCert().toString(), "--iam",
           "--iam-user", "iam-flusher", "--iam-cache-name", "my-cache", "--region", "eu-west-1", "--retries", "0"};
       server.call("ACL", "SETUSER", "iam-flusher", "reset", "on", ">not-a-token", "~*", "+@all");
       server.call("ACL", "LOG", "RESET");
@@ -181,7 +181,7 @@ class TlsFlushIT {
         String tag = RedisCluster.hashTagForSlot(cluster.slotsOf(primary).get(0));
         primary.call("MSET", "mocs:{" + tag + "}:1", "x", "sessions:{" + tag + "}:1", "x");
       }
-      CliRun.Result r = new CliRun().run("flush", "--yes", "--format", "json", "--redis-url", cluster.seedUrl(),
+      CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--format", "json", "--redis-url", cluster.seedUrl(),
           "--tls-ca", certs.caCert().toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
