@@ -12,6 +12,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -116,8 +117,10 @@ final class NodeConnector implements AutoCloseable {
     if (url.password().isEmpty()) {
       return null;
     }
-    RedisCredentials fixed = RedisCredentials.just(url.username().orElse(null), url.password().get());
-    return () -> Mono.just(fixed);
+    // Lettuce resolves a StaticCredentialsProvider at once. Any other provider makes it finish the
+    // handshake off the I/O thread and hand out the connection a moment before its channel is
+    // registered, so that about one first command in ten is refused ("Currently not connected").
+    return new StaticCredentialsProvider(RedisCredentials.just(url.username().orElse(null), url.password().get()));
   }
 
   private static SslOptions sslOptions(TlsSettings tls, ConnectOptions options) {
