@@ -34,7 +34,7 @@ public final class HtmlReport {
     String title = r.dryRun() ? "Dry run" : "Cache flush";
     HtmlPage page = new HtmlPage("cacheflush " + r.command() + ": " + r.outcome() + " · " + r.target());
     page.heading(title, r.outcome(), r.exitCode());
-    page.meta(r.target() + " (" + r.mode() + ") · started " + time(r.startedAt()) + " · took "
+    page.meta(where(r.target(), r.mode()) + " · started " + time(r.startedAt()) + " · took "
         + TextReport.seconds(r.durationMs()));
     if (r.dryRun()) {
       page.note("warn", "Dry run: nothing was deleted. The counts show what a flush would delete and keep.");
@@ -87,7 +87,7 @@ public final class HtmlReport {
   public static String render(WatchRunReport r) {
     HtmlPage page = new HtmlPage("cacheflush watch: " + r.outcome() + " · " + r.target());
     page.heading("Cache watch", r.outcome(), r.exitCode());
-    page.meta(r.target() + " (" + r.mode() + ") · started " + time(r.startedAt()) + " · took "
+    page.meta(where(r.target(), r.mode()) + " · started " + time(r.startedAt()) + " · took "
         + TextReport.seconds(r.durationMs()));
     if (r.message() != null) {
       page.note(r.exitCode() == 1 ? "bad" : "warn", r.message());
@@ -313,6 +313,11 @@ public final class HtmlReport {
         new String[] {"verify", t.verify() ? "on" : "off"},
         new String[] {"max rate", t.maxRate() == 0 ? "none" : TextReport.n(t.maxRate()) + " keys/s"},
         new String[] {"max latency", t.maxLatencyMs() == null ? "off" : t.maxLatencyMs() + " ms"});
+  }
+
+  /** The target and its mode; a run that never connected has no mode. */
+  private static String where(String target, String mode) {
+    return mode == null ? target : target + " (" + mode + ")";
   }
 
   private static String time(String instant) {

@@ -34,8 +34,8 @@ class HtmlReportIT {
   static final Path OUTPUT = Path.of("target/html-report");
   static final String REDIS_PASSWORD = "redis-secret-" + System.nanoTime();
   static final int ITEMS = 4_000;
-  static final int PLOT_FILL = 0xf7f9fc;
-  static final int BAND = 0xdc2626;
+  static final int PLOT_FILL = rgb(SvgChart.PLOT_FILL);
+  static final int BAND = rgb(SvgChart.BAND_COLOUR);
 
   static RedisServer redis;
   static PostgresServer postgres;

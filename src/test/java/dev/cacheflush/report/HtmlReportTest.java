@@ -114,6 +114,16 @@ class HtmlReportTest {
   }
 
   @Test
+  void aFailedFlushPageShouldSayWhyInRedAndShowNoChart() {
+    String page = HtmlReport.render(SampleReports.failed());
+
+    assertThat(page).contains("class=\"badge bad\" id=\"outcome\">failed · exit 1<")
+        .contains("<p class=\"note bad\">Cannot connect to Redis at redis://cache.internal:6379 after 4 attempts")
+        .contains("<p class=\"meta\">redis://cache.internal:6379 · started").doesNotContain("null")
+        .doesNotContain("<svg");
+  }
+
+  @Test
   void niceStepsShouldBeOneTwoOrFiveTimesAPowerOfTen() {
     assertThat(SvgChart.niceStep(0.24)).isEqualTo(0.25);
     assertThat(SvgChart.niceStep(3.1)).isEqualTo(5);

@@ -66,6 +66,16 @@ final class SampleReports {
         null);
   }
 
+  /** A flush that never reached Redis: no mode, nothing counted, the reason in the message. */
+  static FlushReport failed() {
+    FlushReport f = flush();
+    return new FlushReport(1, "flush", false, "redis://cache.internal:6379", null, "failed", 1,
+        "Cannot connect to Redis at redis://cache.internal:6379 after 4 attempts: connection refused", f.startedAt(),
+        at(9_000), 9_000, 0, 0, 0, 0, 0, 0, f.patterns().stream()
+        .map(p -> new FlushReport.PatternCount(p.pattern(), 0, 0, List.of())).toList(), f.preservePatterns(),
+        new FlushReport.Conflicts(0, List.of()), List.of(), null, null, f.tuning(), List.of(), null, null, null);
+  }
+
   static WatchRunReport watch() {
     WatchReport w = flush().watch();
     WatchReport notRecovered = new WatchReport("until-hit-rate", 120_000, 10_000, 0.9, 3, "not-recovered", null,
