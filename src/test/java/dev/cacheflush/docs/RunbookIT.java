@@ -148,6 +148,7 @@ class RunbookIT {
         .containsEntry("UserIdsToAdd.member.1", "cacheflush");
     assertThat(redis.call("ACL", "GETUSER", "cacheflush").toString()).contains("~mocs:*", "~cacheflush:lock");
     assertThat((List<?>) redis.call("ACL", "LOG")).as("commands Redis refused the user").isEmpty();
+    assertThat(dir.resolve("cacheflush-auth.json")).as("the password's file, removed").doesNotExist();
 
     // The dry run, the flush and the gates wrote their reports, and the state caches are intact.
     ObjectMapper json = new ObjectMapper();
