@@ -98,7 +98,7 @@ public final class Bench {
   int probeRuns = 3;
   int startRuns = 5;
   double baselineSeconds = 5;
-  int ceilingCount = 10_000;
+  int ceilingCount = 1_000;
   String launcher;
   List<String> cacheflushArgs = new ArrayList<>();
   /** CACHEFLUSH_JAVA_OPTS for every cacheflush run (the launcher appends it to its own JVM flags). */
@@ -151,11 +151,14 @@ public final class Bench {
                               other tools get one probe run each
         --no-cli              skip the redis-cli baselines (their target rows then read n/a)
         --no-w4               skip the W4 memory run
-        --no-appcds           skip the AppCDS what-if rows
+        --no-appcds           skip the launcher what-ifs (Lettuce JFR off, AppCDS)
         --sweep-runs N        runs per sweep point (default 2; quick 1)
         --axis NAME=V1,V2,..  sweep only these values of NAME (scan-count, batch-size, max-in-flight,
-                              strategy=single|per-pattern, ceiling=pass:COUNT|match:COUNT); repeatable
-        --ceiling-count N     SCAN COUNT of the server-ceiling script (default 10000)
+                              strategy=single|per-pattern, ceiling=pass:COUNT|match:COUNT), or
+                              args=FLAGS;FLAGS;.. (cacheflush flags per point) or
+                              java-opts=FLAGS;FLAGS;.. (CACHEFLUSH_JAVA_OPTS per point); repeatable
+        --ceiling-count N     SCAN COUNT of the server-ceiling script (default 1000: the fastest in
+                              the sweep; Lua pays for large pages)
         --cacheflush PATH     the launcher to measure (default: bin/cacheflush of this checkout)
         --cacheflush-args S   extra arguments for every cacheflush run, e.g. "--batch-size 1000"
         --java-opts S         JVM flags for every cacheflush run, appended to the launcher's own (they
@@ -188,7 +191,8 @@ public final class Bench {
           if (kv.length != 2) {
             throw new IllegalArgumentException("--axis wants NAME=V1,V2,...");
           }
-          axes.put(kv[0], Arrays.asList(kv[1].split(",")));
+          // Free-form values (flags that may hold commas) are separated by ';'.
+          axes.put(kv[0], Arrays.asList(kv[1].split(kv[0].equals("args") || kv[0].equals("java-opts") ? ";" : ",")));
         }
         case "-h", "--help" -> {
           System.out.println(USAGE);
@@ -296,6 +300,18 @@ public final class Bench {
     }
     out.printf(Locale.ROOT, "   %s%n", stat(starts, "s"));
 
+    // Fixed cost: a flush of an empty database (JVM start, client set-up, connect, lock, report, exit).
+    out.println("== fixed cost: cacheflush flush on an empty database, " + startRuns + " runs");
+    admin.call("FLUSHALL", "SYNC");
+    List<Double> fixed = new ArrayList<>();
+    List<Double> fixedRun = new ArrayList<>();
+    for (int i = 0; i < startRuns; i++) {
+      double[] f = fixedCost(Map.of());
+      fixed.add(f[0]);
+      fixedRun.add(f[1]);
+    }
+    out.printf(Locale.ROOT, "   wall %s; its durationMs %s%n", stat(fixed, "s"), stat(fixedRun, "ms"));
+
     // Probe baseline: W1 filled, no flush running.
     out.println("== probe baseline (no flush running), " + trim(baselineSeconds) + " s");
     double fillS = fill(w1);
@@ -358,28 +374,39 @@ public final class Bench {
       w4run = measure("cacheflush " + w4w.name(), 1, w4w, cacheflushCommand(FLUSH, List.of()), Map.of(), false);
     }
 
-    // AppCDS what-if: an archive of the classes a real flush loads, passed through CACHEFLUSH_JAVA_OPTS.
+    // Launcher what-ifs, through CACHEFLUSH_JAVA_OPTS (the launcher itself unchanged): Lettuce's JFR
+    // event recorder off, and that plus an AppCDS archive of the classes a real flush loads.
+    String noJfr = "-Dio.lettuce.core.jfr=false";
+    List<Double> noJfrFixed = new ArrayList<>();
+    List<Double> cdsFixed = new ArrayList<>();
     List<Double> cdsStarts = new ArrayList<>();
     List<Run> cdsRuns = new ArrayList<>();
     if (appcds) {
       Path jsa = work.resolve("cacheflush-appcds.jsa");
-      out.println("== AppCDS what-if: an archive dumped at the end of a training flush (-XX:ArchiveClassesAtExit),"
-          + " then --version and " + w1.name() + " runs with -XX:SharedArchiveFile, no probe");
+      out.println("== launcher what-ifs: " + noJfr + " (Lettuce's JFR events off), and that plus AppCDS (an archive"
+          + " dumped by a training flush with -XX:ArchiveClassesAtExit, used with -XX:SharedArchiveFile)");
       fill(Workload.scaled("train", 0.005));
       Exec train = exec(cacheflushCommand(FLUSH, List.of()), Map.of("CACHEFLUSH_JAVA_OPTS",
-          "-XX:ArchiveClassesAtExit=" + jsa), 600);
+          noJfr + " -XX:ArchiveClassesAtExit=" + jsa), 600);
       if (train.exit != 0 || !Files.exists(jsa)) {
         out.println("   training run failed (exit " + train.exit + "): " + train.stderr.trim());
       } else {
-        Map<String, String> env = Map.of("CACHEFLUSH_JAVA_OPTS", "-XX:SharedArchiveFile=" + jsa);
+        Map<String, String> jfrEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr);
+        Map<String, String> cdsEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr + " -XX:SharedArchiveFile=" + jsa);
+        admin.call("FLUSHALL", "SYNC");
         for (int i = 0; i < startRuns; i++) {
-          cdsStarts.add(timeOnly(List.of(launcher, "--version"), env));
+          noJfrFixed.add(fixedCost(jfrEnv)[0]);
+          cdsFixed.add(fixedCost(cdsEnv)[0]);
+          cdsStarts.add(timeOnly(List.of(launcher, "--version"), cdsEnv));
         }
-        out.printf(Locale.ROOT, "   --version with AppCDS: %s (archive %d MB)%n", stat(cdsStarts, "s"),
+        out.printf(Locale.ROOT, "   fixed cost, %s: %s%n", noJfr, stat(noJfrFixed, "s"));
+        out.printf(Locale.ROOT, "   fixed cost, %s + AppCDS: %s (archive %d MB)%n", noJfr, stat(cdsFixed, "s"),
             Files.size(jsa) >> 20);
+        out.printf(Locale.ROOT, "   --version, %s + AppCDS: %s%n", noJfr, stat(cdsStarts, "s"));
         int n = Math.min(3, runs);
         for (int r = 1; r <= n; r++) {
-          cdsRuns.add(measure("cacheflush + AppCDS", r, w1, cacheflushCommand(FLUSH, List.of()), env, false));
+          cdsRuns.add(measure("cacheflush, no JFR + AppCDS", r, w1, cacheflushCommand(FLUSH, List.of()), cdsEnv,
+              false));
         }
       }
     }
@@ -402,7 +429,7 @@ public final class Bench {
       details.row(detailRow("cacheflush --max-rate 100000", rateRuns, rateRuns, ceilMedian));
     }
     if (!cdsRuns.isEmpty()) {
-      details.row(detailRow("cacheflush + AppCDS", cdsRuns, List.of(), ceilMedian));
+      details.row(detailRow("cacheflush, no JFR + AppCDS", cdsRuns, List.of(), ceilMedian));
     }
     if (w4run != null) {
       details.row(detailRow("cacheflush " + w4w.name(), List.of(w4run), List.of(), Double.NaN));
@@ -465,9 +492,16 @@ public final class Bench {
         String.format(Locale.ROOT, "%.2f s = %.0f %%", start, 100 * start / cfMedian), "", "info");
     t.row("cacheflush wall minus the report's durationMs", String.format(Locale.ROOT, "%.2f s = %.0f %%", overhead,
         100 * overhead / cfMedian), "", "info");
-    if (!cdsStarts.isEmpty()) {
-      t.row("with AppCDS (what-if): --version / cacheflush " + w1.name(),
-          fmtS(median(cdsStarts)) + " / " + fmtS(medianWall(cdsRuns)), "", "info");
+    t.row("fixed cost: flush of an empty database, and its share of cacheflush " + w1.name(),
+        String.format(Locale.ROOT, "%.2f s = %.0f %% (durationMs %.0f)", median(fixed), 100 * median(fixed) / cfMedian,
+            median(fixedRun)), "", "info");
+    if (!cdsFixed.isEmpty()) {
+      t.row("what-if " + noJfr + ": fixed cost", fmtS(median(noJfrFixed)), "", "info");
+      t.row("what-if " + noJfr + " + AppCDS: --version / fixed cost", fmtS(median(cdsStarts)) + " / "
+          + fmtS(median(cdsFixed)), "", "info");
+      double cdsMedian = medianWall(cdsRuns);
+      t.row("what-if " + noJfr + " + AppCDS: cacheflush " + w1.name() + " / server ceiling",
+          fmtS(cdsMedian) + " = " + ratio(cdsMedian / ceilMedian), "<= 1.25x", "info");
     }
     t.print(out);
 
@@ -534,20 +568,22 @@ public final class Bench {
     grid.put("ceiling", List.of("pass:1000", "pass:10000", "pass:100000", "match:1000", "match:10000"));
     if (!axes.isEmpty()) {
       for (String k : axes.keySet()) {
-        if (!grid.containsKey(k) || k.equals("defaults")) {
+        if (!grid.containsKey(k) && !k.equals("args") && !k.equals("java-opts") || k.equals("defaults")) {
           throw new IllegalArgumentException("unknown sweep axis " + k + "; one of " + grid.keySet());
         }
       }
       grid.keySet().retainAll(axes.keySet());
       grid.putAll(axes);
     }
-    record Point(String axis, String value, List<Run> runs, List<Run> probeRuns) {}
+    record Point(String axis, String value, String label, List<String> cmd, Map<String, String> env, List<Run> runs,
+        List<Run> probeRuns) {}
     List<Point> points = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : grid.entrySet()) {
       for (String value : e.getValue()) {
         String axis = e.getKey();
         String label = axis.equals("defaults") ? "defaults" : axis + " " + value;
         List<String> cmd;
+        Map<String, String> env = Map.of();
         switch (axis) {
           case "defaults" -> cmd = cacheflushCommand(FLUSH, List.of());
           case "strategy" -> {
@@ -563,17 +599,28 @@ public final class Bench {
             String[] mc = value.split(":");
             cmd = ceilingCommand(mc[0], Integer.parseInt(mc[1]));
           }
+          case "args" -> cmd = cacheflushCommand(FLUSH, value.isBlank() ? List.of()
+              : Arrays.asList(value.trim().split("\\s+")));
+          case "java-opts" -> {
+            cmd = cacheflushCommand(FLUSH, List.of());
+            env = Map.of("CACHEFLUSH_JAVA_OPTS", value.trim());
+          }
           default -> cmd = cacheflushCommand(FLUSH, List.of("--" + axis, value));
         }
-        List<Run> rs = new ArrayList<>();
-        for (int r = 1; r <= sweepRuns; r++) {
-          rs.add(measure(label, r, w, cmd, Map.of(), false));
-        }
-        // One more run with the probe, for what the setting does to the latency of other clients
-        // (not for the ceiling: its EVAL blocks every other client for its whole run).
-        List<Run> ps = axis.equals("ceiling") ? List.of() : List.of(measure(label, sweepRuns + 1, w, cmd, Map.of(),
-            true));
-        points.add(new Point(axis, value, rs, ps));
+        points.add(new Point(axis, value, label, cmd, env, new ArrayList<>(), new ArrayList<>()));
+      }
+    }
+    // Round by round over all points, so drift in the machine's load hits every point alike.
+    for (int r = 1; r <= sweepRuns; r++) {
+      for (Point p : points) {
+        p.runs().add(measure(p.label(), r, w, p.cmd(), p.env(), false));
+      }
+    }
+    // One more run per point with the probe, for what the setting does to the latency of other
+    // clients (not for the ceiling: its EVAL blocks every other client for its whole run).
+    for (Point p : points) {
+      if (!p.axis().equals("ceiling")) {
+        p.probeRuns().add(measure(p.label(), sweepRuns + 1, w, p.cmd(), p.env(), true));
       }
     }
     out.println();
@@ -862,6 +909,18 @@ public final class Bench {
       d += Double.parseDouble(b.getOrDefault(k, "0")) - Double.parseDouble(a.getOrDefault(k, "0"));
     }
     return d;
+  }
+
+  /** Wall time and the report's durationMs of a flush of the (empty) database. */
+  double[] fixedCost(Map<String, String> env) throws Exception {
+    long t0 = System.nanoTime();
+    Exec e = exec(cacheflushCommand(FLUSH, List.of()), env, 600);
+    long t1 = System.nanoTime();
+    Matcher d = DURATION.matcher(e.stdout);
+    if (e.exit != 0 || !d.find()) {
+      throw new IllegalStateException("cacheflush on an empty database failed (exit " + e.exit + "): " + e.stderr);
+    }
+    return new double[] {(t1 - t0) / 1e9, Double.parseDouble(d.group(1))};
   }
 
   /** Wall time of a command, nothing else (for the JVM start). */
