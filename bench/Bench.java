@@ -898,7 +898,13 @@ public final class Bench {
       double ms = (Long) e.get(2) / 1000.0;
       if (ms > run.slowWorstMs) {
         run.slowWorstMs = ms;
-        run.slowWorstCmd = cmd + (argv.size() > 1 ? " (" + (argv.size() - 1) + " args)" : "");
+        // SLOWLOG keeps 32 arguments at most; the last then says how many more there were.
+        int args = argv.size() - 1;
+        Matcher more = Pattern.compile("\\((\\d+) more arguments\\)").matcher(String.valueOf(argv.get(argv.size() - 1)));
+        if (more.find()) {
+          args = argv.size() - 2 + Integer.parseInt(more.group(1));
+        }
+        run.slowWorstCmd = cmd + (args > 0 ? " (" + args + " args)" : "");
       }
     }
   }
@@ -968,7 +974,7 @@ public final class Bench {
   void startRedis() throws Exception {
     startRedisProcess();
     admin.call("CONFIG", "SET", "slowlog-log-slower-than", "1000");
-    admin.call("CONFIG", "SET", "slowlog-max-len", "10000");
+    admin.call("CONFIG", "SET", "slowlog-max-len", "100000");
   }
 
   void startRedisProcess() throws Exception {
