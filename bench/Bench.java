@@ -293,24 +293,60 @@ public final class Bench {
     out.println();
 
     // JVM start: the launcher's --version, after one unmeasured call (the jar is built, files cached).
-    out.println("== JVM start: " + launcher + " --version, " + startRuns + " runs");
-    List<Double> starts = new ArrayList<>();
-    for (int i = 0; i < startRuns; i++) {
-      starts.add(timeOnly(List.of(launcher, "--version"), Map.of()));
+    // Launcher what-ifs, through CACHEFLUSH_JAVA_OPTS (the launcher itself unchanged): Lettuce's JFR
+    // event recorder off, and that plus an AppCDS archive of the classes a real flush loads. Measured
+    // in the same rounds as the launcher as it is, so a change in the machine's load hits both.
+    String noJfr = "-Dio.lettuce.core.jfr=false";
+    Map<String, String> jfrEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr);
+    Map<String, String> cdsEnv = null;
+    if (appcds) {
+      Path jsa = work.resolve("cacheflush-appcds.jsa");
+      out.println("== launcher what-ifs: " + noJfr + " (Lettuce's JFR events off), and that plus AppCDS: an archive"
+          + " dumped by a training flush (-XX:ArchiveClassesAtExit), used with -XX:SharedArchiveFile");
+      fill(Workload.scaled("train", 0.005));
+      Exec train = exec(cacheflushCommand(FLUSH, List.of()), Map.of("CACHEFLUSH_JAVA_OPTS",
+          noJfr + " -XX:ArchiveClassesAtExit=" + jsa), 600);
+      if (train.exit != 0 || !Files.exists(jsa)) {
+        out.println("   training run failed (exit " + train.exit + "): " + train.stderr.trim());
+      } else {
+        out.printf(Locale.ROOT, "   archive %d MB%n", Files.size(jsa) >> 20);
+        cdsEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr + " -XX:SharedArchiveFile=" + jsa);
+      }
     }
-    out.printf(Locale.ROOT, "   %s%n", stat(starts, "s"));
 
-    // Fixed cost: a flush of an empty database (JVM start, client set-up, connect, lock, report, exit).
-    out.println("== fixed cost: cacheflush flush on an empty database, " + startRuns + " runs");
+    // JVM start, and the fixed cost: a flush of an empty database (JVM start, client set-up,
+    // connect, lock, report, exit), which every run pays whatever the key count.
+    out.println("== JVM start (" + launcher + " --version) and fixed cost (cacheflush flush on an empty database), "
+        + startRuns + " rounds");
     admin.call("FLUSHALL", "SYNC");
+    List<Double> starts = new ArrayList<>();
     List<Double> fixed = new ArrayList<>();
     List<Double> fixedRun = new ArrayList<>();
+    List<Double> noJfrFixed = new ArrayList<>();
+    List<Double> cdsFixed = new ArrayList<>();
+    List<Double> cdsStarts = new ArrayList<>();
     for (int i = 0; i < startRuns; i++) {
+      starts.add(timeOnly(List.of(launcher, "--version"), Map.of()));
       double[] f = fixedCost(Map.of());
       fixed.add(f[0]);
       fixedRun.add(f[1]);
+      if (appcds) {
+        noJfrFixed.add(fixedCost(jfrEnv)[0]);
+      }
+      if (cdsEnv != null) {
+        cdsFixed.add(fixedCost(cdsEnv)[0]);
+        cdsStarts.add(timeOnly(List.of(launcher, "--version"), cdsEnv));
+      }
     }
-    out.printf(Locale.ROOT, "   wall %s; its durationMs %s%n", stat(fixed, "s"), stat(fixedRun, "ms"));
+    out.printf(Locale.ROOT, "   --version: %s%n", stat(starts, "s"));
+    out.printf(Locale.ROOT, "   fixed cost: wall %s; its durationMs %s%n", stat(fixed, "s"), stat(fixedRun, "ms"));
+    if (!noJfrFixed.isEmpty()) {
+      out.printf(Locale.ROOT, "   fixed cost, %s: %s%n", noJfr, stat(noJfrFixed, "s"));
+    }
+    if (!cdsFixed.isEmpty()) {
+      out.printf(Locale.ROOT, "   fixed cost, %s + AppCDS: %s%n", noJfr, stat(cdsFixed, "s"));
+      out.printf(Locale.ROOT, "   --version, %s + AppCDS: %s%n", noJfr, stat(cdsStarts, "s"));
+    }
 
     // Probe baseline: W1 filled, no flush running.
     out.println("== probe baseline (no flush running), " + trim(baselineSeconds) + " s");
@@ -329,22 +365,33 @@ public final class Bench {
     String ceil = "server ceiling";
     String pipe = "redis-cli pipeline";
     String xargs = "redis-cli xargs";
-    List<String> tools = cli ? List.of(cf, ceil, pipe, xargs) : List.of(cf, ceil);
+    String whatIf = "cacheflush, no JFR + AppCDS";
+    List<String> tools = new ArrayList<>(cli ? List.of(cf, ceil, pipe, xargs) : List.of(cf, ceil));
+    List<String> timedTools = new ArrayList<>(tools);
+    if (cdsEnv != null) {
+      timedTools.add(whatIf);
+    }
+    Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+    for (String t : timedTools) {
+      envs.put(t, t.equals(whatIf) ? cdsEnv : Map.of());
+    }
     Map<String, List<String>> commands = Map.of(cf, cacheflushCommand(FLUSH, List.of()),
-        ceil, ceilingCommand("pass", ceilingCount), pipe, pipelineCommand(), xargs, xargsCommand());
+        ceil, ceilingCommand("pass", ceilingCount), pipe, pipelineCommand(), xargs, xargsCommand(),
+        whatIf, cacheflushCommand(FLUSH, List.of()));
     Map<String, List<Run>> timed = new LinkedHashMap<>();
     Map<String, List<Run>> probed = new LinkedHashMap<>();
-    for (String t : tools) {
+    for (String t : timedTools) {
       timed.put(t, new ArrayList<>());
       probed.put(t, new ArrayList<>());
     }
     int rounds = Math.max(runs, cli ? cliRuns : 0);
     out.println("== timed runs on " + w1.name() + ", each from a fresh fill, no probe: " + runs
-        + " x cacheflush and server ceiling" + (cli ? ", " + cliRuns + " x each redis-cli baseline" : ""));
+        + " x cacheflush and server ceiling" + (cli ? ", " + cliRuns + " x each redis-cli baseline" : "")
+        + (cdsEnv != null ? ", " + runs + " x " + whatIf : ""));
     for (int r = 1; r <= rounds; r++) {
-      for (String t : tools) {
+      for (String t : timedTools) {
         if (r <= (t.startsWith("redis-cli") ? cliRuns : runs)) {
-          timed.get(t).add(measure(t, r, w1, commands.get(t), Map.of(), false));
+          timed.get(t).add(measure(t, r, w1, commands.get(t), envs.get(t), false));
         }
       }
     }
@@ -374,43 +421,6 @@ public final class Bench {
       w4run = measure("cacheflush " + w4w.name(), 1, w4w, cacheflushCommand(FLUSH, List.of()), Map.of(), false);
     }
 
-    // Launcher what-ifs, through CACHEFLUSH_JAVA_OPTS (the launcher itself unchanged): Lettuce's JFR
-    // event recorder off, and that plus an AppCDS archive of the classes a real flush loads.
-    String noJfr = "-Dio.lettuce.core.jfr=false";
-    List<Double> noJfrFixed = new ArrayList<>();
-    List<Double> cdsFixed = new ArrayList<>();
-    List<Double> cdsStarts = new ArrayList<>();
-    List<Run> cdsRuns = new ArrayList<>();
-    if (appcds) {
-      Path jsa = work.resolve("cacheflush-appcds.jsa");
-      out.println("== launcher what-ifs: " + noJfr + " (Lettuce's JFR events off), and that plus AppCDS (an archive"
-          + " dumped by a training flush with -XX:ArchiveClassesAtExit, used with -XX:SharedArchiveFile)");
-      fill(Workload.scaled("train", 0.005));
-      Exec train = exec(cacheflushCommand(FLUSH, List.of()), Map.of("CACHEFLUSH_JAVA_OPTS",
-          noJfr + " -XX:ArchiveClassesAtExit=" + jsa), 600);
-      if (train.exit != 0 || !Files.exists(jsa)) {
-        out.println("   training run failed (exit " + train.exit + "): " + train.stderr.trim());
-      } else {
-        Map<String, String> jfrEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr);
-        Map<String, String> cdsEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr + " -XX:SharedArchiveFile=" + jsa);
-        admin.call("FLUSHALL", "SYNC");
-        for (int i = 0; i < startRuns; i++) {
-          noJfrFixed.add(fixedCost(jfrEnv)[0]);
-          cdsFixed.add(fixedCost(cdsEnv)[0]);
-          cdsStarts.add(timeOnly(List.of(launcher, "--version"), cdsEnv));
-        }
-        out.printf(Locale.ROOT, "   fixed cost, %s: %s%n", noJfr, stat(noJfrFixed, "s"));
-        out.printf(Locale.ROOT, "   fixed cost, %s + AppCDS: %s (archive %d MB)%n", noJfr, stat(cdsFixed, "s"),
-            Files.size(jsa) >> 20);
-        out.printf(Locale.ROOT, "   --version, %s + AppCDS: %s%n", noJfr, stat(cdsStarts, "s"));
-        int n = Math.min(3, runs);
-        for (int r = 1; r <= n; r++) {
-          cdsRuns.add(measure("cacheflush, no JFR + AppCDS", r, w1, cacheflushCommand(FLUSH, List.of()), cdsEnv,
-              false));
-        }
-      }
-    }
-
     // ---------------------------------------------------------------- the table
     out.println();
     out.println("== results (" + w1.describe() + "; load average now " + loadAvg() + ")");
@@ -428,8 +438,8 @@ public final class Bench {
     if (!rateRuns.isEmpty()) {
       details.row(detailRow("cacheflush --max-rate 100000", rateRuns, rateRuns, ceilMedian));
     }
-    if (!cdsRuns.isEmpty()) {
-      details.row(detailRow("cacheflush, no JFR + AppCDS", cdsRuns, List.of(), ceilMedian));
+    if (cdsEnv != null) {
+      details.row(detailRow(whatIf, timed.get(whatIf), List.of(), ceilMedian));
     }
     if (w4run != null) {
       details.row(detailRow("cacheflush " + w4w.name(), List.of(w4run), List.of(), Double.NaN));
@@ -443,7 +453,8 @@ public final class Bench {
     double cfMedian = medianWall(timed.get(cf));
     t.row("cacheflush wall time on " + w1.name() + " (launcher, JVM start included)", fmtS(cfMedian), "", "info");
     t.row("server ceiling (one EVAL, SCAN COUNT " + ceilingCount + ", UNLINK in Lua)", fmtS(ceilMedian), "", "info");
-    t.row("cacheflush / server ceiling", ratio(cfMedian / ceilMedian), "<= 1.25x",
+    t.row("cacheflush / server ceiling", ratio(cfMedian / ceilMedian) + paired(timed.get(cf), timed.get(ceil)),
+        "<= 1.25x",
         verdict(cfMedian / ceilMedian <= 1.25, cfMedian, ceilMedian));
     if (cli) {
       double pipeMedian = medianWall(timed.get(pipe));
@@ -495,18 +506,21 @@ public final class Bench {
     t.row("fixed cost: flush of an empty database, and its share of cacheflush " + w1.name(),
         String.format(Locale.ROOT, "%.2f s = %.0f %% (durationMs %.0f)", median(fixed), 100 * median(fixed) / cfMedian,
             median(fixedRun)), "", "info");
-    if (!cdsFixed.isEmpty()) {
+    if (!noJfrFixed.isEmpty()) {
       t.row("what-if " + noJfr + ": fixed cost", fmtS(median(noJfrFixed)), "", "info");
+    }
+    if (cdsEnv != null) {
       t.row("what-if " + noJfr + " + AppCDS: --version / fixed cost", fmtS(median(cdsStarts)) + " / "
           + fmtS(median(cdsFixed)), "", "info");
-      double cdsMedian = medianWall(cdsRuns);
+      double cdsMedian = medianWall(timed.get(whatIf));
       t.row("what-if " + noJfr + " + AppCDS: cacheflush " + w1.name() + " / server ceiling",
-          fmtS(cdsMedian) + " = " + ratio(cdsMedian / ceilMedian), "<= 1.25x", "info");
+          fmtS(cdsMedian) + " = " + ratio(cdsMedian / ceilMedian) + paired(timed.get(whatIf), timed.get(ceil)),
+          "<= 1.25x", "info");
     }
     t.print(out);
 
     long invalid = 0;
-    for (String tool : tools) {
+    for (String tool : timedTools) {
       invalid += timed.get(tool).stream().filter(r -> !r.ok).count();
       invalid += probed.get(tool).stream().filter(r -> !r.ok).count();
     }
@@ -543,6 +557,19 @@ public final class Bench {
       pok.isEmpty() ? "-" : pooled(pok).short4(),
       tool.startsWith("cacheflush") ? fmtMb(medianOf(ok, r -> (double) r.maxRssKb)) : "-",
     };
+  }
+
+  /** The median of the per-round ratios a/b (runs of the same round ran back to back), as a cross-check. */
+  static String paired(List<Run> a, List<Run> b) {
+    List<Double> r = new ArrayList<>();
+    for (Run x : a) {
+      for (Run y : b) {
+        if (x.index == y.index && x.ok && y.ok) {
+          r.add(x.wallS / y.wallS);
+        }
+      }
+    }
+    return r.isEmpty() ? "" : String.format(Locale.ROOT, " (per round: median %.2fx)", median(r));
   }
 
   static String spread(List<Run> ok) {
