@@ -114,6 +114,8 @@ public final class Bench {
   Resp admin;
   Probe probe;
   volatile Process current;
+  volatile boolean stopping;
+  volatile boolean finished;
   String probeKey = "sessions:1";
   final List<String> loads = new ArrayList<>();
 
@@ -126,15 +128,27 @@ public final class Bench {
       System.err.println(USAGE);
       System.exit(2);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(b::cleanup, "cleanup"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      b.stopping = true;
+      if (!b.finished) {
+        System.err.println("bench: stopped; shutting down its redis-server and the probe");
+      }
+      b.cleanup();
+    }, "cleanup"));
     int code;
     try {
       code = b.run();
     } catch (Exception e) {
+      // Ctrl-C reaches the tool being measured too, so its failure may come first: wait for the hook.
+      Thread.sleep(300);
+      if (b.stopping) {
+        return;
+      }
       System.err.println("bench: failed: " + e);
       e.printStackTrace();
       code = 1;
     }
+    b.finished = true;
     b.cleanup();
     System.exit(code);
   }
