@@ -6,10 +6,12 @@ import dev.cacheflush.config.Settings;
 import dev.cacheflush.glob.RedisGlob;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
+import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.FlushReport;
 import dev.cacheflush.report.KeyText;
+import io.lettuce.core.RedisException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +58,12 @@ public final class FlushJob {
       result.dbSize = dbSize(redis.primaries());
       log.info("Connected to {} ({}{}), {} keys", settings.redisUrl().masked(), result.mode,
           redis.cluster() ? ", " + redis.primaries().size() + " shards" : "", result.dbSize);
-      if (!settings.dryRun() && !confirmation.confirm(settings.redisUrl().masked(), result.mode, result.dbSize)) {
+      long asking = System.nanoTime();
+      boolean confirmed = settings.dryRun()
+          || confirmation.confirm(settings.redisUrl().masked(), result.mode, result.dbSize);
+      // The person's answer and a hit-rate window measured on the way are not the run's time.
+      result.confirmMillis = (System.nanoTime() - asking) / 1_000_000;
+      if (!confirmed) {
         result.end(Outcome.DECLINED, "not confirmed; nothing was deleted");
       } else {
         // Time spent waiting for a person to type "yes" is not the run's: its deadline starts now.
@@ -67,9 +74,10 @@ public final class FlushJob {
         }
       }
     } catch (CacheflushException e) {
-      log.debug("Run failed", e);
-      result.end(Outcome.FAILED, e.getMessage());
-      result.exitCode = e.exitCode();
+      fail(result, e);
+    } catch (RedisException e) {
+      // A command outside the scan's own recovery (the first DBSIZE, the lock) met a fault.
+      fail(result, RedisFailures.explain(settings.redisUrl().masked(), e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.end(Outcome.INTERRUPTED, "interrupted");
@@ -77,11 +85,18 @@ public final class FlushJob {
     return report(started, tally, result);
   }
 
+  private static void fail(Result result, CacheflushException e) {
+    log.debug("Run failed", e);
+    result.end(Outcome.FAILED, e.getMessage());
+    result.exitCode = e.exitCode();
+  }
+
   /** What the report needs beyond the tally; filled in as the run goes. */
   private static final class Result {
     /** Null until connected: how the cache is deployed is found, not configured. */
     String mode;
     long dbSize;
+    long confirmMillis;
     Outcome outcome;
     int exitCode;
     String message;
@@ -182,7 +197,7 @@ public final class FlushJob {
         r.message,
         started.toString(),
         finished.toString(),
-        Duration.between(started, finished).toMillis(),
+        Duration.between(started, finished).toMillis() - r.confirmMillis,
         r.dbSize,
         tally.scanned(),
         tally.matched(),

@@ -11,6 +11,7 @@ import java.util.List;
  * edges of a line, so colours match within a tolerance; the middle of a 3 px line is exact.
  */
 public final class Screenshot {
+  private static final int MIN_AREA_ROWS = 20;
   private static final int MAX_GAP_ROWS = 4;
 
   private final BufferedImage image;
@@ -22,7 +23,8 @@ public final class Screenshot {
   /**
    * The areas filled with {@code rgb}, top to bottom: bands of rows in which the colour covers at
    * least {@code minRunPixels}, each as the bounding box of the colour in it. A few rows without
-   * it (a grid line drawn across the area) do not split an area.
+   * it (a grid line drawn across the area) do not split an area, and a band of a few rows (the
+   * fill showing between a chart's last line and its axis) is no area.
    */
   public List<Rectangle> areasOf(int rgb, int minRunPixels) {
     List<Rectangle> areas = new ArrayList<>();
@@ -49,6 +51,7 @@ public final class Screenshot {
         lastRow = y;
       }
     }
+    areas.removeIf(area -> area.height < MIN_AREA_ROWS);
     return areas;
   }
 
