@@ -711,8 +711,9 @@ public final class Bench {
   }
 
   List<String> cacheflushCommand(List<String> flush, List<String> extra) {
+    // The hit-rate windows around a flush are observation, not the flush: left out of what is timed.
     List<String> c = new ArrayList<>(List.of(launcher, "flush", "--yes", "--redis-url", url(), "--no-verify", "-q",
-        "--format", "json", "--timeout", "30m"));
+        "--sample-window", "0", "--format", "json", "--timeout", "30m"));
     for (String f : flush) {
       c.add("--flush=" + f);
     }
@@ -727,7 +728,8 @@ public final class Bench {
   /** The per-pattern strategy: one cacheflush run per flush pattern, one after the other. */
   List<String> perPatternCommand() {
     List<String> c = new ArrayList<>(List.of("bash", "-c",
-        "set -e; for p in \"${@:2}\"; do \"$1\" flush --yes --redis-url " + url() + " --no-verify -q --format json"
+        "set -e; for p in \"${@:2}\"; do \"$1\" flush --yes --redis-url " + url() + " --no-verify -q --sample-window 0"
+            + " --format json"
             + " --timeout 30m --flush=\"$p\" " + String.join(" ", PRESERVE.stream().map(p -> "--preserve='" + p + "'")
                 .toList()) + " " + String.join(" ", cacheflushArgs) + "; done", "per-pattern", launcher));
     c.addAll(FLUSH);

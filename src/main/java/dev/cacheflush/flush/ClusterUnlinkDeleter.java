@@ -4,15 +4,10 @@ import dev.cacheflush.config.RedisUrl.HostPort;
 import dev.cacheflush.redis.ClusterRedirects;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.SlotWatch;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Deletes on one cluster primary with one UNLINK per key, {@code batchSize} of them written at
@@ -28,23 +23,17 @@ import java.util.concurrent.TimeUnit;
  * also makes CROSSSLOT impossible, never meets TRYAGAIN during a migration, and tells exactly
  * which key a MOVED or ASK is about, so that key alone is sent where the reply says.
  */
-public final class ClusterUnlinkDeleter implements Deleter {
-  private record Batch(int[] patterns, byte[][] keys) {}
+public final class ClusterUnlinkDeleter extends PipelinedDeleter<ClusterUnlinkDeleter.Batch> {
+  record Batch(int[] patterns, byte[][] keys) {}
 
   private final RedisNode node;
   private final ClusterRedirects redirects;
   private final SlotWatch watch;
   private final Tally tally;
   private final int batchSize;
-  private final int maxInFlight;
-  private final long settleMillis;
-  private final Semaphore inFlight;
   private final byte[][] keys;
   private final int[] patterns;
   private int filled;
-  private final Queue<Batch> failed = new ConcurrentLinkedQueue<>();
-  private volatile Throwable lastFailure;
-  private final Throttle throttle;
 
   /**
    * @param watch told of every slot a MOVED or ASK names, so that the slot is scanned again
@@ -52,15 +41,12 @@ public final class ClusterUnlinkDeleter implements Deleter {
    */
   public ClusterUnlinkDeleter(RedisNode node, ClusterRedirects redirects, SlotWatch watch, Tally tally, int batchSize,
       int maxInFlight, long settleMillis, Throttle throttle) {
+    super(maxInFlight, settleMillis, throttle);
     this.node = node;
-    this.throttle = throttle;
     this.redirects = redirects;
     this.watch = watch;
     this.tally = tally;
     this.batchSize = batchSize;
-    this.maxInFlight = maxInFlight;
-    this.settleMillis = settleMillis;
-    this.inFlight = new Semaphore(maxInFlight);
     this.keys = new byte[batchSize][];
     this.patterns = new int[batchSize];
   }
@@ -82,54 +68,24 @@ public final class ClusterUnlinkDeleter implements Deleter {
     settle();
   }
 
-  @Override
-  public Throwable failure() {
-    return failed.isEmpty() ? null : lastFailure;
-  }
-
-  @Override
-  public void retryFailed() throws InterruptedException {
-    settle();
-    List<Batch> again = new ArrayList<>();
-    for (Batch b = failed.poll(); b != null; b = failed.poll()) {
-      again.add(b);
-    }
-    for (Batch batch : again) {
-      send(batch);
-    }
-    settle();
-  }
-
-  /** Waits until no batch is in flight; one still unanswered then is counted as failed when it times out. */
-  @Override
-  public void settle() throws InterruptedException {
-    if (inFlight.tryAcquire(maxInFlight, settleMillis, TimeUnit.MILLISECONDS)) {
-      inFlight.release(maxInFlight);
-    }
-  }
-
   private void sendBuffered() throws InterruptedException {
     Batch batch = new Batch(Arrays.copyOf(patterns, filled), Arrays.copyOf(keys, filled));
     Arrays.fill(keys, null);
     filled = 0;
-    send(batch);
+    send(batch, batch.keys().length);
   }
 
-  private void send(Batch batch) throws InterruptedException {
-    throttle.beforeSend(batch.keys().length);
-    inFlight.acquire();
-    long sent = System.nanoTime();
-    List<CompletableFuture<Long>> replies;
+  @Override
+  int size(Batch batch) {
+    return batch.keys().length;
+  }
+
+  @Override
+  void write(Batch batch, long sentNanos) {
+    List<CompletableFuture<Long>> replies = node.unlinkEach(batch.keys());
     HostPort from = node.hostPort();
-    try {
-      replies = node.unlinkEach(batch.keys());
-    } catch (RuntimeException e) {
-      lastFailure = e;
-      failed.add(batch);
-      inFlight.release();
-      return;
-    }
     boolean[] lost = new boolean[batch.keys().length];
+    Throwable[] lastError = new Throwable[1];
     CompletableFuture<?>[] outcomes = new CompletableFuture<?>[lost.length];
     for (int i = 0; i < lost.length; i++) {
       int index = i;
@@ -140,27 +96,29 @@ public final class ClusterUnlinkDeleter implements Deleter {
             if (error == null) {
               tally.addDeleted(batch.patterns()[index], removed);
             } else {
-              lastFailure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+              lastError[0] = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
               lost[index] = true;
             }
             return null;
           });
     }
     CompletableFuture.allOf(outcomes).whenComplete((done, error) -> {
-      throttle.observed(System.nanoTime() - sent);
-      keepLost(batch, lost);
-      inFlight.release();
+      Batch again = lostKeys(batch, lost);
+      if (again != null) {
+        lost(again, lastError[0]);
+      }
+      answered(sentNanos, again == null);
     });
   }
 
-  /** The keys whose UNLINK failed, kept to be sent again after a reconnect (UNLINK of a gone key is harmless). */
-  private void keepLost(Batch batch, boolean[] lost) {
+  /** The keys whose UNLINK failed, to be sent again after a reconnect; null when none did. */
+  private static Batch lostKeys(Batch batch, boolean[] lost) {
     int count = 0;
     for (boolean l : lost) {
       count += l ? 1 : 0;
     }
     if (count == 0) {
-      return;
+      return null;
     }
     int[] p = new int[count];
     byte[][] k = new byte[count][];
@@ -170,6 +128,6 @@ public final class ClusterUnlinkDeleter implements Deleter {
         k[j++] = batch.keys()[i];
       }
     }
-    failed.add(new Batch(p, k));
+    return new Batch(p, k);
   }
 }
