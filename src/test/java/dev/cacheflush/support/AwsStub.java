@@ -4,9 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -59,17 +56,11 @@ public final class AwsStub implements AutoCloseable {
   private final AtomicInteger requestIds = new AtomicInteger();
 
   public AwsStub() {
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::handle);
-    server.start();
+    server = LoopbackHttp.start(this::handle);
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackHttp.endpoint(server);
   }
 
   public List<Route53Change> route53Changes() {

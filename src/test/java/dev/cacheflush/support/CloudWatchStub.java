@@ -5,9 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -53,17 +50,11 @@ public final class CloudWatchStub implements AutoCloseable {
   private volatile String validationMessage;
 
   public CloudWatchStub() {
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.createContext("/", this::handle);
-    server.start();
+    server = LoopbackHttp.start(this::handle);
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackHttp.endpoint(server);
   }
 
   /** Answers every request with this HTTP status and a CloudWatch error body; 0 answers normally. */

@@ -361,17 +361,7 @@ public final class RedisCluster implements AutoCloseable {
   /** Kills every node and deletes their folders. */
   @Override
   public void close() {
-    RuntimeException first = null;
-    for (RedisServer node : nodes) {
-      try {
-        node.close();
-      } catch (RuntimeException e) {
-        first = first == null ? e : first;
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    RedisServer.closeAll(nodes);
   }
 
   @Override

@@ -173,17 +173,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
   public void close() {
     List<RedisServer> all = new ArrayList<>(sentinels);
     all.addAll(dataNodes);
-    RuntimeException first = null;
-    for (RedisServer server : all) {
-      try {
-        server.close();
-      } catch (RuntimeException e) {
-        first = first == null ? e : first;
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    RedisServer.closeAll(all);
   }
 
   @Override

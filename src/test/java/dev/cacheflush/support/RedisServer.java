@@ -294,6 +294,21 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /** Kills the process and deletes its folder. */
+  /** Kills every server, each even if another fails to stop; the first failure is thrown at the end. */
+  public static void closeAll(Iterable<RedisServer> servers) {
+    RuntimeException first = null;
+    for (RedisServer server : servers) {
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   @Override
   public void close() {
     kill();
