@@ -5,6 +5,7 @@ import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ClusterNodes;
+import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.KeyScanner;
 import dev.cacheflush.redis.RedisFailures;
@@ -85,7 +86,7 @@ public final class FlushRun {
     this.progress = progress;
     this.deadline = deadline;
     this.stop = stop;
-    this.backoff = new Backoff(settings.retries(), Backoff.FIRST_DELAY);
+    this.backoff = ConnectOptions.of(settings).backoff();
     // One throttle for all shards: the cap is on the whole flush.
     this.throttle = Throttle.of(settings.maxRate(), settings.maxLatency());
   }
