@@ -37,7 +37,19 @@ class ThrottleTest {
     now += ms(5_000);
     t.beforeSend(100);
     t.beforeSend(100);
-    assertThat(sleeps).containsExactly(ms(100));
+    // Only the few milliseconds of catch-up are forgiven, not the five idle seconds.
+    assertThat(sleeps).containsExactly(ms(100) - Throttle.CATCH_UP);
+  }
+
+  @Test
+  void sleepsThatEndLateShouldNotLowerTheRate() throws Exception {
+    long oversleep = TimeUnit.MICROSECONDS.toNanos(80);
+    Throttle t = new Throttle(100_000, null, () -> now, nanos -> now += nanos + oversleep);
+    for (int batch = 0; batch < 1_000; batch++) {
+      t.beforeSend(100);
+    }
+    // 1,000 batches of 100 keys at 100,000 keys/s take 999 ms after the first, late wake-ups or not.
+    assertThat(now).isBetween(ms(999), ms(999) + oversleep);
   }
 
   @Test
