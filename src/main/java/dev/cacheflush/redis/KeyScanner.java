@@ -1,28 +1,54 @@
 package dev.cacheflush.redis;
 
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanCursor;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Walks one node's keyspace with SCAN, a page at a time, so memory holds a page or two however
- * many keys there are. The next page is asked for as soon as a page arrives, so the server works
- * on it while the client sorts the current one.
+ * Walks one node's keyspace with SCAN, a page at a time, so memory holds a few pages however many
+ * keys there are.
  *
- * <p>The cursor advances only when a whole reply has been read, so a page lost to a fault is asked
- * for again, and a scan resumes where it was after a reconnect to the same server.
+ * <p>SCAN is a chain: each page's cursor is the next request's argument, so the server waits for
+ * the client between two pages. The next SCAN is therefore sent from the client's I/O thread the
+ * moment a page arrives, before the page is even handed to the thread that sorts it (a hand-off
+ * through another thread and back would cost a wake-up on each side per page, docs/benchmarks.md).
+ * Up to {@link #PREFETCH} pages wait to be sorted; beyond that the chain pauses until one is taken.
+ *
+ * <p>The cursor advances only when a page is taken, so a page lost to a fault, or still waiting
+ * when the fault is met, is asked for again, and a scan resumes where it was after a reconnect to
+ * the same server.
  */
 public final class KeyScanner {
+  /** Pages received and not yet taken, at most; a few tens of KB at the usual COUNT. */
+  static final int PREFETCH = 2;
+
+  /** A reply, or the failure in its place. */
+  private record Page(KeyScanCursor<byte[]> reply, Throwable failure) {}
+
   private final RedisNode node;
   private final int count;
   private final long awaitMillis;
+  /**
+   * Holds at most {@link #PREFETCH} pages by the logic below; unbounded itself, so that a mistake
+   * there could cost memory but never a page.
+   */
+  private final BlockingQueue<Page> arrived = new LinkedBlockingQueue<>();
   private String runId;
+  /** The cursor after the last page taken: where the scan goes on from. */
   private ScanCursor cursor = ScanCursor.INITIAL;
-  private RedisFuture<KeyScanCursor<byte[]>> next;
+  /** Bumped on every reconnect, so that replies still on their way from the old connection are dropped. */
+  private int generation;
+  /** True while a request is out or a page waits, i.e. while the chain needs no push from the taker. */
+  private boolean chainRunning;
+  /** Cursor where the I/O thread stopped the chain because {@link #arrived} was full; null otherwise. */
+  private ScanCursor pausedAt;
 
   /** @param replyTimeout how long to wait for a page; the connection's own command timeout ends it sooner */
   public KeyScanner(RedisNode node, int count, Duration replyTimeout) {
@@ -37,21 +63,34 @@ public final class KeyScanner {
   }
 
   /** The next page of keys; may be empty while the scan is not finished, as SCAN's pages may be. */
-  public List<byte[]> nextPage() {
-    if (next == null) {
-      next = node.scan(cursor, count);
+  public List<byte[]> nextPage() throws InterruptedException {
+    synchronized (this) {
+      if (!chainRunning) {
+        chainRunning = true;
+        request(cursor, generation);
+      }
     }
-    KeyScanCursor<byte[]> page;
-    try {
-      page = LettuceFutures.awaitOrCancel(next, awaitMillis, TimeUnit.MILLISECONDS);
-    } finally {
-      next = null;
+    Page page = arrived.poll(awaitMillis, TimeUnit.MILLISECONDS);
+    if (page == null) {
+      throw new RedisCommandTimeoutException("SCAN on " + node.address() + ": no reply within " + awaitMillis + " ms");
     }
-    cursor = new ScanCursor(page.getCursor(), page.isFinished());
-    if (!cursor.isFinished()) {
-      next = node.scan(cursor, count);
+    synchronized (this) {
+      if (page.failure() != null) {
+        chainRunning = false;
+        throw unwrap(page.failure());
+      }
+      cursor = new ScanCursor(page.reply().getCursor(), page.reply().isFinished());
+      // The I/O thread may have filled the queue again between the poll above and here: then the
+      // chain stays paused until the next page is taken.
+      if (pausedAt != null && arrived.size() < PREFETCH) {
+        ScanCursor resume = pausedAt;
+        pausedAt = null;
+        request(resume, generation);
+      } else if (arrived.isEmpty() && cursor.isFinished()) {
+        chainRunning = false;
+      }
     }
-    return page.getKeys();
+    return page.reply().getKeys();
   }
 
   /**
@@ -62,7 +101,12 @@ public final class KeyScanner {
    * @return true if the scan goes on from its cursor, false if it starts again from 0
    */
   public boolean resumeAfterReconnect() {
-    next = null;
+    synchronized (this) {
+      generation++;
+      arrived.clear();
+      chainRunning = false;
+      pausedAt = null;
+    }
     String now = node.runId();
     if (now.equals(runId)) {
       return true;
@@ -70,5 +114,35 @@ public final class KeyScanner {
     runId = now;
     cursor = ScanCursor.INITIAL;
     return false;
+  }
+
+  private void request(ScanCursor from, int requestGeneration) {
+    try {
+      node.scan(from, count).whenComplete((reply, failure) -> arrive(requestGeneration, reply, failure));
+    } catch (RuntimeException e) {
+      arrive(requestGeneration, null, e);
+    }
+  }
+
+  /** On the I/O thread (or the caller's, for a request that could not be written). */
+  private synchronized void arrive(int requestGeneration, KeyScanCursor<byte[]> reply, Throwable failure) {
+    if (requestGeneration != generation) {
+      return;
+    }
+    arrived.add(new Page(reply, failure));
+    if (failure != null || reply.isFinished()) {
+      return;
+    }
+    ScanCursor next = new ScanCursor(reply.getCursor(), false);
+    if (arrived.size() < PREFETCH) {
+      request(next, requestGeneration);
+    } else {
+      pausedAt = next;
+    }
+  }
+
+  private static RuntimeException unwrap(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof RuntimeException r ? r : new RedisException(cause);
   }
 }

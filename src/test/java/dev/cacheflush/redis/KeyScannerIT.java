@@ -1,0 +1,74 @@
+package dev.cacheflush.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.support.RedisServer;
+import dev.cacheflush.support.RedisServers;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class KeyScannerIT {
+  private static final ConnectOptions ONCE = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
+      new Backoff(0, Backoff.FIRST_DELAY));
+
+  @Test
+  void scanShouldReturnEveryKeyOnceWhileAskingAheadForNoMoreThanTheBoundedPages() throws Exception {
+    try (RedisServer server = RedisServers.standalone("--enable-debug-command", "local")) {
+      server.call("DEBUG", "POPULATE", "20000", "k", "10");
+      try (RedisTarget target = connect(server)) {
+        RedisNode node = target.primaries().get(0);
+        server.call("CONFIG", "RESETSTAT");
+        KeyScanner scanner = new KeyScanner(node, 10, Duration.ofSeconds(5));
+        Set<String> seen = new HashSet<>();
+        seen.addAll(decode(scanner.nextPage()));
+        // Nobody takes pages now: the chain must stop once PREFETCH of them wait.
+        Thread.sleep(300);
+        assertThat(scanCalls(server)).isEqualTo(1 + KeyScanner.PREFETCH);
+
+        while (!scanner.finished()) {
+          seen.addAll(decode(scanner.nextPage()));
+        }
+        assertThat(seen).hasSize(20_000);
+      }
+    }
+  }
+
+  @Test
+  void aReconnectShouldDropThePagesAskedAheadAndGoOnFromTheLastPageTaken() throws Exception {
+    try (RedisServer server = RedisServers.standalone("--enable-debug-command", "local")) {
+      server.call("DEBUG", "POPULATE", "5000", "k", "10");
+      try (RedisTarget target = connect(server)) {
+        RedisNode node = target.primaries().get(0);
+        KeyScanner scanner = new KeyScanner(node, 10, Duration.ofSeconds(5));
+        Set<String> seen = new HashSet<>(decode(scanner.nextPage()));
+        Thread.sleep(100);
+        node.reconnect();
+        assertThat(scanner.resumeAfterReconnect()).isTrue();
+        while (!scanner.finished()) {
+          seen.addAll(decode(scanner.nextPage()));
+        }
+        assertThat(seen).hasSize(5_000);
+      }
+    }
+  }
+
+  private static RedisTarget connect(RedisServer server) {
+    return RedisTarget.connect(RedisUrl.parse(server.url()), ONCE, new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
+  }
+
+  private static long scanCalls(RedisServer server) {
+    String stat = server.info("commandstats").get("cmdstat_scan");
+    return Long.parseLong(stat.replaceAll("^calls=(\\d+),.*$", "$1"));
+  }
+
+  private static Set<String> decode(java.util.List<byte[]> keys) {
+    Set<String> out = new HashSet<>();
+    keys.forEach(k -> out.add(new String(k, StandardCharsets.UTF_8)));
+    return out;
+  }
+}
