@@ -4,6 +4,7 @@ import dev.cacheflush.config.RedisUrl.HostPort;
 import dev.cacheflush.redis.ClusterRedirects;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.SlotWatch;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +83,11 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter<ClusterUnlinkDe
 
   @Override
   void write(Batch batch, long sentNanos) {
-    List<CompletableFuture<Long>> replies = node.unlinkEach(batch.keys());
+    List<byte[][]> eachKeyAlone = new ArrayList<>(batch.keys().length);
+    for (byte[] key : batch.keys()) {
+      eachKeyAlone.add(new byte[][] {key});
+    }
+    List<CompletableFuture<Long>> replies = node.unlink(eachKeyAlone);
     HostPort from = node.hostPort();
     boolean[] lost = new boolean[batch.keys().length];
     Throwable[] lastError = new Throwable[1];

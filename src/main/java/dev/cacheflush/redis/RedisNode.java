@@ -87,20 +87,17 @@ public final class RedisNode {
     return current.connection().async().scan(cursor, ScanArgs.Builder.limit(count));
   }
 
-  /** Sent without waiting, so many UNLINKs are pipelined on the connection. */
-  public RedisFuture<Long> unlink(byte[][] keys) {
-    return current.connection().async().unlink(keys);
-  }
-
   /**
-   * One UNLINK per key, all written at once: in a cluster, keys of different slots cannot share
-   * a command, and a key-by-key reply says exactly which key a redirect or a failure concerns.
+   * One UNLINK per group of keys, all written at once and sent without waiting, so many are
+   * pipelined on the connection and each reply counts its own group. In a cluster, where keys of
+   * different slots cannot share a command, each group is one key, and its reply says exactly
+   * which key a redirect or a failure concerns.
    */
-  public List<CompletableFuture<Long>> unlinkEach(byte[][] keys) {
-    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(keys.length);
-    List<CompletableFuture<Long>> replies = new ArrayList<>(keys.length);
-    for (byte[] key : keys) {
-      AsyncCommand<byte[], byte[], Long> unlink = unlinkCommand(key);
+  public List<CompletableFuture<Long>> unlink(List<byte[][]> groups) {
+    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(groups.size());
+    List<CompletableFuture<Long>> replies = new ArrayList<>(groups.size());
+    for (byte[][] keys : groups) {
+      AsyncCommand<byte[], byte[], Long> unlink = unlinkCommand(keys);
       commands.add(unlink);
       replies.add(unlink);
     }
@@ -125,9 +122,9 @@ public final class RedisNode {
     return unlink;
   }
 
-  private static AsyncCommand<byte[], byte[], Long> unlinkCommand(byte[] key) {
+  private static AsyncCommand<byte[], byte[], Long> unlinkCommand(byte[]... keys) {
     return new AsyncCommand<>(new Command<>(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
-        new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key)));
+        new CommandArgs<>(ByteArrayCodec.INSTANCE).addKeys(keys)));
   }
 
   public long dbSize() {

@@ -1,0 +1,66 @@
+package dev.cacheflush.flush;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.redis.Backoff;
+import dev.cacheflush.redis.ConnectOptions;
+import dev.cacheflush.redis.Deadline;
+import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.support.RedisServer;
+import dev.cacheflush.support.RedisServers;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UnlinkDeleterIT {
+  @Test
+  void aBatchShouldFillAcrossPatternsAndStillCountEachPatternsDeletionsExactly() throws Exception {
+    try (RedisServer server = RedisServers.standalone()) {
+      for (int i = 0; i < 9; i++) {
+        server.call("SET", "a:" + i, "v");
+      }
+      for (int i = 0; i < 4; i++) {
+        server.call("SET", "b:" + i, "v");
+      }
+      ConnectOptions once = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
+          new Backoff(0, Backoff.FIRST_DELAY));
+      try (RedisTarget target = RedisTarget.connect(RedisUrl.parse(server.url()), once,
+          new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)))) {
+        server.call("CONFIG", "RESETSTAT");
+        Tally tally = new Tally(2);
+        UnlinkDeleter deleter = new UnlinkDeleter(target.primaries().get(0), tally, 2, 10, 2, 5_000,
+            Throttle.of(0, null));
+        for (int i = 0; i < 6; i++) {
+          deleter.delete(0, key("a:" + i));
+        }
+        for (int i = 0; i < 4; i++) {
+          deleter.delete(1, key("b:" + i));
+        }
+        deleter.settle();
+        // Ten keys in all made one batch: one UNLINK for each pattern's share, not a wait for ten of one pattern.
+        assertThat(unlinkCalls(server)).isEqualTo(2);
+        assertThat(tally.deleted(0)).isEqualTo(6);
+        assertThat(tally.deleted(1)).isEqualTo(4);
+
+        deleter.delete(0, key("a:6"));
+        deleter.delete(0, key("a:7"));
+        deleter.delete(0, key("a:gone"));
+        deleter.finish();
+        assertThat(unlinkCalls(server)).isEqualTo(3);
+        assertThat(tally.deleted(0)).isEqualTo(8);
+        assertThat(server.callString("EXISTS", "a:8")).isEqualTo("1");
+      }
+    }
+  }
+
+  private static byte[] key(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long unlinkCalls(RedisServer server) {
+    String stat = server.info("commandstats").get("cmdstat_unlink");
+    return stat == null ? 0 : Long.parseLong(stat.replaceAll("^calls=(\\d+),.*$", "$1"));
+  }
+}
