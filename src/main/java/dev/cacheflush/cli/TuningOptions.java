@@ -5,14 +5,16 @@ import picocli.CommandLine.Option;
 
 /** How hard and how long the run may work; defaults are in docs/benchmarks.md. */
 public final class TuningOptions {
-  @Option(names = "--scan-count", paramLabel = "N", description = "COUNT hint of each SCAN. Default: 1000.")
+  @Option(names = "--scan-count", paramLabel = "N",
+      description = "COUNT hint of each SCAN. Default: 500, or 100 with --max-rate or --max-latency.")
   Integer scanCount;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "Keys per UNLINK command. Default: 500.")
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Keys per UNLINK batch. Default: 250, or 100 with --max-rate or --max-latency.")
   Integer batchSize;
 
   @Option(names = "--max-in-flight", paramLabel = "N",
-      description = "UNLINK commands sent and not yet answered, per node. Default: 8.")
+      description = "UNLINK batches sent and not yet answered, per node. Default: 2.")
   Integer maxInFlight;
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -10,8 +10,8 @@ import java.util.List;
  * @param flushPatterns keys matching one of these are deleted...
  * @param preservePatterns ...unless they match one of these, which always wins
  * @param scanCount the COUNT hint of each SCAN
- * @param batchSize keys per UNLINK command
- * @param maxInFlight UNLINK commands sent and not yet answered, per node
+ * @param batchSize keys per UNLINK batch (one UNLINK per flush pattern it holds keys of)
+ * @param maxInFlight UNLINK batches sent and not yet answered, per node
  * @param timeout the deadline for the whole run
  * @param retries how many times a failed connection or step is tried again
  * @param lock whether a real flush takes the lock key, so two cannot run at once
@@ -39,6 +39,13 @@ public record Settings(
     Duration maxLatency,
     TlsSettings tls,
     IamSettings iam) {
+
+  /** SCAN COUNT and keys per UNLINK batch when not set; the measurements behind them: docs/benchmarks.md. */
+  public static final int SCAN_COUNT = 500;
+  public static final int BATCH_SIZE = 250;
+  /** The same, for a flush paced by --max-rate or --max-latency. */
+  public static final int PACED_SCAN_COUNT = 100;
+  public static final int PACED_BATCH_SIZE = 100;
 
   /** The key a real flush holds while it runs; no flush pattern may match it. */
   public static final String LOCK_KEY = "cacheflush:lock";

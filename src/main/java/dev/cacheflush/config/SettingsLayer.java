@@ -41,9 +41,9 @@ public record SettingsLayer(
       List.of("mocs:*", "gallery:*", "wishlist:*", "albums:*"),
       List.of("sessions:*", "ratelimit:*", "user-profiles:*"),
       false,
-      1000,
-      500,
-      8,
+      null, // scanCount and batchSize: Settings picks them by whether the flush is paced
+      null,
+      2,
       Duration.ofSeconds(60),
       3,
       Duration.ofSeconds(10),

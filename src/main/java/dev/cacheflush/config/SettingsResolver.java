@@ -25,13 +25,21 @@ public final class SettingsResolver {
     SettingsLayer merged = merge(flags, env, configFile, cwd);
     Patterns patterns = patterns(merged, allowBroad);
     Access access = access(merged, cwd);
+    long maxRate = atLeastZero("rate cap (--max-rate)", merged.maxRate());
+    Duration maxLatency = merged.maxLatency() == null ? null
+        : positive("latency bound (--max-latency)", merged.maxLatency());
+    // A paced flush has time to spare, so it spends it on commands short enough that no other
+    // client waits noticeably behind one; unpaced, larger ones keep the whole flush short.
+    boolean paced = maxRate > 0 || maxLatency != null;
     return new Settings(
         access.url(),
         patterns.flush(),
         patterns.preserve(),
         merged.dryRun(),
-        positive("scan count (--scan-count)", merged.scanCount()),
-        positive("batch size (--batch-size)", merged.batchSize()),
+        positive("scan count (--scan-count)", orDefault(merged.scanCount(),
+            paced ? Settings.PACED_SCAN_COUNT : Settings.SCAN_COUNT)),
+        positive("batch size (--batch-size)", orDefault(merged.batchSize(),
+            paced ? Settings.PACED_BATCH_SIZE : Settings.BATCH_SIZE)),
         positive("in-flight bound (--max-in-flight)", merged.maxInFlight()),
         positive("timeout (--timeout)", merged.timeout()),
         atLeastZero("retries (--retries)", merged.retries()),
@@ -39,8 +47,8 @@ public final class SettingsResolver {
         positive("command timeout (--command-timeout)", merged.commandTimeout()),
         merged.lock(),
         merged.verify(),
-        atLeastZero("rate cap (--max-rate)", merged.maxRate()),
-        merged.maxLatency() == null ? null : positive("latency bound (--max-latency)", merged.maxLatency()),
+        maxRate,
+        maxLatency,
         access.tls(),
         access.iam());
   }
@@ -182,6 +190,10 @@ public final class SettingsResolver {
       globs.add(RedisGlob.compile(p));
     }
     return globs;
+  }
+
+  private static Integer orDefault(Integer value, int fallback) {
+    return value != null ? value : fallback;
   }
 
   private static int positive(String what, Integer value) {

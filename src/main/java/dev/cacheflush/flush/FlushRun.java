@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The primaries of a cluster are scanned in parallel, one worker per primary and at most
  * {@link #MAX_PARALLEL_SHARDS} at once; each keeps its own bound on UNLINKs in flight, so no shard
- * carries more than one scan and {@code maxInFlight} batches. A scan that reaches the end of its
+ * carries more than a few SCAN pages and {@code maxInFlight} batches. A scan that reaches the end of its
  * primary has covered its shard; the run is complete when every shard's scan is.
  *
  * <p>A fault (a reset connection, a timeout, a restarted server) is met by a new connection and

@@ -27,6 +27,28 @@ class SettingsResolverTest {
   }
 
   @Test
+  void aPacedFlushShouldDefaultToSmallerCommandsUnlessTheyAreSet() {
+    Settings unpaced = SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false);
+    assertThat(List.of(unpaced.scanCount(), unpaced.batchSize(), unpaced.maxInFlight()))
+        .containsExactly(Settings.SCAN_COUNT, Settings.BATCH_SIZE, 2);
+
+    Settings byRate = SettingsResolver.resolve(tuning(null, 100_000L, null), URL, null, dir, false);
+    assertThat(List.of(byRate.scanCount(), byRate.batchSize()))
+        .containsExactly(Settings.PACED_SCAN_COUNT, Settings.PACED_BATCH_SIZE);
+
+    Settings byLatency = SettingsResolver.resolve(tuning(null, null, Duration.ofMillis(5)), URL, null, dir, false);
+    assertThat(byLatency.batchSize()).isEqualTo(Settings.PACED_BATCH_SIZE);
+
+    Settings explicit = SettingsResolver.resolve(tuning(700, 100_000L, null), URL, null, dir, false);
+    assertThat(List.of(explicit.scanCount(), explicit.batchSize())).containsExactly(700, Settings.PACED_BATCH_SIZE);
+  }
+
+  private static SettingsLayer tuning(Integer scanCount, Long maxRate, Duration maxLatency) {
+    return new SettingsLayer(null, null, null, null, scanCount, null, null, null, null, null, null, null, null, maxRate,
+        maxLatency, null);
+  }
+
+  @Test
   void fileShouldOverrideDefaultsAndEnvironmentTheFileAndFlagsEverything() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"),
         "redisUrl: redis://from-file\nflush: ['a:*']\npreserve: ['p:*']\nscanCount: 50\ntimeout: 2m\n");
