@@ -62,8 +62,11 @@ public final class RedisFailures {
   }
 
   private static boolean isClosedConnection(Throwable t) {
+    // Lettuce says "RedisHandshakeHandler not registered" when the other side closes the connection
+    // before its handshake got going (a TLS port spoken to in plain text, now and then).
     return t instanceof ClosedChannelException || containsIgnoreCase(t.getMessage(), "connection reset")
-        || containsIgnoreCase(t.getMessage(), "connection closed");
+        || containsIgnoreCase(t.getMessage(), "connection closed")
+        || containsIgnoreCase(t.getMessage(), "RedisHandshakeHandler not registered");
   }
 
   /** The likely cause of a failure and what to check, in a few words. */
