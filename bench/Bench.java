@@ -313,7 +313,13 @@ public final class Bench {
     String noJfr = "-Dio.lettuce.core.jfr=false";
     Map<String, String> jfrEnv = Map.of("CACHEFLUSH_JAVA_OPTS", noJfr);
     Map<String, String> cdsEnv = null;
-    if (appcds) {
+    boolean launcherHasCds = Files.readString(Path.of(launcher)).contains("SharedArchiveFile");
+    if (appcds && launcherHasCds) {
+      // A JVM cannot dump an archive while it runs on another; the what-if only asks what the
+      // launcher already does.
+      out.println("== launcher what-if: " + noJfr + " (Lettuce's JFR events off); the AppCDS what-if is skipped,"
+          + " as the launcher already uses an archive of its own");
+    } else if (appcds) {
       Path jsa = work.resolve("cacheflush-appcds.jsa");
       out.println("== launcher what-ifs: " + noJfr + " (Lettuce's JFR events off), and that plus AppCDS: an archive"
           + " dumped by a training flush (-XX:ArchiveClassesAtExit), used with -XX:SharedArchiveFile");
