@@ -54,7 +54,8 @@ public final class Throttle {
 
   /**
    * Thread.sleep rounds any fraction of a millisecond up to a whole one (and more), which at a
-   * batch per millisecond halves the rate; parkNanos wakes within tens of microseconds.
+   * batch per millisecond cost a sixth of the rate (docs/benchmarks.md); parkNanos wakes within
+   * tens of microseconds.
    */
   private static void park(long nanos) throws InterruptedException {
     long end = System.nanoTime() + nanos;

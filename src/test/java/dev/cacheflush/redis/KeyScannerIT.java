@@ -18,8 +18,7 @@ class KeyScannerIT {
 
   @Test
   void scanShouldReturnEveryKeyOnceWhileAskingAheadForNoMoreThanTheBoundedPages() throws Exception {
-    try (RedisServer server = RedisServers.standalone("--enable-debug-command", "local")) {
-      server.call("DEBUG", "POPULATE", "20000", "k", "10");
+    try (RedisServer server = populated(20_000)) {
       try (RedisTarget target = connect(server)) {
         RedisNode node = target.primaries().get(0);
         server.call("CONFIG", "RESETSTAT");
@@ -30,18 +29,14 @@ class KeyScannerIT {
         Thread.sleep(300);
         assertThat(scanCalls(server)).isEqualTo(1 + KeyScanner.PREFETCH);
 
-        while (!scanner.finished()) {
-          seen.addAll(decode(scanner.nextPage()));
-        }
-        assertThat(seen).hasSize(20_000);
+        assertThat(withTheRest(scanner, seen)).hasSize(20_000);
       }
     }
   }
 
   @Test
   void aReconnectShouldDropThePagesAskedAheadAndGoOnFromTheLastPageTaken() throws Exception {
-    try (RedisServer server = RedisServers.standalone("--enable-debug-command", "local")) {
-      server.call("DEBUG", "POPULATE", "5000", "k", "10");
+    try (RedisServer server = populated(5_000)) {
       try (RedisTarget target = connect(server)) {
         RedisNode node = target.primaries().get(0);
         KeyScanner scanner = new KeyScanner(node, 10, Duration.ofSeconds(5));
@@ -49,12 +44,23 @@ class KeyScannerIT {
         Thread.sleep(100);
         node.reconnect();
         assertThat(scanner.resumeAfterReconnect()).isTrue();
-        while (!scanner.finished()) {
-          seen.addAll(decode(scanner.nextPage()));
-        }
-        assertThat(seen).hasSize(5_000);
+        assertThat(withTheRest(scanner, seen)).hasSize(5_000);
       }
     }
+  }
+
+  private static RedisServer populated(int keys) {
+    RedisServer server = RedisServers.standalone("--enable-debug-command", "local");
+    server.call("DEBUG", "POPULATE", String.valueOf(keys), "k", "10");
+    return server;
+  }
+
+  /** The keys seen so far and those of every page left. */
+  private static Set<String> withTheRest(KeyScanner scanner, Set<String> seen) throws InterruptedException {
+    while (!scanner.finished()) {
+      seen.addAll(decode(scanner.nextPage()));
+    }
+    return seen;
   }
 
   private static RedisTarget connect(RedisServer server) {
