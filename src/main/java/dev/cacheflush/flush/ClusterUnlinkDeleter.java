@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Deletes on one cluster primary with one UNLINK per key, {@code batchSize} of them written at
@@ -24,15 +23,13 @@ import java.util.concurrent.CompletionException;
  * also makes CROSSSLOT impossible, never meets TRYAGAIN during a migration, and tells exactly
  * which key a MOVED or ASK is about, so that key alone is sent where the reply says.
  */
-public final class ClusterUnlinkDeleter extends PipelinedDeleter<ClusterUnlinkDeleter.Batch> {
-  record Batch(int[] patterns, byte[][] keys) {}
-
+public final class ClusterUnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
   private final ClusterRedirects redirects;
   private final SlotWatch watch;
-  private final Tally tally;
   private final int batchSize;
-  private final byte[][] keys;
+  /** One group of one key each: the UNLINKs as they will be written. */
+  private final byte[][][] groups;
   private final int[] patterns;
   private int filled;
 
@@ -42,19 +39,18 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter<ClusterUnlinkDe
    */
   public ClusterUnlinkDeleter(RedisNode node, ClusterRedirects redirects, SlotWatch watch, Tally tally, int batchSize,
       int maxInFlight, long settleMillis, Throttle throttle) {
-    super(maxInFlight, settleMillis, throttle);
+    super(tally, maxInFlight, settleMillis, throttle);
     this.node = node;
     this.redirects = redirects;
     this.watch = watch;
-    this.tally = tally;
     this.batchSize = batchSize;
-    this.keys = new byte[batchSize][];
+    this.groups = new byte[batchSize][][];
     this.patterns = new int[batchSize];
   }
 
   @Override
   public void delete(int pattern, byte[] key) throws InterruptedException {
-    keys[filled] = key;
+    groups[filled] = new byte[][] {key};
     patterns[filled] = pattern;
     if (++filled == batchSize) {
       sendBuffered();
@@ -70,69 +66,21 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter<ClusterUnlinkDe
   }
 
   private void sendBuffered() throws InterruptedException {
-    Batch batch = new Batch(Arrays.copyOf(patterns, filled), Arrays.copyOf(keys, filled));
-    Arrays.fill(keys, null);
+    Batch batch = new Batch(Arrays.copyOf(patterns, filled), Arrays.copyOf(groups, filled), filled);
+    Arrays.fill(groups, null);
     filled = 0;
-    send(batch, batch.keys().length);
-  }
-
-  @Override
-  int size(Batch batch) {
-    return batch.keys().length;
+    send(batch);
   }
 
   @Override
   void write(Batch batch, long sentNanos) {
-    List<byte[][]> eachKeyAlone = new ArrayList<>(batch.keys().length);
-    for (byte[] key : batch.keys()) {
-      eachKeyAlone.add(new byte[][] {key});
-    }
-    List<CompletableFuture<Long>> replies = node.unlink(eachKeyAlone);
+    List<CompletableFuture<Long>> replies = node.unlink(Arrays.asList(batch.groups()));
     HostPort from = node.hostPort();
-    boolean[] lost = new boolean[batch.keys().length];
-    Throwable[] lastError = new Throwable[1];
-    CompletableFuture<?>[] outcomes = new CompletableFuture<?>[lost.length];
-    for (int i = 0; i < lost.length; i++) {
-      int index = i;
-      byte[] key = batch.keys()[i];
-      outcomes[i] = replies.get(i)
-          .exceptionallyCompose(e -> redirects.follow(key, e, from, watch))
-          .handle((removed, error) -> {
-            if (error == null) {
-              tally.addDeleted(batch.patterns()[index], removed);
-            } else {
-              lastError[0] = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-              lost[index] = true;
-            }
-            return null;
-          });
+    List<CompletableFuture<Long>> followed = new ArrayList<>(replies.size());
+    for (int i = 0; i < replies.size(); i++) {
+      byte[] key = batch.groups()[i][0];
+      followed.add(replies.get(i).exceptionallyCompose(e -> redirects.follow(key, e, from, watch)));
     }
-    CompletableFuture.allOf(outcomes).whenComplete((done, error) -> {
-      Batch again = lostKeys(batch, lost);
-      if (again != null) {
-        lost(again, lastError[0]);
-      }
-      answered(sentNanos, again == null);
-    });
-  }
-
-  /** The keys whose UNLINK failed, to be sent again after a reconnect; null when none did. */
-  private static Batch lostKeys(Batch batch, boolean[] lost) {
-    int count = 0;
-    for (boolean l : lost) {
-      count += l ? 1 : 0;
-    }
-    if (count == 0) {
-      return null;
-    }
-    int[] p = new int[count];
-    byte[][] k = new byte[count][];
-    for (int i = 0, j = 0; i < lost.length; i++) {
-      if (lost[i]) {
-        p[j] = batch.patterns()[i];
-        k[j++] = batch.keys()[i];
-      }
-    }
-    return new Batch(p, k);
+    count(batch, followed, sentNanos);
   }
 }
