@@ -45,7 +45,10 @@ public final class KeyScanner {
   private ScanCursor cursor = ScanCursor.INITIAL;
   /** Bumped on every reconnect, so that replies still on their way from the old connection are dropped. */
   private int generation;
-  /** True while a request is out or a page waits, i.e. while the chain needs no push from the taker. */
+  /**
+   * False until the first request, and again after a failure or a reconnect: then the taker starts
+   * the chain; while true, the I/O thread keeps it going, or {@link #pausedAt} says where it waits.
+   */
   private boolean chainRunning;
   /** Cursor where the I/O thread stopped the chain because {@link #arrived} was full; null otherwise. */
   private ScanCursor pausedAt;
@@ -86,8 +89,6 @@ public final class KeyScanner {
         ScanCursor resume = pausedAt;
         pausedAt = null;
         request(resume, generation);
-      } else if (arrived.isEmpty() && cursor.isFinished()) {
-        chainRunning = false;
       }
     }
     return page.reply().getKeys();
