@@ -1,14 +1,16 @@
 package dev.cacheflush.cli;
 
 import dev.cacheflush.flush.StopSignal;
+import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import sun.misc.Signal;
 
 /**
  * What a command may touch of the outside world: its writers, environment, working directory and
@@ -53,31 +55,68 @@ public final class CliContext {
   }
 
   /**
-   * The real process: System streams, the environment, the console if there is one, and Ctrl-C
+   * The real process: System streams, the environment, the terminal if there is one, and Ctrl-C
    * (SIGINT) and SIGTERM turned into a stop request, so the run can finish its batch in flight,
    * release its lock and write its report instead of dying mid-command.
    */
   public static CliContext system() {
     StopSignal stop = new StopSignal();
-    for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(name), signal -> stop.request());
-    }
+    OsSignals.forwardTo(stop);
     Console console = System.console();
-    Terminal terminal = console == null ? null : prompt -> {
-      console.printf("%s", prompt);
-      console.flush();
-      String line = console.readLine();
-      return line == null ? "" : line;
+    boolean in = isTerminal(0, console != null);
+    boolean out = isTerminal(1, console != null);
+    boolean err = isTerminal(2, console != null);
+    PrintWriter errWriter = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Terminal terminal = switch (askOn(in, out && console != null, err)) {
+      case CONSOLE -> prompt -> {
+        console.printf("%s", prompt);
+        console.flush();
+        String line = console.readLine();
+        return line == null ? "" : line;
+      };
+      case STDERR -> stdinAnswers(errWriter);
+      case NOWHERE -> null;
     };
     return new CliContext(
         new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        errWriter,
         System.getenv(),
         Path.of("").toAbsolutePath(),
         terminal,
-        isTerminal(1, console != null),
-        isTerminal(2, console != null),
+        out,
+        err,
         stop);
+  }
+
+  /** Where a question can be put to a person. */
+  enum AskOn {
+    /** stdin and stdout are the terminal: Java's console. */
+    CONSOLE,
+    /** stdout goes elsewhere (e.g. {@code --format json > report.json}): ask on stderr, read stdin. */
+    STDERR,
+    /** stdin is not a terminal: the answer would come from a pipe or a file, not from a person. */
+    NOWHERE
+  }
+
+  static AskOn askOn(boolean stdinOnScreen, boolean stdoutOnScreen, boolean stderrOnScreen) {
+    if (!stdinOnScreen) {
+      return AskOn.NOWHERE;
+    }
+    return stdoutOnScreen ? AskOn.CONSOLE : stderrOnScreen ? AskOn.STDERR : AskOn.NOWHERE;
+  }
+
+  private static Terminal stdinAnswers(PrintWriter err) {
+    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+    return prompt -> {
+      err.print(prompt);
+      err.flush();
+      try {
+        String line = stdin.readLine();
+        return line == null ? "" : line;
+      } catch (IOException e) {
+        return "";
+      }
+    };
   }
 
   /**

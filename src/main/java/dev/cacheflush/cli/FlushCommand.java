@@ -6,14 +6,11 @@ import dev.cacheflush.config.MonitorSettings;
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.config.WatchSettings;
-import dev.cacheflush.flush.Confirmation;
-import dev.cacheflush.flush.Progress;
-import dev.cacheflush.metrics.MetricsSink;
+import dev.cacheflush.flush.FlushObserver;
 import dev.cacheflush.metrics.MetricsSinks;
-import dev.cacheflush.monitor.ObservedFlush;
+import dev.cacheflush.monitor.CacheObserver;
 import dev.cacheflush.monitor.Ticker;
 import dev.cacheflush.redis.ConnectOptions;
-import dev.cacheflush.report.FlushReport;
 import java.io.PrintWriter;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -63,21 +60,19 @@ final class FlushCommand extends ScanCommandBase {
   }
 
   @Override
-  FlushReport runFlush(Settings settings, Confirmation confirmation, Progress progress) {
+  FlushObserver observer(Settings settings) {
     MonitorSettings observe = monitorSettings();
     if (settings.dryRun()) {
       if (observe.watch() != null || observe.db() != null || observe.metrics().sink() != MetricsSettings.Sink.none) {
         log.info("A dry run deletes nothing, so it is not watched, probed or published");
       }
-      return super.runFlush(settings, confirmation, progress);
+      return FlushObserver.NONE;
     }
     boolean json = output.format == OutputOptions.Format.json;
     PrintWriter lines = json ? (output.quiet ? null : context.err()) : context.out();
-    WatchPrinter printer = new WatchPrinter(lines, observe.db() != null);
-    try (MetricsSink sink = MetricsSinks.open(observe.metrics(), context.out())) {
-      return new ObservedFlush(settings.redisUrl(), ConnectOptions.of(settings), observe, sink, printer, Ticker.SYSTEM,
-          Clock.systemUTC()).run(confirmation, confirm -> super.runFlush(settings, confirm, progress));
-    }
+    return new CacheObserver(settings.redisUrl(), ConnectOptions.of(settings), observe,
+        MetricsSinks.open(observe.metrics(), context.out()), new WatchPrinter(lines, observe.db() != null),
+        Ticker.system(context.stopSignal()), Clock.systemUTC(), context.stopSignal());
   }
 
   /** Checked for every flush, dry or not, so that a mistake shows before the real one. */

@@ -6,11 +6,12 @@ import dev.cacheflush.config.Settings;
 import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.SettingsResolver;
 import dev.cacheflush.flush.Confirmation;
-import dev.cacheflush.flush.FlushJob;
+import dev.cacheflush.flush.FlushCoordinator;
+import dev.cacheflush.flush.FlushObserver;
 import dev.cacheflush.flush.Progress;
+import dev.cacheflush.flush.RedisFlushTarget;
 import dev.cacheflush.glob.RedisGlob;
 import dev.cacheflush.report.FlushReport;
-import dev.cacheflush.report.JsonReport;
 import dev.cacheflush.report.TextReport;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -61,27 +62,14 @@ abstract class ScanCommandBase implements Callable<Integer> {
     Confirmation confirmation = confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
     Progress progress = context.liveProgress() && !output.quiet ? new ProgressLine(context.err(), settings.dryRun())
         : Progress.NONE;
-    FlushReport report = runFlush(settings, confirmation, progress);
-
-    files.write(report);
-    if (output.format == OutputOptions.Format.json) {
-      context.out().println(JsonReport.toJson(report));
-    } else {
-      context.out().print(TextReport.render(report, context.colour()));
-    }
-    context.out().flush();
-    if (report.exitCode() != 0 && report.message() != null) {
-      context.err().println("cacheflush: " + report.message());
-    }
-    files.announce();
-    return report.exitCode();
+    Clock clock = Clock.systemUTC();
+    FlushReport report = new FlushCoordinator(settings, RedisFlushTarget.connector(settings, context.stopSignal(),
+        clock), confirmation, observer(settings), progress, context.stopSignal(), clock).run();
+    return ReportOutput.flush(context, output, files, report, () -> TextReport.render(report, context.colour()));
   }
 
-  /** The run itself; {@code flush} overrides it to observe the cache around the flush. */
-  FlushReport runFlush(Settings settings, Confirmation confirmation, Progress progress) {
-    FlushReport report = new FlushJob(settings, confirmation, progress, context.stopSignal(), Clock.systemUTC())
-        .run();
-    progress.done();
-    return report;
+  /** What watches the cache around the run; {@code flush} overrides it to observe a real flush. */
+  FlushObserver observer(Settings settings) {
+    return FlushObserver.NONE;
   }
 }

@@ -4,6 +4,7 @@ import dev.cacheflush.config.Settings;
 import dev.cacheflush.flush.Confirmation;
 import dev.cacheflush.glob.RedisGlob;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** Shows the person what is about to be deleted where, and takes only an explicit "yes". */
@@ -24,7 +25,26 @@ final class TerminalConfirmation implements Confirmation {
     context.err().printf(Locale.ROOT, "keeping every key matching      %s%n", preserve);
     context.err().printf(Locale.ROOT, "on %s (%s, %,d keys).%n", maskedTarget, mode, keys);
     context.err().flush();
-    String answer = context.terminal().readLine("Type 'yes' to flush: ");
-    return answer.strip().equalsIgnoreCase("yes");
+    String answer = ask("Type 'yes' to flush: ");
+    return answer != null && answer.strip().equalsIgnoreCase("yes");
+  }
+
+  /**
+   * The answer, or null when a stop was asked for first. A read from a terminal cannot be
+   * interrupted, so it runs on a thread of its own, left behind when the run stops.
+   */
+  private String ask(String prompt) {
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try {
+        answer.complete(context.terminal().readLine(prompt));
+      } catch (RuntimeException e) {
+        answer.completeExceptionally(e);
+      }
+    }, "cacheflush-prompt");
+    reader.setDaemon(true);
+    reader.start();
+    CompletableFuture.anyOf(answer, context.stopSignal().asFuture()).join();
+    return context.stopSignal().requested() ? null : answer.join();
   }
 }

@@ -10,7 +10,6 @@ import dev.cacheflush.metrics.MetricsSink;
 import dev.cacheflush.metrics.MetricsSinks;
 import dev.cacheflush.monitor.Ticker;
 import dev.cacheflush.monitor.WatchJob;
-import dev.cacheflush.report.JsonReport;
 import dev.cacheflush.report.WatchRunReport;
 import dev.cacheflush.report.WatchText;
 import java.io.PrintWriter;
@@ -64,21 +63,10 @@ final class WatchCommand implements Callable<Integer> {
     WatchRunReport report;
     try (MetricsSink sink = MetricsSinks.open(metricsSettings, context.out())) {
       report = new WatchJob(redis, settings, database, sink, metricsSettings.stage(),
-          new WatchPrinter(lines, database != null), Ticker.SYSTEM, Clock.systemUTC()).run();
+          new WatchPrinter(lines, database != null), Ticker.system(context.stopSignal()), Clock.systemUTC(),
+          context.stopSignal()).run();
     }
-
-    files.write(report);
-    if (json) {
-      context.out().println(JsonReport.toJson(report));
-    } else {
-      context.out().println(WatchText.summary(report.watch()));
-    }
-    context.out().flush();
-    if (report.exitCode() != 0 && report.message() != null) {
-      context.err().println("cacheflush: " + report.message());
-    }
-    files.announce();
-    return report.exitCode();
+    return ReportOutput.watch(context, output, files, report, () -> WatchText.summary(report.watch()) + "\n");
   }
 
   private WatchSettings watchSettings() {

@@ -2,7 +2,6 @@ package dev.cacheflush.metrics;
 
 import dev.cacheflush.config.RedisUrl;
 import dev.cacheflush.report.DatabaseReport;
-import dev.cacheflush.report.FlushReport;
 import dev.cacheflush.report.HitRateReport;
 import dev.cacheflush.report.LatencyReport;
 import dev.cacheflush.report.WatchReport;
@@ -55,14 +54,13 @@ public final class FlushMetrics {
   }
 
   /** The flush's counts and duration, at the time it finished. */
-  public List<Metric> flushed(FlushReport report) {
-    Instant at = Instant.parse(report.finishedAt());
+  public List<Metric> flushed(long scanned, long matched, long deleted, long preserved, long durationMs, Instant at) {
     return List.of(
-        metric(KEYS_SCANNED, Unit.COUNT, report.keysScanned(), at, false),
-        metric(KEYS_MATCHED, Unit.COUNT, report.keysMatched(), at, false),
-        metric(KEYS_DELETED, Unit.COUNT, report.keysDeleted(), at, false),
-        metric(KEYS_PRESERVED, Unit.COUNT, report.keysPreserved(), at, false),
-        metric(FLUSH_DURATION, Unit.MILLISECONDS, report.durationMs(), at, false));
+        metric(KEYS_SCANNED, Unit.COUNT, scanned, at, false),
+        metric(KEYS_MATCHED, Unit.COUNT, matched, at, false),
+        metric(KEYS_DELETED, Unit.COUNT, deleted, at, false),
+        metric(KEYS_PRESERVED, Unit.COUNT, preserved, at, false),
+        metric(FLUSH_DURATION, Unit.MILLISECONDS, durationMs, at, false));
   }
 
   /** HitRateBefore or HitRateAfter, at the end of its window; nothing when the window saw no lookups. */

@@ -2,6 +2,7 @@ package dev.cacheflush.monitor;
 
 import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.JdbcUrls;
+import dev.cacheflush.flush.StopSignal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -27,20 +28,24 @@ public final class DbProbe implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DbProbe.class);
   private static final int QUERY_TIMEOUT_SECONDS = 5;
   private static final int LOGIN_TIMEOUT_SECONDS = 10;
+  /** How often closing looks whether a stop was asked for while a query runs. */
+  private static final long STOP_LOOK_MILLIS = 100;
 
   private record Sample(long startedNanos, long latencyNanos, boolean ok) {}
 
   private final DbSettings settings;
   private final Ticker ticker;
+  private final StopSignal stop;
   private final ScheduledExecutorService executor;
   private final List<Sample> samples = new ArrayList<>();
   private final List<String> secrets;
   private Connection connection;
   private volatile String firstError;
 
-  private DbProbe(DbSettings settings, Ticker ticker) {
+  private DbProbe(DbSettings settings, Ticker ticker, StopSignal stop) {
     this.settings = settings;
     this.ticker = ticker;
+    this.stop = stop;
     this.secrets = new ArrayList<>(JdbcUrls.secrets(settings.url()));
     if (settings.password() != null) {
       secrets.add(settings.password());
@@ -52,9 +57,13 @@ public final class DbProbe implements AutoCloseable {
     });
   }
 
-  /** Starts probing now, then every interval after the previous query ended. */
-  public static DbProbe start(DbSettings settings, Ticker ticker) {
-    DbProbe probe = new DbProbe(settings, ticker);
+  /**
+   * Starts probing now, then every interval after the previous query ended.
+   *
+   * @param stop once requested, closing no longer waits for a query still running
+   */
+  public static DbProbe start(DbSettings settings, Ticker ticker, StopSignal stop) {
+    DbProbe probe = new DbProbe(settings, ticker, stop);
     probe.executor.scheduleWithFixedDelay(probe::probeOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
     log.info("Probing the database at {} every {} ms", settings.maskedUrl(), settings.interval().toMillis());
     return probe;
@@ -170,15 +179,21 @@ public final class DbProbe implements AutoCloseable {
   }
 
   /**
-   * Stops probing. A query already running is let finish (it is bounded by the query timeout), so
-   * a summary taken after closing counts every query that started before.
+   * Stops probing. A query already running is let finish (it is bounded by the query and login
+   * timeouts), so a summary taken after closing counts every query that started before; after a
+   * stop request it is not waited for (a hung database must not hold up Ctrl-C or SIGTERM), and
+   * counts as not answered.
    */
   @Override
   public void close() {
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
+      while (!executor.awaitTermination(STOP_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (stop.requested() || System.nanoTime() - waitUntil > 0) {
+          executor.shutdownNow();
+          break;
+        }
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();

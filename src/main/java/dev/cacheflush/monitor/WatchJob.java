@@ -5,6 +5,7 @@ import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.SettingsResolver;
 import dev.cacheflush.config.WatchSettings;
+import dev.cacheflush.flush.StopSignal;
 import dev.cacheflush.metrics.FlushMetrics;
 import dev.cacheflush.metrics.MetricsSink;
 import dev.cacheflush.redis.ConnectOptions;
@@ -32,10 +33,11 @@ public final class WatchJob {
   private final Consumer<WatchReport.Interval> printer;
   private final Ticker ticker;
   private final Clock clock;
+  private final StopSignal stop;
 
   /** @param db the database to probe, or null */
   public WatchJob(SettingsResolver.Access access, WatchSettings settings, DbSettings db, MetricsSink sink, String stage,
-      Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock) {
+      Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock, StopSignal stop) {
     this.access = access;
     this.settings = settings;
     this.db = db;
@@ -44,22 +46,23 @@ public final class WatchJob {
     this.printer = printer;
     this.ticker = ticker;
     this.clock = clock;
+    this.stop = stop;
   }
 
   public WatchRunReport run() {
     Instant started = clock.instant();
     // Read before the probe starts: its first query runs at once on its own thread and belongs in.
     long probeStart = ticker.nanos();
-    DbProbe probe = db == null ? null : DbProbe.start(db, ticker);
+    DbProbe probe = db == null ? null : DbProbe.start(db, ticker, stop);
     String mode = "standalone";
     int failureCode = ExitCode.FAILED;
-    WatchReport watch;
+    WatchLoop.Watched watch;
     DatabaseReport database = null;
     try (RedisTarget redis = RedisTarget.connect(access.url(), ConnectOptions.of(access),
         new Deadline(clock, settings.limit()))) {
       mode = redis.mode();
       StatsSampler sampler = new StatsSampler(redis.readNodes(), redis.primaries(), ticker, clock);
-      watch = new WatchLoop(sampler, probe, settings, ticker).run(sampler.snapshot(), interval -> {
+      watch = new WatchLoop(sampler, probe, settings, ticker, stop).run(sampler.snapshot(), interval -> {
         printer.accept(interval);
         sink.publish(metrics.interval(interval));
       });
@@ -79,19 +82,23 @@ public final class WatchJob {
     int exitCode;
     String message = null;
     switch (watch.outcome()) {
-      case WatchLoop.NOT_RECOVERED -> {
+      case NOT_RECOVERED -> {
         exitCode = ExitCode.DEADLINE;
         message = WatchLoop.notRecovered(settings, watch);
       }
-      case WatchLoop.FAILED -> {
+      case FAILED -> {
         exitCode = failureCode;
-        message = watch.message();
+        message = watch.report().message();
+      }
+      case INTERRUPTED -> {
+        exitCode = ExitCode.INTERRUPTED;
+        message = "stopped on request; the report shows the intervals watched before it";
       }
       default -> exitCode = ExitCode.DONE;
     }
     Instant finished = clock.instant();
-    return new WatchRunReport(WatchRunReport.SCHEMA_VERSION, "watch", access.url().masked(), mode, watch.outcome(), exitCode,
-        message, started.toString(), finished.toString(), Duration.between(started, finished).toMillis(), watch,
-        database);
+    return new WatchRunReport(WatchRunReport.SCHEMA_VERSION, "watch", access.url().masked(), mode,
+        watch.outcome().reportName(), exitCode, message, started.toString(), finished.toString(),
+        Duration.between(started, finished).toMillis(), watch.report(), database);
   }
 }

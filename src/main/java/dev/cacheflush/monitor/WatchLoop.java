@@ -3,6 +3,7 @@ package dev.cacheflush.monitor;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.WatchSettings;
+import dev.cacheflush.flush.StopSignal;
 import dev.cacheflush.report.WatchReport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,29 +18,32 @@ import java.util.function.Consumer;
  * each interval starts where the previous one ended, so no lookup is missed or counted twice.
  */
 public final class WatchLoop {
-  public static final String OBSERVED = "observed";
-  public static final String RECOVERED = "recovered";
-  public static final String NOT_RECOVERED = "not-recovered";
-  public static final String FAILED = "failed";
+  /** How the watch ended, and its report. */
+  public record Watched(WatchOutcome outcome, WatchReport report) {}
 
   private final StatsSource source;
   private final DbProbe probe;
   private final WatchSettings settings;
   private final Ticker ticker;
+  private final StopSignal stop;
 
-  /** @param probe the database probe whose latencies each interval shows, or null */
-  public WatchLoop(StatsSource source, DbProbe probe, WatchSettings settings, Ticker ticker) {
+  /**
+   * @param probe the database probe whose latencies each interval shows, or null
+   * @param stop ends the watch (outcome {@code interrupted}) at the next wake of the ticker
+   */
+  public WatchLoop(StatsSource source, DbProbe probe, WatchSettings settings, Ticker ticker, StopSignal stop) {
     this.source = source;
     this.probe = probe;
     this.settings = settings;
     this.ticker = ticker;
+    this.stop = stop;
   }
 
   /**
    * Watches from {@code start} on; failures end the watch with outcome {@code failed} and the
    * intervals seen so far, rather than throwing them away.
    */
-  public WatchReport run(StatsSnapshot start, Consumer<WatchReport.Interval> listener) {
+  public Watched run(StatsSnapshot start, Consumer<WatchReport.Interval> listener) {
     long origin = start.nanos();
     long limit = settings.limit().toNanos();
     long step = settings.interval().toNanos();
@@ -52,6 +56,9 @@ public final class WatchLoop {
         long wait = origin + end - ticker.nanos();
         if (wait > 0) {
           ticker.sleep(Duration.ofNanos(wait));
+        }
+        if (stop.requested()) {
+          return report(settings, WatchOutcome.INTERRUPTED, null, "stopped on request", intervals);
         }
         StatsSnapshot current = source.snapshot();
         StatsWindow window = StatsWindow.between(previous, current);
@@ -66,39 +73,41 @@ public final class WatchLoop {
         if (settings.gated()) {
           streak = window.hitRate().atLeast(settings.untilHitRate()) ? streak + 1 : 0;
           if (streak >= settings.consecutive()) {
-            return report(settings, RECOVERED, (current.nanos() - origin) / 1_000_000, null, intervals);
+            return report(settings, WatchOutcome.RECOVERED, (current.nanos() - origin) / 1_000_000, null, intervals);
           }
         }
         if (end >= limit) {
-          return report(settings, settings.gated() ? NOT_RECOVERED : OBSERVED, null, null, intervals);
+          return report(settings, settings.gated() ? WatchOutcome.NOT_RECOVERED : WatchOutcome.OBSERVED, null, null,
+              intervals);
         }
       }
     } catch (CacheflushException e) {
-      return report(settings, FAILED, null, e.getMessage(), intervals);
+      return report(settings, WatchOutcome.FAILED, null, e.getMessage(), intervals);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return report(settings, FAILED, null, "interrupted", intervals);
+      return report(settings, WatchOutcome.INTERRUPTED, null, "interrupted", intervals);
     }
   }
 
   /** The report of a watch that could not start, e.g. because Redis could not be reached. */
-  public static WatchReport failedToStart(WatchSettings settings, String message) {
-    return report(settings, FAILED, null, message, List.of());
+  public static Watched failedToStart(WatchSettings settings, String message) {
+    return report(settings, WatchOutcome.FAILED, null, message, List.of());
   }
 
   /** Why a watch that waited for recovery ends with exit code 3, in one line. */
-  public static String notRecovered(WatchSettings settings, WatchReport watch) {
-    if (FAILED.equals(watch.outcome())) {
-      return "could not watch the hit rate recover: " + watch.message();
+  public static String notRecovered(WatchSettings settings, Watched watch) {
+    if (watch.outcome() == WatchOutcome.FAILED) {
+      return "could not watch the hit rate recover: " + watch.report().message();
     }
     return String.format(Locale.ROOT, "the hit rate did not reach %.1f%% in %d consecutive intervals within %s",
         settings.untilHitRate() * 100, settings.consecutive(), Durations.format(settings.limit()));
   }
 
-  private static WatchReport report(WatchSettings settings, String outcome, Long recoveredAfterMs, String message,
+  private static Watched report(WatchSettings settings, WatchOutcome outcome, Long recoveredAfterMs, String message,
       List<WatchReport.Interval> intervals) {
-    return new WatchReport(settings.gated() ? "until-hit-rate" : "for", settings.limit().toMillis(),
-        settings.interval().toMillis(), settings.untilHitRate(), settings.gated() ? settings.consecutive() : null,
-        outcome, recoveredAfterMs, message, List.copyOf(intervals));
+    return new Watched(outcome, new WatchReport(settings.gated() ? "until-hit-rate" : "for",
+        settings.limit().toMillis(), settings.interval().toMillis(), settings.untilHitRate(),
+        settings.gated() ? settings.consecutive() : null, outcome.reportName(), recoveredAfterMs, message,
+        List.copyOf(intervals)));
   }
 }

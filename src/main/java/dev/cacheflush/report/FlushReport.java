@@ -8,7 +8,7 @@ import java.util.List;
  * adding a field is compatible, renaming or removing one needs a new {@code schemaVersion}.
  */
 @JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
-    "startedAt", "finishedAt", "durationMs", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
+    "startedAt", "finishedAt", "durationMs", "flushStartedAt", "flushFinishedAt", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
     "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "recoveries", "verification",
     "deadlineEstimate", "tuning", "shards", "hitRate", "database", "watch"})
 public record FlushReport(
@@ -23,6 +23,8 @@ public record FlushReport(
     String startedAt,
     String finishedAt,
     long durationMs,
+    String flushStartedAt,
+    String flushFinishedAt,
     long dbSize,
     long keysScanned,
     long keysMatched,
@@ -42,18 +44,6 @@ public record FlushReport(
     WatchReport watch) {
 
   public static final int SCHEMA_VERSION = 1;
-
-  /**
-   * This report with what was observed around the flush; a watch that was to wait for recovery and
-   * did not see it turns a completed flush's exit code into 3, with its message.
-   */
-  public FlushReport observed(HitRateReport hitRate, DatabaseReport database, WatchReport watch, int exitCode,
-      String message) {
-    return new FlushReport(schemaVersion, command, dryRun, target, mode, outcome, exitCode, message, startedAt,
-        finishedAt, durationMs, dbSize, keysScanned, keysMatched, keysDeleted, keysPreserved, keysUntouched, patterns,
-        preservePatterns, conflicts, recoveries, verification, deadlineEstimate, tuning, shards, hitRate, database,
-        watch);
-  }
 
   /** One flush pattern: the keys counted under it (the first flush pattern a key matches). */
   public record PatternCount(String pattern, long matched, long deleted, List<String> samples) {}

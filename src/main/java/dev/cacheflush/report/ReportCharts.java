@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Lays a report's measurements on one time line, in seconds since the run started: each window or
  * watch interval is a point at its middle (the value is its average over that stretch), and the
- * flush is a band from the end of the window before it to the end of the run's deleting.
+ * flush is a band from the answer at the prompt to the end of the run's deleting.
  */
 final class ReportCharts {
   static final String HIT_RATE_COLOUR = "#2563eb";
@@ -36,8 +36,10 @@ final class ReportCharts {
     HitRateReport h = r.hitRate();
     WatchReport w = r.watch();
     DatabaseReport d = r.database();
-    double flushFrom = h != null && h.before() != null ? start(h.before()) + h.before().windowMs() / 1000.0 : 0;
-    double flushTo = seconds(Instant.parse(r.finishedAt()));
+    // The flush's own time: not the wait at the prompt before it, nor the window and watch after it.
+    double flushFrom = r.flushStartedAt() != null ? seconds(Instant.parse(r.flushStartedAt()))
+        : h != null && h.before() != null ? start(h.before()) + h.before().windowMs() / 1000.0 : 0;
+    double flushTo = seconds(Instant.parse(r.flushFinishedAt() != null ? r.flushFinishedAt() : r.finishedAt()));
     List<SvgChart.Band> bands = List.of(new SvgChart.Band("flush", flushFrom, flushTo));
 
     List<SvgChart.Point> hit = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.WatchSettings;
+import dev.cacheflush.flush.StopSignal;
 import dev.cacheflush.report.WatchReport;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,8 @@ class WatchLoopTest {
 
   WatchReport run(WatchSettings settings, Script script) {
     List<WatchReport.Interval> seen = new ArrayList<>();
-    WatchReport report = new WatchLoop(script, null, settings, script.ticker).run(script.snapshot(), seen::add);
+    WatchReport report = new WatchLoop(script, null, settings, script.ticker, new StopSignal())
+        .run(script.snapshot(), seen::add).report();
     assertThat(seen).isEqualTo(report.intervals());
     return report;
   }
@@ -88,6 +90,27 @@ class WatchLoopTest {
     assertThat(r.intervals()).extracting(WatchReport.Interval::hitRate).containsExactly(0.1, 0.2, 0.3, 0.4);
     assertThat(r.intervals()).extracting(WatchReport.Interval::windowMs).containsExactly(1_000L, 1_000L, 1_000L, 500L);
     assertThat(r.recoveredAfterMs()).isNull();
+  }
+
+  @Test
+  void aStopRequestShouldEndTheWatchAtTheNextWakeKeepingTheIntervalsSeen() {
+    FakeTicker t = new FakeTicker();
+    Script s = new Script(t, 0, rate(10), rate(20), rate(30), rate(40));
+    StopSignal stop = new StopSignal();
+    List<WatchReport.Interval> seen = new ArrayList<>();
+
+    WatchLoop.Watched w = new WatchLoop(s, null, WatchSettings.of("--for", Duration.ofSeconds(60),
+        Duration.ofSeconds(1), null, null), t, stop).run(s.snapshot(), interval -> {
+          seen.add(interval);
+          if (seen.size() == 2) {
+            stop.request();
+          }
+        });
+
+    assertThat(w.outcome()).isEqualTo(WatchOutcome.INTERRUPTED);
+    assertThat(w.report().outcome()).isEqualTo("interrupted");
+    assertThat(w.report().intervals()).hasSize(2);
+    assertThat(t.sleeps).as("no interval is sampled after the stop").hasSize(3);
   }
 
   @Test
@@ -139,7 +162,7 @@ class WatchLoopTest {
     assertThat(r.outcome()).isEqualTo("not-recovered");
     assertThat(r.intervals()).hasSize(3);
     assertThat(WatchLoop.notRecovered(WatchSettings.of("--within", Duration.ofSeconds(3), Duration.ofSeconds(1), 0.8,
-        2), r)).isEqualTo("the hit rate did not reach 80.0% in 2 consecutive intervals within 3s");
+        2), new WatchLoop.Watched(WatchOutcome.NOT_RECOVERED, r))).isEqualTo("the hit rate did not reach 80.0% in 2 consecutive intervals within 3s");
   }
 
   @Test

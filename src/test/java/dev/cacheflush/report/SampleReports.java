@@ -35,7 +35,7 @@ final class SampleReports {
     WatchReport watch = new WatchReport("until-hit-rate", 600_000, 10_000, 0.8, 3, "recovered", 110_000L, null,
         intervals);
     return new FlushReport(1, "flush", false, "redis://cacheflush:****@cache.internal:6379", "cluster",
-        "completed", 0, null, at(0), at(12_300), 12_300, 220_000, 220_000, 100_000, 99_998, 100_000, 20_000,
+        "completed", 0, null, at(0), at(142_500), 12_100, at(10_300), at(12_300), 220_000, 220_000, 100_000, 99_998, 100_000, 20_000,
         List.of(new FlushReport.PatternCount("mocs:*", 40_000, 39_999, List.of("mocs:1", "mocs:2", EVIL_KEY)),
             new FlushReport.PatternCount("gallery:*", 30_000, 29_999, List.of("gallery:page:7")),
             new FlushReport.PatternCount("wishlist:*", 20_000, 20_000, List.of("wishlist:user:3")),
@@ -58,7 +58,7 @@ final class SampleReports {
   static FlushReport dryRun() {
     FlushReport f = flush();
     return new FlushReport(1, "plan", true, f.target(), f.mode(), "completed", 0, null, f.startedAt(), at(1_800), 1_800,
-        f.dbSize(), f.keysScanned(), f.keysMatched(), 0, f.keysPreserved(), f.keysUntouched(), f.patterns().stream()
+        at(0), at(1_800), f.dbSize(), f.keysScanned(), f.keysMatched(), 0, f.keysPreserved(), f.keysUntouched(), f.patterns().stream()
         .map(p -> new FlushReport.PatternCount(p.pattern(), p.matched(), 0, p.samples())).toList(),
         f.preservePatterns(), f.conflicts(), List.of(), null,
         new FlushReport.DeadlineEstimate(150_000, 95_000, 60_000, false), f.tuning(), f.shards().stream()
@@ -71,7 +71,7 @@ final class SampleReports {
     FlushReport f = flush();
     return new FlushReport(1, "flush", false, "redis://cache.internal:6379", null, "failed", 1,
         "Cannot connect to Redis at redis://cache.internal:6379 after 4 attempts: connection refused", f.startedAt(),
-        at(9_000), 9_000, 0, 0, 0, 0, 0, 0, f.patterns().stream()
+        at(9_000), 9_000, null, null, 0, 0, 0, 0, 0, 0, f.patterns().stream()
         .map(p -> new FlushReport.PatternCount(p.pattern(), 0, 0, List.of())).toList(), f.preservePatterns(),
         new FlushReport.Conflicts(0, List.of()), List.of(), null, null, f.tuning(), List.of(), null, null, null);
   }

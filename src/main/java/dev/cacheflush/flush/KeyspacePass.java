@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The flush itself: every primary's keys stream from SCAN through the classifier to the deleter,
- * one page at a time. One pass over the keyspace serves all patterns at once (docs/benchmarks.md
+ * One pass over the keyspace: every primary's keys stream from SCAN through the classifier to the
+ * deleter, one page at a time. The flush deletes; the dry run and the verification after a flush
+ * make the same pass with a deleter that only counts. One pass over the keyspace serves all patterns at once (docs/benchmarks.md
  * has the measurement that chose it over a SCAN MATCH per pattern).
  *
  * <p>The primaries of a cluster are scanned in parallel, one worker per primary and at most
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * nothing to another server). Slots that moved between shards during the scan are scanned again
  * where they went (see {@link SlotWatch}), until a round finds none moving.
  */
-public final class FlushRun {
-  private static final Logger log = LoggerFactory.getLogger(FlushRun.class);
+public final class KeyspacePass {
+  private static final Logger log = LoggerFactory.getLogger(KeyspacePass.class);
 
   /** Workers at once: all the shards of usual ElastiCache clusters, few threads for one command. */
   static final int MAX_PARALLEL_SHARDS = 16;
@@ -77,7 +78,7 @@ public final class FlushRun {
   private final AtomicBoolean aborted = new AtomicBoolean();
 
   /** @param delete false for the dry run and the verification pass, which only count */
-  public FlushRun(Settings settings, boolean delete, Tally tally, Progress progress, Deadline deadline,
+  public KeyspacePass(Settings settings, boolean delete, Tally tally, Progress progress, Deadline deadline,
       StopSignal stop) {
     this.settings = settings;
     this.delete = delete;
@@ -234,7 +235,7 @@ public final class FlushRun {
         }
         for (byte[] key : scanner.nextPage()) {
           if (job.slots() == null || job.slots().get(ClusterNodes.slotOf(key))) {
-            sort(key, deleter, job.tally());
+            classify(key, deleter, job.tally());
           }
         }
         synchronized (progress) {
@@ -308,7 +309,8 @@ public final class FlushRun {
     }
   }
 
-  private void sort(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
+  /** Counts the key under its class, and hands it to the deleter if it is to go. */
+  private void classify(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
     counts.addScanned(1);
     Classifier.Decision decision = classifier.classify(key);
     switch (decision.kind()) {
