@@ -157,6 +157,7 @@ public final class FlushCoordinator {
     try {
       run.end(target.pass(!settings.dryRun(), run.tally, progress, deadline, run.dbSize), null);
     } finally {
+      progress.done();
       run.recoveries = target.recoveries();
       run.shards = target.shardCounts();
     }

@@ -144,6 +144,7 @@ public final class CacheObserver implements FlushObserver {
   public void after() {
     deleted = true;
     if (sampler != null && settings.samples()) {
+      log.info("Measuring the hit rate for {} after the flush", Durations.format(settings.sampleWindow()));
       after = measure("after the flush");
       if (after != null) {
         sink.publish(metrics.hitRate(FlushMetrics.HIT_RATE_AFTER, after.report()));

@@ -2,6 +2,7 @@ package dev.cacheflush.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cacheflush.support.CliRun;
 import dev.cacheflush.support.JarRun;
@@ -120,6 +121,25 @@ class TerminalIT {
   }
 
   @Test
+  void withStdoutInAFileAFlushShouldStillAskOnTheTerminal() throws Exception {
+    // A server of its own: the flush deletes, and the other tests count the shared one's keys.
+    try (RedisServer own = RedisServers.standalone(); Keyspace keyspace = new Keyspace(own.url())) {
+      keyspace.write(Keyspace.families(Map.of("mocs", 100, "sessions", 10)));
+      Path json = dir.resolve("flush.json");
+      Path typed = Files.writeString(dir.resolve("typed.txt"), "yes\n");
+
+      String screen = onTerminal(Map.of(), typed.toFile(), "flush", "--sample-window", "0", "--redis-url",
+          own.url(), "--format", "json", ">", json.toString());
+
+      assertThat(screen).contains("Type 'yes' to flush: ").doesNotContain("no terminal to ask on");
+      JsonNode report = new ObjectMapper().readTree(Files.readString(json));
+      assertThat(report.get("outcome").asText()).isEqualTo("completed");
+      assertThat(report.get("keysDeleted").asLong()).isEqualTo(100);
+      assertThat(keyspace.dbSize()).isEqualTo(10);
+    }
+  }
+
+  @Test
   void withoutATerminalNothingShouldBeRedrawnOrPainted() throws Exception {
     JarRun run = JarRun.start(dir, "plan", "--redis-url", url);
 
@@ -133,6 +153,11 @@ class TerminalIT {
    * as they were interleaved.
    */
   String onTerminal(Map<String, String> env, String... args) throws Exception {
+    return onTerminal(env, new File("/dev/null"), args);
+  }
+
+  /** As above, with what is typed at the terminal read from a file. */
+  String onTerminal(Map<String, String> env, File typed, String... args) throws Exception {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     // The launcher's start-up flags (bin/cacheflush): a JVM start is most of each run's time.
     List<String> words = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
@@ -142,7 +167,7 @@ class TerminalIT {
         .collect(Collectors.joining(" "));
     Path screen = dir.resolve("screen-" + System.nanoTime() + ".txt");
     ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectOutput(screen.toFile())
-        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(typed));
     pb.environment().remove("NO_COLOR");
     pb.environment().put("TERM", "xterm-256color");
     pb.environment().putAll(env);

@@ -193,8 +193,16 @@ class FlushCoordinatorTest {
       step("confirm");
       return answer;
     };
-    return new FlushCoordinator(settings, connector, confirmation, new FakeObserver(), Progress.NONE, stop, clock)
-        .run();
+    Progress progress = new Progress() {
+      @Override
+      public void update(Tally tally, long totalKeys) {}
+
+      @Override
+      public void done() {
+        step("progress-done");
+      }
+    };
+    return new FlushCoordinator(settings, connector, confirmation, new FakeObserver(), progress, stop, clock).run();
   }
 
   @Test
@@ -202,7 +210,7 @@ class FlushCoordinatorTest {
     FlushReport r = run(settings());
 
     assertThat(steps).containsExactly("connect", "observe", "baseline", "confirm", "flush-starting", "lock", "delete",
-        "verify", "unlock", "disconnect", "flush-ended", "after", "watch", "observer-closed");
+        "progress-done", "verify", "unlock", "disconnect", "flush-ended", "after", "watch", "observer-closed");
     assertThat(r.outcome()).isEqualTo("completed");
     assertThat(r.exitCode()).isZero();
     assertThat(r.keysDeleted()).isEqualTo(4);
@@ -234,7 +242,8 @@ class FlushCoordinatorTest {
   void aDryRunShouldCountWithoutAskingLockingOrVerifying() {
     FlushReport r = run(settings("DRY_RUN", "true"));
 
-    assertThat(steps).containsExactly("connect", "observe", "baseline", "flush-starting", "count", "disconnect",
+    assertThat(steps).containsExactly("connect", "observe", "baseline", "flush-starting", "count", "progress-done",
+        "disconnect",
         "flush-ended", "observer-closed");
     assertThat(r.command()).isEqualTo("plan");
     assertThat(r.keysMatched()).isEqualTo(4);

@@ -17,6 +17,7 @@ public final class CliRun {
   private final Map<String, String> env = new HashMap<>();
   private Path workingDirectory = Path.of("").toAbsolutePath();
   private Deque<String> answers;
+  private CliContext.Terminal terminal;
   private StopSignal stop = new StopSignal();
 
   public record Result(int exitCode, String out, String err) {
@@ -42,6 +43,12 @@ public final class CliRun {
     return this;
   }
 
+  /** Runs as if a person sat at this terminal. */
+  public CliRun withTerminal(CliContext.Terminal terminal) {
+    this.terminal = terminal;
+    return this;
+  }
+
   /** The stop request that Ctrl-C would make, for a test to pull. */
   public CliRun withStopSignal(StopSignal stop) {
     this.stop = stop;
@@ -52,7 +59,7 @@ public final class CliRun {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter errWriter = new PrintWriter(err, true);
-    CliContext.Terminal terminal = answers == null ? null : prompt -> {
+    CliContext.Terminal terminal = this.terminal != null ? this.terminal : answers == null ? null : prompt -> {
       errWriter.print(prompt);
       return answers.isEmpty() ? "" : answers.poll();
     };
