@@ -188,9 +188,9 @@ public final class DbProbe implements AutoCloseable {
   public void close() {
     executor.shutdown();
     try {
-      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
+      long waitUntil = ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
       while (!executor.awaitTermination(STOP_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
-        if (stop.requested() || System.nanoTime() - waitUntil > 0) {
+        if (stop.requested() || ticker.nanos() - waitUntil > 0) {
           executor.shutdownNow();
           break;
         }

@@ -10,6 +10,7 @@ import dev.cacheflush.metrics.FlushMetrics;
 import dev.cacheflush.metrics.MetricsSink;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
+import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.DatabaseReport;
 import dev.cacheflush.report.WatchReport;
@@ -54,7 +55,7 @@ public final class WatchJob {
     // Read before the probe starts: its first query runs at once on its own thread and belongs in.
     long probeStart = ticker.nanos();
     DbProbe probe = db == null ? null : DbProbe.start(db, ticker, stop);
-    String mode = "standalone";
+    String mode = Deployment.STANDALONE.reportName();
     int failureCode = ExitCode.FAILED;
     WatchLoop.Watched watch;
     DatabaseReport database = null;

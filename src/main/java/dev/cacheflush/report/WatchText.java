@@ -38,6 +38,9 @@ public final class WatchText {
           "NOT recovered: hit rate did not stay at %s or more for %d consecutive intervals within %.0f s (last %s)",
           percent(w.untilHitRate()), w.consecutive(), w.limitMs() / 1000.0, last);
       case "failed" -> "failed after " + intervals.size() + " intervals: " + w.message();
+      case "interrupted" -> String.format(Locale.ROOT,
+          "stopped on request after %d intervals: hit rate %s in the first interval, %s in the last", intervals.size(),
+          first, last);
       default -> String.format(Locale.ROOT, "observed for %.0f s: hit rate %s in the first interval, %s in the last",
           w.limitMs() / 1000.0, first, last);
     };
