@@ -141,7 +141,8 @@ class MetricsIT {
     one(byName, "KeysDeleted", "Count", 60, 800);
     one(byName, "KeysPreserved", "Count", 60, 200);
     one(byName, "FlushDuration", "Milliseconds", 60, report.get("durationMs").asDouble());
-    assertThat(byName.get("KeysDeleted").get(0).timestamp()).isEqualTo(Instant.parse(report.get("finishedAt").asText()));
+    assertThat(byName.get("KeysDeleted").get(0).timestamp())
+        .isEqualTo(Instant.parse(report.get("flushFinishedAt").asText()));
     JsonNode hitRate = report.get("hitRate");
     one(byName, "HitRateBefore", "Percent", 60, hitRate.get("before").get("ratio").asDouble() * 100);
     one(byName, "HitRateAfter", "Percent", 60, hitRate.get("after").get("ratio").asDouble() * 100);
