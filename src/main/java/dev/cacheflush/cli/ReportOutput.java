@@ -13,7 +13,8 @@ final class ReportOutput {
   private ReportOutput() {}
 
   /** @return the run's exit code */
-  static int flush(CliContext context, OutputOptions output, ReportFiles files, FlushReport report, Supplier<String> summary) {
+  static int flush(CliContext context, OutputOptions output, ReportFiles files, FlushReport report,
+      Supplier<String> summary) {
     files.write(report);
     return finish(context, output, files, report, summary, report.exitCode(), report.message());
   }

@@ -98,14 +98,9 @@ public final class FlushCoordinator {
         connected(target, run);
         Instant pauseStarted = clock.instant();
         observing.baseline();
-        boolean confirmed = !stop.requested()
-            && (settings.dryRun() || confirmation.confirm(settings.redisUrl().masked(), run.mode.reportName(), run.dbSize));
+        boolean confirmed = confirm(run);
         run.paused = Duration.between(pauseStarted, clock.instant());
-        if (stop.requested()) {
-          run.end(Outcome.INTERRUPTED, "stopped on request before the flush; nothing was deleted");
-        } else if (!confirmed) {
-          run.end(Outcome.DECLINED, "not confirmed; nothing was deleted");
-        } else {
+        if (confirmed) {
           // Time spent waiting for a person to type "yes" is not the run's: its deadline starts now.
           Deadline deadline = new Deadline(clock, settings.timeout());
           run.flushStarted = clock.instant();
@@ -133,13 +128,32 @@ public final class FlushCoordinator {
         interruptedAfterTheFlush(run, "while measuring the hit rate after the flush");
       }
       if (!settings.dryRun() && run.outcome == Outcome.COMPLETED) {
-        String notRecovered = observing.watch();
-        if (!interruptedAfterTheFlush(run, "during the watch") && notRecovered != null) {
-          run.exitCode = ExitCode.DEADLINE;
-          run.message = notRecovered;
-        }
+        watch(observing, run);
       }
       return report(run, observing.observation());
+    }
+  }
+
+  /** Whether to go ahead: a dry run does, a real flush when the person says so, neither after a stop. */
+  private boolean confirm(Run run) {
+    boolean confirmed = !stop.requested()
+        && (settings.dryRun() || confirmation.confirm(settings.redisUrl().masked(), run.mode.reportName(), run.dbSize));
+    if (stop.requested()) {
+      run.end(Outcome.INTERRUPTED, "stopped on request before the flush; nothing was deleted");
+      return false;
+    }
+    if (!confirmed) {
+      run.end(Outcome.DECLINED, "not confirmed; nothing was deleted");
+    }
+    return confirmed;
+  }
+
+  /** A watch told to wait for recovery that did not see it turns a completed flush's exit code into 3. */
+  private void watch(FlushObserver observing, Run run) {
+    String notRecovered = observing.watch();
+    if (!interruptedAfterTheFlush(run, "during the watch") && notRecovered != null) {
+      run.exitCode = ExitCode.DEADLINE;
+      run.message = notRecovered;
     }
   }
 
