@@ -7,7 +7,6 @@ import dev.cacheflush.glob.RedisGlob;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.RedisFailures;
-import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.FlushReport;
 import dev.cacheflush.report.KeyText;
@@ -55,7 +54,7 @@ public final class FlushJob {
     try (RedisTarget redis = RedisTarget.connect(settings.redisUrl(), ConnectOptions.of(settings),
         new Deadline(clock, settings.timeout()))) {
       result.mode = redis.mode();
-      result.dbSize = dbSize(redis.primaries());
+      result.dbSize = FlushLock.cacheKeys(redis);
       log.info("Connected to {} ({}{}), {} keys", settings.redisUrl().masked(), result.mode,
           redis.cluster() ? ", " + redis.primaries().size() + " shards" : "", result.dbSize);
       long asking = System.nanoTime();
@@ -68,15 +67,16 @@ public final class FlushJob {
       } else {
         // Time spent waiting for a person to type "yes" is not the run's: its deadline starts now.
         Deadline deadline = new Deadline(clock, settings.timeout());
+        redis.retryWithin(deadline);
         try (FlushLock lock = settings.dryRun() || !settings.lock() ? null
-            : FlushLock.acquire(redis.lockNode(), lockTtl(), clock.instant())) {
+            : FlushLock.acquire(redis, lockTtl(), clock)) {
           flush(redis, tally, deadline, result);
         }
       }
     } catch (CacheflushException e) {
       fail(result, e);
     } catch (RedisException e) {
-      // A command outside the scan's own recovery (the first DBSIZE, the lock) met a fault.
+      // An error reply no retry can mend, met outside the scan (DBSIZE, the lock).
       fail(result, RedisFailures.explain(settings.redisUrl().masked(), e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -164,14 +164,6 @@ public final class FlushJob {
   /** Longer than the run can take, so only a holder that died leaves it to expire. */
   private Duration lockTtl() {
     return settings.timeout().plus(settings.commandTimeout().multipliedBy(2)).plusSeconds(30);
-  }
-
-  private static long dbSize(List<RedisNode> primaries) {
-    long total = 0;
-    for (RedisNode node : primaries) {
-      total += node.dbSize();
-    }
-    return total;
   }
 
   private FlushReport report(Instant started, Tally tally, Result r) {
