@@ -67,4 +67,30 @@ class CommandRetryIT {
       assertThat(keyspace.exists(bytes("cacheflush:lock"))).as("lock released").isFalse();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void connectionResetAtAStatisticsSampleShouldBeRetriedAndTheWatchComplete(String name, byte[] command, int skip)
+      throws Exception {
+    try (RedisServer server = RedisServers.standalone(); FaultProxy proxy = FaultProxy.to(server);
+        LogCapture logs = new LogCapture()) {
+      proxy.cutOnRequest(command, skip, 1);
+
+      CliRun.Result result = new CliRun().run("watch", "--redis-url", proxy.url(), "--for", "1s", "--interval", "1s",
+          "--format", "json");
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(proxy.requestCuts()).isEqualTo(1);
+      assertThat(logs.warnings()).singleElement().asString().contains("failed (attempt 1 of 4)", "trying again");
+      assertThat(JSON.readTree(result.out()).get("outcome").asText()).isEqualTo("observed");
+    }
+  }
+
+  /** INFO stats and DBSIZE of the first sample, and of the interval's end. */
+  static Stream<Arguments> samples() {
+    return Stream.of(
+        Arguments.of("INFO stats (first sample)", bulks("INFO", "stats"), 0),
+        Arguments.of("DBSIZE (first sample)", bulks("DBSIZE"), 0),
+        Arguments.of("INFO stats (interval's end)", bulks("INFO", "stats"), 1));
+  }
 }
