@@ -145,7 +145,8 @@ public final class FlushLock implements AutoCloseable {
     if (url.database() != 0) {
       cli.append(" -n ").append(url.database());
     }
-    return cli.append(" DEL ").append(Settings.LOCK_KEY).toString();
+    // UNLINK, not DEL: the user that `cacheflush acl` describes may run it on the lock key.
+    return cli.append(" UNLINK ").append(Settings.LOCK_KEY).toString();
   }
 
   private static String shellQuoted(String word) {

@@ -81,7 +81,7 @@ class LockIT {
 
       assertThat(result.exitCode()).as("the flush itself completed: %s", result.err()).isZero();
       assertThat(proxy.requestCuts()).as("the release and its one retry").isEqualTo(2);
-      String free = "redis-cli -h 127.0.0.1 -p " + proxy.port() + " DEL cacheflush:lock";
+      String free = "redis-cli -h 127.0.0.1 -p " + proxy.port() + " UNLINK cacheflush:lock";
       assertThat(logs.warnings()).last().asString()
           .contains("Could not release the lock cacheflush:lock", "expires by itself within", free);
       assertThat(keyspace.exists(LOCK)).isTrue();
