@@ -7,15 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cacheflush.support.CliRun;
+import dev.cacheflush.support.ClusterKeyspace;
 import dev.cacheflush.support.FaultProxy;
 import dev.cacheflush.support.Keyspace;
 import dev.cacheflush.support.LogCapture;
+import dev.cacheflush.support.RedisCluster;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -92,5 +95,29 @@ class CommandRetryIT {
         Arguments.of("INFO stats (first sample)", bulks("INFO", "stats"), 0),
         Arguments.of("DBSIZE (first sample)", bulks("DBSIZE"), 0),
         Arguments.of("INFO stats (interval's end)", bulks("INFO", "stats"), 1));
+  }
+
+  @Test
+  void connectionResetAtClusterNodesShouldBeRetriedAndEveryShardFlushed() throws Exception {
+    try (RedisCluster cluster = RedisServers.cluster(3, 0);
+        FaultProxy proxy = FaultProxy.to(cluster.primaries().get(0)); LogCapture logs = new LogCapture()) {
+      ClusterKeyspace keyspace = new ClusterKeyspace(cluster);
+      keyspace.write(Keyspace.families(Map.of("mocs", 600, "sessions", 300)));
+      // The seed is reached through the proxy; the primaries it names are reached directly.
+      proxy.cutOnRequest(bulks("CLUSTER", "NODES"), 0, 1);
+      Path report = dir.resolve("report.json");
+
+      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(),
+          "--retries", "2", "--report", report.toString());
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(proxy.requestCuts()).isEqualTo(1);
+      assertThat(logs.warnings()).singleElement().asString().contains("Connecting to", "failed (attempt 1 of 3)");
+      JsonNode json = JSON.readTree(Files.readString(report));
+      assertThat(json.get("mode").asText()).isEqualTo("cluster");
+      assertThat(json.get("keysDeleted").asLong()).isEqualTo(600);
+      assertThat(keyspace.total("mocs:*")).isZero();
+      assertThat(keyspace.total("sessions:*")).isEqualTo(300);
+    }
   }
 }
