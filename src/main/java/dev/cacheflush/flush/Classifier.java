@@ -1,6 +1,9 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.config.Settings;
 import dev.cacheflush.glob.RedisGlob;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,10 +23,17 @@ public final class Classifier {
     /** Matches both: kept, and reported, since the lists overlap. */
     CONFLICT,
     /** Matches neither: not this tool's business. */
-    UNTOUCHED
+    UNTOUCHED,
+    /**
+     * {@link Settings#LOCK_KEY}, which keeps two flushes apart: never deleted, and not counted, as it
+     * is the tool's key and not the cache's.
+     */
+    LOCK
   }
 
   private static final Decision NEITHER = new Decision(Kind.UNTOUCHED, -1, -1);
+  private static final Decision OWN_LOCK = new Decision(Kind.LOCK, -1, -1);
+  private static final byte[] LOCK_KEY = Settings.LOCK_KEY.getBytes(StandardCharsets.UTF_8);
 
   private final RedisGlob[] flush;
   private final RedisGlob[] preserve;
@@ -54,6 +64,9 @@ public final class Classifier {
   }
 
   public Decision classify(byte[] key) {
+    if (Arrays.equals(key, LOCK_KEY)) {
+      return OWN_LOCK;
+    }
     int f = flushPatternOf(key);
     int p = preservePatternOf(key);
     if (f >= 0) {

@@ -103,6 +103,7 @@ public final class FlushCoordinator {
         if (confirmed) {
           // Time spent waiting for a person to type "yes" is not the run's: its deadline starts now.
           Deadline deadline = new Deadline(clock, settings.timeout());
+          target.retryWithin(deadline);
           run.flushStarted = clock.instant();
           observing.flushStarting();
           try (FlushTarget.HeldLock lock = settings.dryRun() || !settings.lock() ? null : target.lock()) {
@@ -113,7 +114,7 @@ public final class FlushCoordinator {
       } catch (CacheflushException e) {
         fail(run, e);
       } catch (RedisException e) {
-        // A command outside the scan's own recovery (the first DBSIZE, the lock) met a fault.
+        // An error reply no retry can mend, met outside the scan (DBSIZE, the lock).
         fail(run, RedisFailures.explain(settings.redisUrl().masked(), e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -30,6 +30,9 @@ public interface FlushTarget extends AutoCloseable {
   /** Keys in the database now, summed over the primaries. */
   long dbSize();
 
+  /** Every command from now on is retried until this deadline, the run's own (it starts after the prompt). */
+  void retryWithin(Deadline deadline);
+
   /** Takes the lock that keeps a second flush out, held until closed. */
   HeldLock lock();
 

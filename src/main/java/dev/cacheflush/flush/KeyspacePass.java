@@ -3,7 +3,6 @@ package dev.cacheflush.flush;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.Settings;
-import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ClusterNodes;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
@@ -11,6 +10,7 @@ import dev.cacheflush.redis.KeyScanner;
 import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.redis.Retry;
 import dev.cacheflush.redis.SlotWatch;
 import dev.cacheflush.report.FlushReport;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ public final class KeyspacePass {
   private final Progress progress;
   private final Deadline deadline;
   private final StopSignal stop;
-  private final Backoff backoff;
+  private final Retry retry;
   private final Throttle throttle;
   private final List<FlushReport.Recovery> recoveries = Collections.synchronizedList(new ArrayList<>());
   private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -87,7 +87,7 @@ public final class KeyspacePass {
     this.progress = progress;
     this.deadline = deadline;
     this.stop = stop;
-    this.backoff = ConnectOptions.of(settings).backoff();
+    this.retry = new Retry(ConnectOptions.of(settings).backoff(), deadline);
     // One throttle for all shards: the cap is on the whole flush.
     this.throttle = Throttle.of(settings.maxRate(), settings.maxLatency());
   }
@@ -249,13 +249,14 @@ public final class KeyspacePass {
         }
         failuresInARow++;
         lastCause = RedisFailures.hint(e);
-        if (failuresInARow > backoff.retries()) {
+        // Past the deadline the loop's next turn reports a timeout, so only the count ends it here.
+        if (failuresInARow > retry.retries()) {
           throw new CacheflushException(ExitCode.FAILED, "Gave up on Redis at " + node.address() + " after "
               + failuresInARow + " failed attempts in a row; last: " + lastCause, e);
         }
         log.warn("Redis at {} failed ({}); reconnecting (attempt {} of {})", node.address(), lastCause,
-            failuresInARow, backoff.retries());
-        backoff.pause(failuresInARow, deadline);
+            failuresInARow, retry.retries());
+        retry.pause(failuresInARow);
         reconnect = true;
       }
     }
@@ -311,8 +312,11 @@ public final class KeyspacePass {
 
   /** Counts the key under its class, and hands it to the deleter if it is to go. */
   private void classify(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
-    counts.addScanned(1);
     Classifier.Decision decision = classifier.classify(key);
+    if (decision.kind() == Classifier.Kind.LOCK) {
+      return; // the tool's own key, not the cache's: left alone and not counted
+    }
+    counts.addScanned(1);
     switch (decision.kind()) {
       case FLUSH -> {
         counts.addMatched(decision.flushPattern(), key);

@@ -4,7 +4,6 @@ import dev.cacheflush.config.Settings;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
-import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.FlushReport;
 import dev.cacheflush.report.KeyText;
@@ -49,16 +48,17 @@ public final class RedisFlushTarget implements FlushTarget {
 
   @Override
   public long dbSize() {
-    long total = 0;
-    for (RedisNode node : redis.primaries()) {
-      total += node.dbSize();
-    }
-    return total;
+    return FlushLock.cacheKeys(redis);
+  }
+
+  @Override
+  public void retryWithin(Deadline deadline) {
+    redis.retryWithin(deadline);
   }
 
   @Override
   public HeldLock lock() {
-    return FlushLock.acquire(redis.lockNode(), lockTtl(), clock.instant())::close;
+    return FlushLock.acquire(redis, lockTtl(), clock)::close;
   }
 
   /** Longer than the run can take, so only a holder that died leaves it to expire. */

@@ -59,8 +59,10 @@ public final class WatchJob {
     int failureCode = ExitCode.FAILED;
     WatchLoop.Watched watch;
     DatabaseReport database = null;
-    try (RedisTarget redis = RedisTarget.connect(access.url(), ConnectOptions.of(access),
-        new Deadline(clock, settings.limit()))) {
+    ConnectOptions options = ConnectOptions.of(access);
+    try (RedisTarget redis = RedisTarget.connect(access.url(), options, new Deadline(clock, settings.limit()))) {
+      // A sample is retried like any command, even the last one, taken as the watch ends.
+      redis.retryWithin(new Deadline(clock, settings.limit().plus(options.backoff().longestWait())));
       mode = redis.mode();
       StatsSampler sampler = new StatsSampler(redis.readNodes(), redis.primaries(), ticker, clock);
       watch = new WatchLoop(sampler, probe, settings, ticker, stop).run(sampler.snapshot(), interval -> {

@@ -35,6 +35,11 @@ public final class Backoff {
     return Duration.ofMillis(millis);
   }
 
+  /** The most its retries can wait in all: every delay at the top of its jitter. */
+  public Duration longestWait() {
+    return Duration.ofMillis((long) (base.toMillis() * (Math.pow(2, retries) - 1) * 1.2));
+  }
+
   /** Sleeps for the delay of {@code retry}, or until the deadline if that comes first. */
   public void pause(int retry, Deadline deadline) throws InterruptedException {
     Duration wait = delay(retry);

@@ -99,6 +99,16 @@ public final class RedisFailures {
     return firstLine(root.getMessage());
   }
 
+  /** Redis at {@code maxmemory} with {@code noeviction} refusing a command that would add data. */
+  public static boolean isOutOfMemory(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RedisCommandExecutionException && String.valueOf(t.getMessage()).startsWith("OOM")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isAuthFailure(Throwable t) {
     if (!(t instanceof RedisCommandExecutionException)) {
       return false;

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +31,10 @@ import java.util.function.Supplier;
  * a failure the connection is replaced, never repaired: a fresh one cannot carry a late reply of
  * a command that timed out on the old one. Where the replacement connects is the connector's
  * choice: the same address, or, in a cluster or behind Sentinel, whichever server is the primary now.
+ *
+ * <p>Its single commands (DBSIZE, INFO, the lock's) are retried on a new connection under the
+ * run's {@link Retry}, as SCAN and UNLINK are by the flush's own recovery; CLUSTER NODES is asked
+ * once, as its callers have other nodes to ask.
  */
 public final class RedisNode {
   /** Through UNLINK, not DEL, so the least-privilege user needs no right beyond what the flush uses. */
@@ -45,10 +50,13 @@ public final class RedisNode {
   public record Connected(HostPort address, String nodeId, StatefulRedisConnection<byte[], byte[]> connection) {}
 
   private final Supplier<Connected> connector;
+  /** The target's policy now: its deadline moves from connecting to the flush. */
+  private final Supplier<Retry> retry;
   private volatile Connected current;
 
-  public RedisNode(Supplier<Connected> connector) {
+  public RedisNode(Supplier<Connected> connector, Supplier<Retry> retry) {
     this.connector = connector;
+    this.retry = retry;
     this.current = connector.get();
   }
 
@@ -128,11 +136,11 @@ public final class RedisNode {
   }
 
   public long dbSize() {
-    return sync().dbsize();
+    return retried("DBSIZE", RedisCommands::dbsize);
   }
 
   public Map<String, String> info(String section) {
-    return InfoParser.parse(sync().info(section));
+    return InfoParser.parse(retried("INFO " + section, c -> c.info(section)));
   }
 
   /** The server process's identity: it changes when the server restarts or another takes its place. */
@@ -140,31 +148,40 @@ public final class RedisNode {
     return info("server").getOrDefault("run_id", "");
   }
 
-  /** The cluster as this node sees it (CLUSTER NODES). */
+  /**
+   * The cluster as this node sees it (CLUSTER NODES), asked once: a caller that cannot have it asks
+   * another node, or the scan meets the fault and recovers.
+   */
   public List<ClusterNode> clusterNodes() {
-    return ClusterNodes.parse(sync().clusterNodes());
+    return ClusterNodes.parse(current.connection().sync().clusterNodes());
   }
 
-  /** SET key value NX PX ttl: true if this call created the key. */
+  /**
+   * SET key value NX PX ttl: true if this call created the key. A retry after a reply lost on the way
+   * may find the key its first attempt set, so the caller checks the value when it gets false.
+   */
   public boolean setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
-    return "OK".equals(sync().set(key, value, SetArgs.Builder.nx().px(ttlMillis)));
+    return "OK".equals(retried("SET", c -> c.set(key, value, SetArgs.Builder.nx().px(ttlMillis))));
   }
 
   public byte[] get(byte[] key) {
-    return sync().get(key);
+    return retried("GET", c -> c.get(key));
   }
 
+  /** Milliseconds left; -1 for a key without expiry, -2 for no key. */
   public long pttl(byte[] key) {
-    return sync().pttl(key);
+    return retried("PTTL", c -> c.pttl(key));
   }
 
   /** Deletes the key only while it still holds {@code value}, atomically, so a lock taken over is not released. */
   public boolean deleteIfHeld(byte[] key, byte[] value) {
-    Long removed = sync().eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER, new byte[][] {key}, value);
+    Long removed = retried("EVAL (release)", c -> c.eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER, new byte[][] {key},
+        value));
     return removed != null && removed == 1;
   }
 
-  private RedisCommands<byte[], byte[]> sync() {
-    return current.connection().sync();
+  private <T> T retried(String command, Function<RedisCommands<byte[], byte[]>, T> call) {
+    return retry.get().run(command + " on " + address(), () -> call.apply(current.connection().sync()),
+        this::reconnect);
   }
 }

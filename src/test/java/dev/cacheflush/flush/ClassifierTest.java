@@ -30,6 +30,16 @@ class ClassifierTest {
     assertThat(decide("gallery:1").kind()).isEqualTo(Classifier.Kind.UNTOUCHED);
   }
 
+  @Test
+  void lockKeyShouldBeLeftAloneEvenByAPatternThatMatchesEverything() {
+    Classifier everything = new Classifier(List.of(RedisGlob.compile("*"), RedisGlob.compile("cacheflush:*")), List.of());
+
+    assertThat(everything.classify("cacheflush:lock".getBytes(StandardCharsets.UTF_8)).kind())
+        .isEqualTo(Classifier.Kind.LOCK);
+    assertThat(everything.classify("cacheflush:locks".getBytes(StandardCharsets.UTF_8)).kind())
+        .isEqualTo(Classifier.Kind.FLUSH);
+  }
+
   private Classifier.Decision decide(String key) {
     return classifier.classify(key.getBytes(StandardCharsets.UTF_8));
   }

@@ -88,6 +88,9 @@ class FlushCoordinatorTest {
     }
 
     @Override
+    public void retryWithin(Deadline deadline) {}
+
+    @Override
     public HeldLock lock() {
       step("lock");
       return () -> step("unlock");

@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #cutEvery(Duration)}: reset all open connections periodically.
  *   <li>{@link #cutAfterBytes(long)}: reset each connection once it has forwarded that many
  *       bytes (both directions together), mid-reply if that is where the count runs out.
+ *   <li>{@link #cutOnRequest(byte[], int, int)}: reset the connection that sends a chosen command
+ *       (its RESP bytes, see {@link #bulks}), instead of forwarding it, at chosen occurrences.
  * </ul>
  *
  * One selector thread serves every connection; {@link #close()} stops it and closes everything.
@@ -69,6 +72,11 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong resets = new AtomicLong();
   private final AtomicLong forwarded = new AtomicLong();
+  private volatile byte[] cutFragment;
+  private int fragmentSkip; // loop thread only
+  private int fragmentCutsLeft; // loop thread only
+  private final AtomicLong fragmentSeen = new AtomicLong();
+  private final AtomicLong fragmentCuts = new AtomicLong();
 
   private FaultProxy(String host, int targetPort, String scheme) {
     this.target = new InetSocketAddress(host, targetPort);
@@ -160,8 +168,36 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Watches what clients send for {@code fragment}: its first {@code skip} occurrences pass, the next
+   * {@code times} reset their connection instead of reaching the server, later ones pass again. A
+   * fragment is looked for within one read from the client, which holds a whole small command on
+   * loopback; {@link #requestsSeen()} and {@link #requestCuts()} count what happened.
+   */
+  public FaultProxy cutOnRequest(byte[] fragment, int skip, int times) {
+    runOnLoop(() -> {
+      cutFragment = fragment.clone();
+      fragmentSkip = skip;
+      fragmentCutsLeft = times;
+      fragmentSeen.set(0);
+      fragmentCuts.set(0);
+    });
+    return this;
+  }
+
+  /** RESP bulk strings, as a command's words appear on the wire: {@code bulks("SET", "cacheflush:lock")}. */
+  public static byte[] bulks(String... words) {
+    StringBuilder resp = new StringBuilder();
+    for (String word : words) {
+      resp.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+          .append(word).append("\r\n");
+    }
+    return resp.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Turns every fault off (held bytes are delivered). Open connections stay open. */
   public FaultProxy heal() {
+    cutFragment = null;
     refuse = false;
     blackhole = false;
     latencyNanos = 0;
@@ -196,6 +232,16 @@ public final class FaultProxy implements AutoCloseable {
   /** Bytes delivered, both directions. */
   public long bytesForwarded() {
     return forwarded.get();
+  }
+
+  /** Reads from clients that held the fragment of {@link #cutOnRequest}, cut or not. */
+  public long requestsSeen() {
+    return fragmentSeen.get();
+  }
+
+  /** Connections reset by {@link #cutOnRequest}. */
+  public long requestCuts() {
+    return fragmentCuts.get();
   }
 
   /** Stops the proxy: closes the listening socket and every connection, and ends its thread. */
@@ -389,8 +435,44 @@ public final class FaultProxy implements AutoCloseable {
     readBuffer.flip();
     ByteBuffer copy = ByteBuffer.allocate(n);
     copy.put(readBuffer).flip();
+    if (direction == connection.up && cutsRequest(copy)) {
+      reset(connection);
+      return;
+    }
     direction.queue.add(new Chunk(copy, System.nanoTime() + latencyNanos));
     direction.held += n;
+  }
+
+  /** Whether this read from a client holds the watched fragment at an occurrence to cut. */
+  private boolean cutsRequest(ByteBuffer chunk) {
+    byte[] fragment = cutFragment;
+    if (fragment == null || indexOf(chunk.array(), chunk.limit(), fragment) < 0) {
+      return false;
+    }
+    fragmentSeen.incrementAndGet();
+    if (fragmentSkip > 0) {
+      fragmentSkip--;
+      return false;
+    }
+    if (fragmentCutsLeft <= 0) {
+      return false;
+    }
+    fragmentCutsLeft--;
+    fragmentCuts.incrementAndGet();
+    return true;
+  }
+
+  private static int indexOf(byte[] data, int length, byte[] fragment) {
+    outer:
+    for (int i = 0; i + fragment.length <= length; i++) {
+      for (int j = 0; j < fragment.length; j++) {
+        if (data[i + j] != fragment[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Writes what is due on every connection; returns when the next chunk falls due. */
