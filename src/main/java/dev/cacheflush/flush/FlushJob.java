@@ -10,7 +10,6 @@ import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.FlushReport;
-import dev.cacheflush.report.KeyText;
 import io.lettuce.core.RedisException;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,7 +151,7 @@ public final class FlushJob {
     Outcome outcome = new FlushRun(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
     List<String> samples = new ArrayList<>();
     for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
-      after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).map(KeyText::render).forEach(samples::add);
+      after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).forEach(samples::add);
     }
     if (after.matched() > 0) {
       log.info("Verification: {} keys match a flush pattern again (live traffic re-creates hot keys)", after.matched());
@@ -180,10 +179,10 @@ public final class FlushJob {
     List<FlushReport.PatternCount> patterns = new ArrayList<>();
     for (int i = 0; i < flush.size(); i++) {
       patterns.add(new FlushReport.PatternCount(flush.get(i).pattern(), tally.matched(i), tally.deleted(i),
-          tally.samples(i).stream().map(KeyText::render).toList()));
+          tally.samples(i)));
     }
     List<FlushReport.ConflictSample> conflicts = tally.conflictSamples().stream()
-        .map(c -> new FlushReport.ConflictSample(KeyText.render(c.key()), flush.get(c.flushPattern()).pattern(),
+        .map(c -> new FlushReport.ConflictSample(c.key(), flush.get(c.flushPattern()).pattern(),
             settings.preservePatterns().get(c.preservePattern()).pattern()))
         .toList();
     return new FlushReport(

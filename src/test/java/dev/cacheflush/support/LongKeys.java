@@ -1,0 +1,34 @@
+package dev.cacheflush.support;
+
+/**
+ * Keys with long names, made by the server itself (a Lua loop), so that a test of keys of megabytes
+ * sends a few bytes per key instead of the whole names. DEBUG POPULATE cannot: it cuts its names at
+ * 127 bytes.
+ */
+public final class LongKeys {
+  /** Keys per script, so that no one script holds the server for long. */
+  private static final int PER_SCRIPT = 50;
+  private static final String SCRIPT = """
+      for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
+        local head = ARGV[1] .. i .. ':'
+        redis.call('SET', head .. string.rep('x', tonumber(ARGV[4]) - #head), 'v')
+      end
+      return 1
+      """;
+
+  private LongKeys() {}
+
+  /** Sets {@link #name} 0 to {@code count - 1}, each {@code bytes} long. */
+  public static void create(RedisServer server, String prefix, int bytes, int count) {
+    for (int from = 0; from < count; from += PER_SCRIPT) {
+      int to = Math.min(count, from + PER_SCRIPT) - 1;
+      server.call("EVAL", SCRIPT, "0", prefix, String.valueOf(from), String.valueOf(to), String.valueOf(bytes));
+    }
+  }
+
+  /** Key number {@code n}: the prefix, n, a colon, then x's up to {@code bytes}. */
+  public static String name(String prefix, int bytes, int n) {
+    String head = prefix + n + ":";
+    return head + "x".repeat(bytes - head.length());
+  }
+}
