@@ -37,9 +37,9 @@ public record WatchSettings(Duration limit, Duration interval, Double untilHitRa
     }
     long intervals = (limit.toMillis() + step.toMillis() - 1) / step.toMillis();
     if (intervals > MAX_INTERVALS) {
-      throw new ConfigException(String.format(Locale.ROOT, "%s %s at --interval %s is %,d intervals; a watch may have at "
-          + "most %,d, as each is kept for the report: choose a longer --interval or a shorter %s", limitName,
-          Durations.format(limit), Durations.format(step), intervals, MAX_INTERVALS, limitName));
+      throw new ConfigException(String.format(Locale.ROOT, "%s %s at --interval %s is %,d intervals; a watch may "
+          + "have at most %,d, as each is kept for the report: choose a longer --interval or a shorter %s",
+          limitName, Durations.format(limit), Durations.format(step), intervals, MAX_INTERVALS, limitName));
     }
     if (untilHitRate != null && (untilHitRate.isNaN() || untilHitRate <= 0 || untilHitRate > 1)) {
       throw new ConfigException(String.format(Locale.ROOT,

@@ -10,9 +10,9 @@ import java.util.Arrays;
  *
  * <p>A batch holds one UNLINK per flush pattern it has keys of, written together, so that each
  * reply, the number of keys it removed, is counted under the right pattern exactly. A batch is
- * sent when it holds {@code batchSize} keys (or {@link PipelinedDeleter#BATCH_BYTES}) in all: batching each pattern on its own would let a
- * few patterns' batches fill on the same SCAN page, and the server would then run them back to
- * back while other clients wait (docs/benchmarks.md).
+ * sent when it holds {@code batchSize} keys (or {@link PipelinedDeleter#BATCH_BYTES}) in all:
+ * batching each pattern on its own would let a few patterns' batches fill on the same SCAN page,
+ * and the server would then run them back to back while other clients wait (docs/benchmarks.md).
  */
 public final class UnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
