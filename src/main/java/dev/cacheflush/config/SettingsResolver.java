@@ -25,7 +25,8 @@ public final class SettingsResolver {
     SettingsLayer merged = merge(flags, env, configFile, cwd);
     Patterns patterns = patterns(merged, allowBroad);
     Access access = access(merged, cwd);
-    long maxRate = atLeastZero("rate cap (--max-rate)", merged.maxRate());
+    long maxRate = atMost("rate cap (--max-rate, maxRate)", atLeastZero("rate cap (--max-rate)", merged.maxRate()),
+        Settings.MAX_RATE, Settings.MAX_RATE_WHY);
     Duration maxLatency = merged.maxLatency() == null ? null
         : positive("latency bound (--max-latency)", merged.maxLatency());
     // A paced flush has time to spare, so it spends it on commands short enough that no other
@@ -36,11 +37,14 @@ public final class SettingsResolver {
         patterns.flush(),
         patterns.preserve(),
         merged.dryRun(),
-        positive("scan count (--scan-count)", orDefault(merged.scanCount(),
-            paced ? Settings.PACED_SCAN_COUNT : Settings.SCAN_COUNT)),
-        positive("batch size (--batch-size)", orDefault(merged.batchSize(),
-            paced ? Settings.PACED_BATCH_SIZE : Settings.BATCH_SIZE)),
-        positive("in-flight bound (--max-in-flight)", merged.maxInFlight()),
+        atMost("scan count (--scan-count, scanCount)", positive("scan count (--scan-count)",
+            orDefault(merged.scanCount(), paced ? Settings.PACED_SCAN_COUNT : Settings.SCAN_COUNT)),
+            Settings.MAX_SCAN_COUNT, Settings.MAX_SCAN_COUNT_WHY),
+        atMost("batch size (--batch-size, batchSize)", positive("batch size (--batch-size)",
+            orDefault(merged.batchSize(), paced ? Settings.PACED_BATCH_SIZE : Settings.BATCH_SIZE)),
+            Settings.MAX_BATCH_SIZE, Settings.MAX_BATCH_SIZE_WHY),
+        atMost("in-flight bound (--max-in-flight, maxInFlight)", positive("in-flight bound (--max-in-flight)",
+            merged.maxInFlight()), Settings.MAX_IN_FLIGHT, Settings.MAX_IN_FLIGHT_WHY),
         positive("timeout (--timeout)", merged.timeout()),
         atLeastZero("retries (--retries)", merged.retries()),
         positive("connect timeout (--connect-timeout)", merged.connectTimeout()),
@@ -167,6 +171,18 @@ public final class SettingsResolver {
       throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
     }
     return value;
+  }
+
+  private static long atMost(String what, long value, long max, String why) {
+    if (value > max) {
+      throw new ConfigException(String.format(Locale.ROOT, "The %s may be at most %,d, got %,d: %s", what, max, value,
+          why));
+    }
+    return value;
+  }
+
+  private static int atMost(String what, int value, int max, String why) {
+    return (int) atMost(what, (long) value, max, why);
   }
 
   private static Path readable(Path file, Path cwd, String flag, String what) {

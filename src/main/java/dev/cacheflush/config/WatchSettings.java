@@ -13,6 +13,11 @@ public record WatchSettings(Duration limit, Duration interval, Double untilHitRa
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(10);
   public static final int DEFAULT_CONSECUTIVE = 3;
+  /**
+   * Intervals one watch may have, at most: each is kept for the report and its chart (a day at the
+   * default interval is 8,640), so their number bounds what the watch holds.
+   */
+  public static final int MAX_INTERVALS = 10_000;
 
   /**
    * @param limitName the option that gave the limit, for messages (--for, --within, --watch)
@@ -30,6 +35,12 @@ public record WatchSettings(Duration limit, Duration interval, Double untilHitRa
       throw new ConfigException("--interval " + Durations.format(step) + " is longer than " + limitName + " "
           + Durations.format(limit) + ": choose a shorter interval");
     }
+    long intervals = (limit.toMillis() + step.toMillis() - 1) / step.toMillis();
+    if (intervals > MAX_INTERVALS) {
+      throw new ConfigException(String.format(Locale.ROOT, "%s %s at --interval %s is %,d intervals; a watch may "
+          + "have at most %,d, as each is kept for the report: choose a longer --interval or a shorter %s",
+          limitName, Durations.format(limit), Durations.format(step), intervals, MAX_INTERVALS, limitName));
+    }
     if (untilHitRate != null && (untilHitRate.isNaN() || untilHitRate <= 0 || untilHitRate > 1)) {
       throw new ConfigException(String.format(Locale.ROOT,
           "--until-hit-rate %s is not a ratio: write it between 0 and 1, e.g. 0.8 for 80%%", untilHitRate));
@@ -40,6 +51,10 @@ public record WatchSettings(Duration limit, Duration interval, Double untilHitRa
     int n = consecutive != null ? consecutive : DEFAULT_CONSECUTIVE;
     if (n < 1) {
       throw new ConfigException("--consecutive must be 1 or more, got " + n);
+    }
+    if (n > MAX_INTERVALS) {
+      throw new ConfigException(String.format(Locale.ROOT, "--consecutive may be at most %,d, got %,d: a watch has at "
+          + "most %,d intervals", MAX_INTERVALS, n, MAX_INTERVALS));
     }
     return new WatchSettings(limit, step, untilHitRate, n);
   }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Deletes on one cluster primary with one UNLINK per key, {@code batchSize} of them written at
- * once, at most {@code maxInFlight} such batches unanswered (the same bound on keys in flight as
- * {@link UnlinkDeleter}).
+ * Deletes on one cluster primary with one UNLINK per key, {@code batchSize} of them (or {@link
+ * PipelinedDeleter#BATCH_BYTES}) written at once, at most {@code maxInFlight} such batches
+ * unanswered (the same bounds on keys in flight as {@link UnlinkDeleter}).
  *
  * <p>Why not multi-key UNLINK grouped by hash slot: a SCAN page's keys fall into about as many
  * slots as there are keys (a primary serves ~5,461 slots), so a slot group rarely holds more than
@@ -27,11 +27,6 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
   private final ClusterRedirects redirects;
   private final SlotWatch watch;
-  private final int batchSize;
-  /** One group of one key each: the UNLINKs as they will be written. */
-  private final byte[][][] groups;
-  private final int[] patterns;
-  private int filled;
 
   /**
    * @param watch told of every slot a MOVED or ASK names, so that the slot is scanned again
@@ -39,37 +34,20 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter {
    */
   public ClusterUnlinkDeleter(RedisNode node, ClusterRedirects redirects, SlotWatch watch, Tally tally, int batchSize,
       int maxInFlight, long settleMillis, Throttle throttle) {
-    super(tally, maxInFlight, settleMillis, throttle);
+    super(tally, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;
     this.redirects = redirects;
     this.watch = watch;
-    this.batchSize = batchSize;
-    this.groups = new byte[batchSize][][];
-    this.patterns = new int[batchSize];
   }
 
+  /** One group of one key each: the UNLINKs as they will be written. */
   @Override
-  public void delete(int pattern, byte[] key) throws InterruptedException {
-    groups[filled] = new byte[][] {key};
-    patterns[filled] = pattern;
-    if (++filled == batchSize) {
-      sendBuffered();
+  Batch batch(int[] patterns, byte[][] keys, long bytes) {
+    byte[][][] groups = new byte[keys.length][][];
+    for (int i = 0; i < keys.length; i++) {
+      groups[i] = new byte[][] {keys[i]};
     }
-  }
-
-  @Override
-  public void finish() throws InterruptedException {
-    if (filled > 0) {
-      sendBuffered();
-    }
-    settle();
-  }
-
-  private void sendBuffered() throws InterruptedException {
-    Batch batch = new Batch(Arrays.copyOf(patterns, filled), Arrays.copyOf(groups, filled), filled);
-    Arrays.fill(groups, null);
-    filled = 0;
-    send(batch);
+    return new Batch(patterns, groups, keys.length, bytes);
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.report.FlushReport;
-import dev.cacheflush.report.KeyText;
 import io.lettuce.core.RedisException;
 import java.time.Clock;
 import java.time.Duration;
@@ -232,10 +231,10 @@ public final class FlushCoordinator {
     List<FlushReport.PatternCount> patterns = new ArrayList<>();
     for (int i = 0; i < flush.size(); i++) {
       patterns.add(new FlushReport.PatternCount(flush.get(i).pattern(), tally.matched(i), tally.deleted(i),
-          tally.samples(i).stream().map(KeyText::render).toList()));
+          tally.samples(i)));
     }
     List<FlushReport.ConflictSample> conflicts = tally.conflictSamples().stream()
-        .map(c -> new FlushReport.ConflictSample(KeyText.render(c.key()), flush.get(c.flushPattern()).pattern(),
+        .map(c -> new FlushReport.ConflictSample(c.key(), flush.get(c.flushPattern()).pattern(),
             settings.preservePatterns().get(c.preservePattern()).pattern()))
         .toList();
     return new FlushReport(

@@ -1,6 +1,7 @@
 package dev.cacheflush.flush;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -10,24 +11,43 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every real deleter shares: at most {@code maxInFlight} batches sent and unanswered (the
- * bound that keeps memory flat: when it is reached, the scan waits for Redis rather than buffering
- * more keys), the {@link Throttle} that may hold a batch back, counting each reply under its flush
- * pattern, and the keys whose replies did not come, kept to be sent again after a reconnect
- * (UNLINK of a key already gone is harmless).
+ * What every real deleter shares: the keys buffered until a batch is full, at most {@code
+ * maxInFlight} batches and {@link #IN_FLIGHT_BYTES} sent and unanswered (the bounds that keep
+ * memory flat: when one is reached, the scan waits for Redis rather than buffering more keys), the
+ * {@link Throttle} that may hold a batch back, counting each reply under its flush pattern, and the
+ * keys whose replies did not come, kept to be sent again after a reconnect (UNLINK of a key already
+ * gone is harmless).
+ *
+ * <p>A batch is full at {@code batchSize} keys or {@link #BATCH_BYTES}, whichever comes first: a
+ * key name may be up to 512 MB, so a count of keys alone does not bound what a batch holds.
  */
 abstract class PipelinedDeleter implements Deleter {
+  /** Bytes of key names that make a batch full, at most; a longer key goes alone. */
+  static final long BATCH_BYTES = 1 << 20;
+  /** Bytes of key names sent and unanswered, at most; a batch larger than this goes alone. */
+  static final int IN_FLIGHT_BYTES = 4 << 20;
+  /** What a key costs beyond its name, in a batch and on the wire: the array's header and RESP framing. */
+  static final int KEY_OVERHEAD = 32;
+
   /**
    * Keys as they are sent: one UNLINK per group, all written at once, the keys of {@code groups[i]}
    * counted under flush pattern {@code patterns[i]}.
    *
    * @param size the keys in all the groups
+   * @param bytes what the keys weigh, {@link #bytesOf} each
    */
-  record Batch(int[] patterns, byte[][][] groups, int size) {}
+  record Batch(int[] patterns, byte[][][] groups, int size, long bytes) {}
 
+  private final int batchSize;
+  /** The keys buffered for the next batch, and the flush pattern of each. */
+  private final byte[][] keys;
+  private final int[] keyPatterns;
+  private int filled;
+  private long filledBytes;
   private final int maxInFlight;
   private final long settleMillis;
   private final Semaphore inFlight;
+  private final Semaphore inFlightBytes = new Semaphore(IN_FLIGHT_BYTES);
   private final Throttle throttle;
   private final Tally tally;
   private final Queue<Batch> failed = new ConcurrentLinkedQueue<>();
@@ -37,28 +57,87 @@ abstract class PipelinedDeleter implements Deleter {
    * @param settleMillis how long to wait for the replies of the batches in flight; a reply not
    *     back by then counts as lost and its batch is sent again
    */
-  PipelinedDeleter(Tally tally, int maxInFlight, long settleMillis, Throttle throttle) {
+  PipelinedDeleter(Tally tally, int batchSize, int maxInFlight, long settleMillis, Throttle throttle) {
     this.tally = tally;
+    this.batchSize = batchSize;
+    this.keys = new byte[batchSize][];
+    this.keyPatterns = new int[batchSize];
     this.maxInFlight = maxInFlight;
     this.settleMillis = settleMillis;
     this.inFlight = new Semaphore(maxInFlight);
     this.throttle = throttle;
   }
 
+  /**
+   * The batch these buffered keys make, as this deleter writes them.
+   *
+   * @param patterns the flush pattern of each key
+   * @param bytes what the keys weigh, to be kept in the batch
+   */
+  abstract Batch batch(int[] patterns, byte[][] keys, long bytes);
+
   /** Writes the batch, and hands its replies to {@link #count}. */
   abstract void write(Batch batch, long sentNanos);
 
-  /** Sends a batch once the throttle and the in-flight bound allow it. */
-  final void send(Batch batch) throws InterruptedException {
+  /** What a key weighs in a batch. */
+  static long bytesOf(byte[] key) {
+    return key.length + KEY_OVERHEAD;
+  }
+
+  @Override
+  public final void delete(int pattern, byte[] key) throws InterruptedException {
+    keys[filled] = key;
+    keyPatterns[filled++] = pattern;
+    filledBytes += bytesOf(key);
+    if (filled == batchSize || filledBytes >= BATCH_BYTES) {
+      sendBuffered();
+    }
+  }
+
+  @Override
+  public final void finish() throws InterruptedException {
+    if (filled > 0) {
+      sendBuffered();
+    }
+    settle();
+  }
+
+  private void sendBuffered() throws InterruptedException {
+    Batch batch = batch(Arrays.copyOf(keyPatterns, filled), Arrays.copyOf(keys, filled), filledBytes);
+    Arrays.fill(keys, 0, filled, null);
+    filled = 0;
+    filledBytes = 0;
+    send(batch);
+  }
+
+  /** Sends a batch once the throttle and the in-flight bounds allow it. */
+  private void send(Batch batch) throws InterruptedException {
     throttle.beforeSend(batch.size());
     inFlight.acquire();
+    try {
+      inFlightBytes.acquire(permits(batch));
+    } catch (InterruptedException e) {
+      inFlight.release();
+      throw e;
+    }
     long sent = System.nanoTime();
     try {
       write(batch, sent);
     } catch (RuntimeException e) {
       lost(batch, e);
-      inFlight.release();
+      release(batch);
     }
+  }
+
+  /** A batch larger than the whole bound takes all of it, and so goes alone. */
+  private static int permits(Batch batch) {
+    return (int) Math.min(batch.bytes(), IN_FLIGHT_BYTES);
+  }
+
+  /** The bytes first, so that a {@link #settle()} that has every batch's slot back has every byte back too. */
+  private void release(Batch batch) {
+    inFlightBytes.release(permits(batch));
+    inFlight.release();
   }
 
   /**
@@ -90,7 +169,7 @@ abstract class PipelinedDeleter implements Deleter {
       } else {
         throttle.observed(System.nanoTime() - sentNanos);
       }
-      inFlight.release();
+      release(batch);
     });
   }
 
@@ -106,14 +185,18 @@ abstract class PipelinedDeleter implements Deleter {
     int[] patterns = new int[count];
     byte[][][] groups = new byte[count][][];
     int size = 0;
+    long bytes = 0;
     for (int i = 0, j = 0; i < lost.length; i++) {
       if (lost[i]) {
         patterns[j] = batch.patterns()[i];
         groups[j++] = batch.groups()[i];
         size += batch.groups()[i].length;
+        for (byte[] key : batch.groups()[i]) {
+          bytes += bytesOf(key);
+        }
       }
     }
-    return new Batch(patterns, groups, size);
+    return new Batch(patterns, groups, size, bytes);
   }
 
   /** These keys' deletion failed: kept, to be sent again by {@link #retryFailed()}. */

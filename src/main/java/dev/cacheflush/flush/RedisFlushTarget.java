@@ -6,7 +6,6 @@ import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.report.FlushReport;
-import dev.cacheflush.report.KeyText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ public final class RedisFlushTarget implements FlushTarget {
     Outcome outcome = new KeyspacePass(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
     List<String> samples = new ArrayList<>();
     for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
-      after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).map(KeyText::render).forEach(samples::add);
+      after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).forEach(samples::add);
     }
     if (after.matched() > 0) {
       log.info("Verification: {} keys match a flush pattern again (live traffic re-creates hot keys)", after.matched());

@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.report.KeyText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,7 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
  * the sums of the shards' without adding anything up afterwards.
  */
 public final class Tally {
-  /** How many example keys are kept per flush pattern and for conflicts. */
+  /**
+   * How many example keys are kept per flush pattern and for conflicts, each as {@link
+   * KeyText#sample}, so that samples of keys of any length hold a few KB at most.
+   */
   public static final int SAMPLES = 10;
 
   private final LongAdder scanned = new LongAdder();
@@ -20,11 +24,11 @@ public final class Tally {
   private final LongAdder conflicts = new LongAdder();
   private final LongAdder[] matched;
   private final LongAdder[] deleted;
-  private final List<List<byte[]>> samples = new ArrayList<>();
+  private final List<List<String>> samples = new ArrayList<>();
   private final List<Conflict> conflictSamples = new ArrayList<>();
 
-  /** A key that matched a flush pattern and a preserve pattern, and so was kept. */
-  public record Conflict(byte[] key, int flushPattern, int preservePattern) {}
+  /** A key that matched a flush pattern and a preserve pattern, and so was kept; the key as {@link KeyText#sample}. */
+  public record Conflict(String key, int flushPattern, int preservePattern) {}
 
   private final Tally parent;
 
@@ -60,10 +64,10 @@ public final class Tally {
       parent.addMatched(pattern, key);
     }
     matched[pattern].increment();
-    List<byte[]> s = samples.get(pattern);
+    List<String> s = samples.get(pattern);
     synchronized (s) {
       if (s.size() < SAMPLES) {
-        s.add(key);
+        s.add(KeyText.sample(key));
       }
     }
   }
@@ -83,7 +87,7 @@ public final class Tally {
     conflicts.increment();
     synchronized (conflictSamples) {
       if (conflictSamples.size() < SAMPLES) {
-        conflictSamples.add(new Conflict(key, flushPattern, preservePattern));
+        conflictSamples.add(new Conflict(KeyText.sample(key), flushPattern, preservePattern));
       }
     }
   }
@@ -142,8 +146,8 @@ public final class Tally {
     return untouched.sum();
   }
 
-  public List<byte[]> samples(int pattern) {
-    List<byte[]> s = samples.get(pattern);
+  public List<String> samples(int pattern) {
+    List<String> s = samples.get(pattern);
     synchronized (s) {
       return List.copyOf(s);
     }

@@ -10,61 +10,46 @@ import java.util.Arrays;
  *
  * <p>A batch holds one UNLINK per flush pattern it has keys of, written together, so that each
  * reply, the number of keys it removed, is counted under the right pattern exactly. A batch is
- * sent when it holds {@code batchSize} keys in all: batching each pattern on its own would let a
- * few patterns' batches fill on the same SCAN page, and the server would then run them back to
- * back while other clients wait (docs/benchmarks.md).
+ * sent when it holds {@code batchSize} keys (or {@link PipelinedDeleter#BATCH_BYTES}) in all:
+ * batching each pattern on its own would let a few patterns' batches fill on the same SCAN page,
+ * and the server would then run them back to back while other clients wait (docs/benchmarks.md).
  */
 public final class UnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
-  private final int batchSize;
-  private final byte[][][] buffers;
-  private final int[] filled;
-  private int total;
+  /** Keys of each flush pattern in the batch being made; reused, so the pattern count costs no allocation per batch. */
+  private final int[] perPattern;
 
   /** @param settleMillis see {@link PipelinedDeleter} */
   public UnlinkDeleter(RedisNode node, Tally tally, int patterns, int batchSize, int maxInFlight, long settleMillis,
       Throttle throttle) {
-    super(tally, maxInFlight, settleMillis, throttle);
+    super(tally, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;
-    this.batchSize = batchSize;
-    this.buffers = new byte[patterns][batchSize][];
-    this.filled = new int[patterns];
+    this.perPattern = new int[patterns];
   }
 
   @Override
-  public void delete(int pattern, byte[] key) throws InterruptedException {
-    buffers[pattern][filled[pattern]++] = key;
-    if (++total == batchSize) {
-      sendBuffered();
-    }
-  }
-
-  @Override
-  public void finish() throws InterruptedException {
-    if (total > 0) {
-      sendBuffered();
-    }
-    settle();
-  }
-
-  private void sendBuffered() throws InterruptedException {
+  Batch batch(int[] patterns, byte[][] keys, long bytes) {
     int groups = 0;
-    for (int f : filled) {
-      groups += f > 0 ? 1 : 0;
+    for (int pattern : patterns) {
+      groups += perPattern[pattern]++ == 0 ? 1 : 0;
     }
-    int[] patterns = new int[groups];
-    byte[][][] keys = new byte[groups][][];
-    for (int pattern = 0, g = 0; pattern < buffers.length; pattern++) {
-      if (filled[pattern] > 0) {
-        patterns[g] = pattern;
-        keys[g++] = Arrays.copyOf(buffers[pattern], filled[pattern]);
-        Arrays.fill(buffers[pattern], 0, filled[pattern], null);
-        filled[pattern] = 0;
+    int[] groupPatterns = new int[groups];
+    byte[][][] grouped = new byte[groups][][];
+    int[] groupOf = new int[perPattern.length];
+    for (int pattern = 0, g = 0; pattern < perPattern.length; pattern++) {
+      if (perPattern[pattern] > 0) {
+        groupPatterns[g] = pattern;
+        grouped[g] = new byte[perPattern[pattern]][];
+        groupOf[pattern] = g++;
       }
     }
-    Batch batch = new Batch(patterns, keys, total);
-    total = 0;
-    send(batch);
+    Arrays.fill(perPattern, 0);
+    int[] next = new int[groups];
+    for (int i = 0; i < keys.length; i++) {
+      int g = groupOf[patterns[i]];
+      grouped[g][next[g]++] = keys[i];
+    }
+    return new Batch(groupPatterns, grouped, keys.length, bytes);
   }
 
   @Override

@@ -23,7 +23,7 @@ public final class RedisFailures {
   public static boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (isAuthFailure(t) || t instanceof UnknownHostException || TlsFailures.isPermanent(t)
-          || t instanceof CacheflushException) {
+          || t instanceof CacheflushException || t instanceof OutOfMemoryError) {
         return false;
       }
       if (t instanceof RedisCommandExecutionException) {
@@ -74,6 +74,14 @@ public final class RedisFailures {
     String tls = TlsFailures.explain(failure);
     if (tls != null) {
       return tls;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      // Memory is bounded in bytes, but a page or a batch holds at least one key: a key name longer
+      // than the heap allows fails the same way every time, so it is not retried.
+      if (t instanceof OutOfMemoryError) {
+        return "the JVM ran out of memory (" + firstLine(t.getMessage()) + ") holding key names this long: give it "
+            + "more, e.g. CACHEFLUSH_JAVA_OPTS=-Xmx1g (README, Memory)";
+      }
     }
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {

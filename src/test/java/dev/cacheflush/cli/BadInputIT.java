@@ -130,6 +130,30 @@ class BadInputIT {
   }
 
   @Test
+  void sizesBeyondTheirMaximumShouldBeRefusedWithTheMaximumAndWhy() throws Exception {
+    String url = server.url();
+    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--batch-size", "10000000"), 2,
+        "batch size (--batch-size, batchSize) may be at most 10,000, got 10,000,000:", "every other client waits");
+    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--batch-size", "2147483647"), 2,
+        "may be at most 10,000, got 2,147,483,647");
+    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--scan-count", "10001"), 2,
+        "scan count (--scan-count, scanCount) may be at most 10,000, got 10,001:");
+    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--max-in-flight", "65"), 2,
+        "in-flight bound (--max-in-flight, maxInFlight) may be at most 64, got 65:");
+    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--max-rate", "10000001"), 2,
+        "rate cap (--max-rate, maxRate) may be at most 10,000,000, got 10,000,001:", "give 0");
+    assertOneLine(new CliRun().run("watch", "--redis-url", url, "--for", "2h", "--interval", "100ms"), 2,
+        "--for 2h at --interval 100ms is 72,000 intervals; a watch may have at most 10,000");
+
+    Files.writeString(dir.resolve("cacheflush.yml"), "batchSize: 1000000\n");
+    assertOneLine(new CliRun().in(dir).run("flush", "--yes", "--redis-url", url), 2,
+        "batch size (--batch-size, batchSize) may be at most 10,000, got 1,000,000");
+    Files.writeString(dir.resolve("cacheflush.yml"), "maxInFlight: 1000\nscanCount: 10000\n");
+    assertOneLine(new CliRun().in(dir).run("plan", "--redis-url", url), 2,
+        "in-flight bound (--max-in-flight, maxInFlight) may be at most 64, got 1,000");
+  }
+
+  @Test
   void refusedPasswordShouldSayCheckTheCredentialsAndNeverEchoIt() {
     String url = "redis://:wrong-pw@127.0.0.1:" + passwordServer.port();
     CliRun.Result r = new CliRun().run("flush", "--yes", "--redis-url", url);

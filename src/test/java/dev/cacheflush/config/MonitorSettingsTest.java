@@ -58,6 +58,22 @@ class MonitorSettingsTest {
   }
 
   @Test
+  void aWatchShouldHaveAtMostMaxIntervalsAsEachIsKeptForTheReport() {
+    assertThat(WatchSettings.of("--for", Duration.ofDays(1), null, null, null).interval())
+        .isEqualTo(WatchSettings.DEFAULT_INTERVAL);
+    assertThat(WatchSettings.of("--for", Duration.ofSeconds(1_000), Duration.ofMillis(100), null, null).limit())
+        .isEqualTo(Duration.ofSeconds(1_000));
+
+    assertThatThrownBy(() -> WatchSettings.of("--for", Duration.ofHours(2), Duration.ofMillis(100), null, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--for 2h at --interval 100ms is 72,000 intervals; a watch may have at most 10,000");
+    assertThatThrownBy(() -> WatchSettings.of("--within", Duration.ofDays(365), null, 0.8, null))
+        .hasMessageContaining("a watch may have at most 10,000");
+    assertThatThrownBy(() -> WatchSettings.of("--within", Duration.ofMinutes(10), null, 0.8, Integer.MAX_VALUE))
+        .hasMessageContaining("--consecutive may be at most 10,000, got 2,147,483,647");
+  }
+
+  @Test
   void dbSettingsShouldTakeCredentialsFromTheEnvironmentAndNeverPrintThem() {
     DbSettings db = DbSettings.resolve("jdbc:postgresql://db/app?password=inurl", null, null,
         Map.of("DB_USER", "probe", "DB_PASSWORD", "fromenv"));

@@ -7,6 +7,7 @@ import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.support.LongKeys;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class UnlinkDeleterIT {
+  private static final ConnectOptions ONCE = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
+      new Backoff(0, Backoff.FIRST_DELAY));
   @Test
   void aBatchShouldFillAcrossPatternsAndStillCountEachPatternsDeletionsExactly() throws Exception {
     try (RedisServer server = RedisServers.standalone()) {
@@ -24,10 +27,7 @@ class UnlinkDeleterIT {
       for (int i = 0; i < 4; i++) {
         server.call("SET", "b:" + i, "v");
       }
-      ConnectOptions once = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
-          new Backoff(0, Backoff.FIRST_DELAY));
-      try (RedisTarget target = RedisTarget.connect(RedisUrl.parse(server.url()), once,
-          new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)))) {
+      try (RedisTarget target = connect(server)) {
         server.call("CONFIG", "RESETSTAT");
         Tally tally = new Tally(2);
         UnlinkDeleter deleter = new UnlinkDeleter(target.primaries().get(0), tally, 2, 10, 2, 5_000,
@@ -53,6 +53,33 @@ class UnlinkDeleterIT {
         assertThat(server.callString("EXISTS", "a:8")).isEqualTo("1");
       }
     }
+  }
+
+  @Test
+  void aBatchShouldBeSentOnceItsKeysReachBatchBytesHoweverFewTheyAre() throws Exception {
+    try (RedisServer server = RedisServers.standalone()) {
+      // Keys of 400 KB: three of them pass PipelinedDeleter.BATCH_BYTES (1 MB), far before 250 keys.
+      LongKeys.create(server, "a:", 400 * 1024, 12);
+      try (RedisTarget target = connect(server)) {
+        server.call("CONFIG", "RESETSTAT");
+        Tally tally = new Tally(1);
+        UnlinkDeleter deleter = new UnlinkDeleter(target.primaries().get(0), tally, 1, 250, 2, 5_000,
+            Throttle.of(0, null));
+        for (int i = 0; i < 12; i++) {
+          deleter.delete(0, key(LongKeys.name("a:", 400 * 1024, i)));
+        }
+        deleter.finish();
+
+        assertThat(unlinkCalls(server)).isEqualTo(4);
+        assertThat(tally.deleted(0)).isEqualTo(12);
+        assertThat(server.callString("DBSIZE")).isEqualTo("0");
+      }
+    }
+  }
+
+  private static RedisTarget connect(RedisServer server) {
+    return RedisTarget.connect(RedisUrl.parse(server.url()), ONCE,
+        new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
   }
 
   private static byte[] key(String s) {

@@ -3,6 +3,7 @@ package dev.cacheflush.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cacheflush.config.RedisUrl;
+import dev.cacheflush.support.LongKeys;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,38 @@ class KeyScannerIT {
         node.reconnect();
         assertThat(scanner.resumeAfterReconnect()).isTrue();
         assertThat(withTheRest(scanner, seen)).hasSize(5_000);
+      }
+    }
+  }
+
+  @Test
+  void aPageShouldHoldAboutPageBytesHoweverLongTheKeysAre() throws Exception {
+    try (RedisServer server = RedisServers.standalone()) {
+      // 40 keys of 256 KB: one reply to COUNT 500 would be all 10 MB of them.
+      LongKeys.create(server, "k", 256 * 1024, 40);
+      try (RedisTarget target = connect(server)) {
+        KeyScanner scanner = new KeyScanner(target.primaries().get(0), 500, Duration.ofSeconds(5));
+        Set<String> seen = new HashSet<>();
+        while (!scanner.finished()) {
+          java.util.List<byte[]> page = scanner.nextPage();
+          // COUNT is a hint: a reply may hold a bucket's keys beyond it, never a whole keyspace.
+          assertThat(page.stream().mapToLong(k -> k.length).sum()).isLessThanOrEqualTo(2 * KeyScanner.PAGE_BYTES);
+          seen.addAll(decode(page));
+        }
+        assertThat(seen).hasSize(40);
+      }
+    }
+  }
+
+  @Test
+  void shortKeysShouldBeScannedAtTheConfiguredCountAfterAFewPages() throws Exception {
+    try (RedisServer server = populated(20_000)) {
+      try (RedisTarget target = connect(server)) {
+        server.call("CONFIG", "RESETSTAT");
+        KeyScanner scanner = new KeyScanner(target.primaries().get(0), 500, Duration.ofSeconds(5));
+        assertThat(withTheRest(scanner, new HashSet<>())).hasSize(20_000);
+        // COUNT doubles from 1 to 500 in ten pages (about 1,000 keys), then 500 a page.
+        assertThat(scanCalls(server)).isLessThanOrEqualTo(10 + 20_000 / 500 + 5);
       }
     }
   }

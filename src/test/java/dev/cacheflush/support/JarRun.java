@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the packaged jar as its own process, as a person or a pipeline would: real stdout and
@@ -24,11 +26,39 @@ public final class JarRun {
   }
 
   public static JarRun start(Path workDir, String... args) {
+    return start(workDir, List.of(), args);
+  }
+
+  /**
+   * Runs the jar with the JVM flags bin/cacheflush gives it (its fixed heap among them), read from
+   * the launcher itself so that a test of what fits in that heap follows the launcher when it changes.
+   */
+  public static JarRun startAsLauncher(Path workDir, String... args) {
+    return start(workDir, launcherJvmFlags(), args);
+  }
+
+  /** The flags of the launcher's {@code jvm=(...)} array. */
+  public static List<String> launcherJvmFlags() {
+    try {
+      String launcher = Files.readString(Path.of("bin/cacheflush"));
+      Matcher array = Pattern.compile("(?m)^jvm=\\(([^)]*)\\)").matcher(launcher);
+      if (!array.find()) {
+        throw new IllegalStateException("bin/cacheflush no longer sets its JVM flags in a jvm=(...) array");
+      }
+      return List.of(array.group(1).trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JarRun start(Path workDir, List<String> jvmFlags, String... args) {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package'");
     }
-    List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(workDir, "stdout", ".txt");
