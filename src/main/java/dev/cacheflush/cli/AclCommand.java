@@ -24,10 +24,12 @@ final class AclCommand implements Callable<Integer> {
   @Option(names = "--user", paramLabel = "NAME", description = "The user's name. Default: cacheflush.")
   String user = "cacheflush";
 
+  // A Boolean left null, not a boolean defaulting to true: picocli inverts a negatable option whose
+  // default is true, so --lock would leave the lock's rules out and --no-lock put them in.
   @Option(names = "--lock", negatable = true,
       description = "Include the lock key and the commands the lock needs; --no-lock if flushes run with --no-lock."
           + " Default: on.")
-  boolean lock = true;
+  Boolean lock;
 
   private final CliContext context;
 
@@ -41,7 +43,7 @@ final class AclCommand implements Callable<Integer> {
         null, null, null, null, null, null, null);
     SettingsResolver.Patterns resolved = SettingsResolver.patterns(flags, context.env(), config,
         context.workingDirectory(), patterns.allowBroad);
-    context.out().print(AclRule.forFlush(resolved.flush(), resolved.preserve(), lock).render(user));
+    context.out().print(AclRule.forFlush(resolved.flush(), resolved.preserve(), lock == null || lock).render(user));
     context.out().flush();
     return 0;
   }
