@@ -1,6 +1,7 @@
 package dev.cacheflush.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads {@code cacheflush.yml}: the team's patterns and tuning, checked into the deploy repo. */
 public final class ConfigFile {
@@ -19,7 +23,10 @@ public final class ConfigFile {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // A second 'preserve:' would otherwise replace the first without a word, and drop a preserve list.
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
 
   /** Fields, not a record: Jackson then reports an unknown setting at its own line, not at the end. */
   private static final class Content {
@@ -71,6 +78,12 @@ public final class ConfigFile {
           + "'; known settings are redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout, "
           + "retries, connectTimeout, commandTimeout, lock, verify, maxRate, maxLatency");
     } catch (JsonProcessingException e) {
+      Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+      if (duplicate.find()) {
+        String name = duplicate.group(1);
+        throw new ConfigException(file + ": '" + name + "' is set twice, on " + settingLines(text, name,
+            e.getLocation()) + ": keep one (YAML would silently keep only the last)");
+      }
       throw new ConfigException(file + where(e.getLocation()) + ": " + e.getOriginalMessage()
           .replaceAll("\\s+", " ").replaceAll(" \\(for Object starting.*", ""));
     }
@@ -100,6 +113,27 @@ public final class ConfigFile {
     return value == null ? null : Durations.parse(value, file + ": " + name);
   }
 
+  /** The lines a top-level setting is written on, for a setting given twice: "lines 2 and 5". */
+  private static String settingLines(String text, String name, JsonLocation fallback) {
+    List<String> lines = text.lines().toList();
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (startsWithSetting(lines.get(i).stripLeading(), name)) {
+        numbers.add(String.valueOf(i + 1));
+      }
+    }
+    if (numbers.size() < 2) {
+      // Written in a way the scan above does not see (flow style): Jackson's place of the second one.
+      return where(fallback).isEmpty() ? "two lines" : where(fallback).strip();
+    }
+    return "lines " + String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
+  }
+
+  private static boolean startsWithSetting(String line, String name) {
+    return line.startsWith(name + ":") || line.startsWith("\"" + name + "\":") || line.startsWith("'" + name + "':")
+        || line.startsWith(name + " :");
+  }
+
   /**
    * Jackson places an unknown setting at its value, which in YAML is often the next line; people
    * look for the name, so point at the first line that starts with it.
@@ -107,8 +141,7 @@ public final class ConfigFile {
   private static String settingLine(String text, String name, JsonLocation fallback) {
     List<String> lines = text.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).stripLeading();
-      if (line.startsWith(name + ":") || line.startsWith("\"" + name + "\":") || line.startsWith("'" + name + "':")) {
+      if (startsWithSetting(lines.get(i).stripLeading(), name)) {
         return " line " + (i + 1);
       }
     }
