@@ -74,7 +74,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
       context.err().println("cacheflush: " + report.message());
     }
     files.announce();
-    return report.exitCode();
+    return files.exitCode(report.exitCode());
   }
 
   /** The run itself; {@code flush} overrides it to observe the cache around the flush. */

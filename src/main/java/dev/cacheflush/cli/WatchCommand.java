@@ -78,7 +78,7 @@ final class WatchCommand implements Callable<Integer> {
       context.err().println("cacheflush: " + report.message());
     }
     files.announce();
-    return report.exitCode();
+    return files.exitCode(report.exitCode());
   }
 
   private WatchSettings watchSettings() {
