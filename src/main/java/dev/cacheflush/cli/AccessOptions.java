@@ -11,9 +11,14 @@ public final class AccessOptions {
       description = "ACL user. Default: $REDIS_USERNAME, else the user in the Redis URL.")
   String username;
 
-  @Option(names = "--redis-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
-      description = "Password; without a value it is asked for on the terminal. Prefer $REDIS_PASSWORD: a value given "
-          + "here shows in the process list. Default: $REDIS_PASSWORD, else the password in the Redis URL.")
+  /** What picocli gives --redis-password without a value: no one types a NUL. */
+  private static final String ASK = "\0ask";
+
+  // Not picocli's interactive option: it prompts with the whole description, on stdout, and echoes
+  // the password when stdout is not a terminal.
+  @Option(names = "--redis-password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
+      description = "Password; without a value it is asked for on the terminal, unechoed. Prefer $REDIS_PASSWORD: a "
+          + "value given here shows in the process list. Default: $REDIS_PASSWORD, else the password in the Redis URL.")
   String password;
 
   @Option(names = "--tls-ca", paramLabel = "FILE",
@@ -52,7 +57,7 @@ public final class AccessOptions {
   String region;
 
   AccessLayer layer() {
-    return new AccessLayer(username, password, tlsCa, tlsVerify, tlsCert, tlsKey, iam, iamUser, iamCacheName,
+    return new AccessLayer(username, ASK.equals(password) ? PasswordPrompt.ask() : password, tlsCa, tlsVerify, tlsCert, tlsKey, iam, iamUser, iamCacheName,
         iamServerless, region);
   }
 }

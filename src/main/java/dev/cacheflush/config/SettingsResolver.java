@@ -70,7 +70,14 @@ public final class SettingsResolver {
     TlsSettings tls = tls(access, url, cwd);
     IamSettings iam = iam(access, url);
     // Credentials set on their own (env, flags) win over the ones inside the URL, wherever it came from.
-    return new Access(url.withCredentials(iam != null ? iam.user() : access.username(), access.password()), tls, iam);
+    RedisUrl withCredentials = url.withCredentials(iam != null ? iam.user() : access.username(), access.password());
+    if (iam == null && withCredentials.username().isPresent() && withCredentials.password().isEmpty()) {
+      // Said without the name: someone who wrote redis://secret@host meant it as a password.
+      throw new ConfigException("A Redis user is given without a password: cacheflush reads redis://NAME@host as the "
+          + "user NAME (as RFC 3986 and redis-py do), so set REDIS_PASSWORD (or --redis-password) for it; for a "
+          + "password alone write redis://:PASSWORD@host");
+    }
+    return new Access(withCredentials, tls, iam);
   }
 
   /** The flush and preserve lists, checked, from the same sources in the same order. */
