@@ -3,6 +3,7 @@ package dev.cacheflush.cli;
 import dev.cacheflush.config.AccessLayer;
 import dev.cacheflush.config.TlsSettings;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Who the run is to Redis, and how a TLS connection is checked. */
@@ -52,12 +53,21 @@ public final class AccessOptions {
   @Option(names = "--iam-serverless", description = "The cache is ElastiCache Serverless.")
   Boolean iamServerless;
 
-  @Option(names = "--region", paramLabel = "REGION",
-      description = "AWS region of the cache, for --iam. Default: $AWS_REGION, $AWS_DEFAULT_REGION, the AWS profile.")
-  String region;
+  @Mixin RegionOption region;
 
   AccessLayer layer() {
-    return new AccessLayer(username, ASK.equals(password) ? PasswordPrompt.ask() : password, tlsCa, tlsVerify, tlsCert, tlsKey, iam, iamUser, iamCacheName,
-        iamServerless, region);
+    return AccessLayer.builder()
+        .username(username)
+        .password(ASK.equals(password) ? PasswordPrompt.ask() : password)
+        .tlsCa(tlsCa)
+        .tlsVerify(tlsVerify)
+        .tlsCert(tlsCert)
+        .tlsKey(tlsKey)
+        .iam(iam)
+        .iamUser(iamUser)
+        .iamCacheName(iamCacheName)
+        .iamServerless(iamServerless)
+        .region(region.region)
+        .build();
   }
 }

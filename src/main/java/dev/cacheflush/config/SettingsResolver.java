@@ -50,7 +50,8 @@ public final class SettingsResolver {
         maxRate,
         maxLatency,
         access.tls(),
-        access.iam());
+        access.iam(),
+        merged.maxKeys() == null ? null : atLeastOne("key cap (--max-keys)", merged.maxKeys()));
   }
 
   /** Where the cache is and how to reach it: the URL with its credentials, TLS and IAM settings. */
@@ -83,13 +84,17 @@ public final class SettingsResolver {
   /** The flush and preserve lists, checked, from the same sources in the same order. */
   public record Patterns(List<RedisGlob> flush, List<RedisGlob> preserve) {}
 
+  /** What the least-privilege rule depends on: the pattern lists, and whether flushes take the lock. */
+  public record AclScope(Patterns patterns, boolean lock) {}
+
   /**
-   * Only the pattern lists, for commands that need no connection ({@code acl}); no Redis URL is
-   * required.
+   * Only what {@code acl} needs, from the same sources in the same order; it connects to nothing, so
+   * no Redis URL is required.
    */
-  public static Patterns patterns(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd,
+  public static AclScope aclScope(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd,
       boolean allowBroad) {
-    return patterns(merge(flags, env, configFile, cwd), allowBroad);
+    SettingsLayer merged = merge(flags, env, configFile, cwd);
+    return new AclScope(patterns(merged, allowBroad), merged.lock());
   }
 
   private static SettingsLayer merge(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd) {
@@ -172,6 +177,13 @@ public final class SettingsResolver {
   private static long atLeastZero(String what, Long value) {
     if (value == null || value < 0) {
       throw new ConfigException("The " + what + " must be a whole number of 0 or more, got " + value);
+    }
+    return value;
+  }
+
+  private static long atLeastOne(String what, long value) {
+    if (value < 1) {
+      throw new ConfigException("The " + what + " must be a whole number of 1 or more, got " + value);
     }
     return value;
   }

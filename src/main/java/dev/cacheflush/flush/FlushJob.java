@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,9 +128,15 @@ public final class FlushJob {
           + " show the work done before it (raise --timeout to finish)";
       case INTERRUPTED -> result.message = "stopped on request after the batches in flight; the counts show the work"
           + " done before it";
+      case CAP_REACHED -> result.message = String.format(Locale.ROOT, "stopped at the --max-keys cap of %,d keys "
+          + "deleted: more keys match; narrow the patterns or raise --max-keys", settings.maxKeys());
       default -> {
         if (settings.dryRun()) {
           result.estimate = estimate(tally, System.nanoTime() - scanStarted, result.dbSize);
+          if (settings.maxKeys() != null && tally.matched() > settings.maxKeys()) {
+            result.message = String.format(Locale.ROOT, "a real flush would stop at the --max-keys cap of %,d: %,d "
+                + "keys match", settings.maxKeys(), tally.matched());
+          }
         } else if (settings.verify()) {
           result.verification = verify(redis, tally, deadline);
         }

@@ -44,4 +44,29 @@ class ConfigFileTest {
 
     assertThatThrownBy(() -> ConfigFile.load(null, dir)).hasMessageContaining("'flush' is set twice, on line 1");
   }
+
+  @Test
+  void unknownSettingShouldNameTheKnownOnesAndCredentialsShouldNotBeAmongThem() throws Exception {
+    Files.writeString(dir.resolve("cacheflush.yml"), "flush: ['mocs:*']\naccess: {username: x}\n");
+
+    assertThatThrownBy(() -> ConfigFile.load(null, dir))
+        .hasMessageContaining("line 2: unknown setting 'access'")
+        .hasMessageContaining("batchSize, commandTimeout, connectTimeout, dryRun, flush, lock, maxInFlight, maxKeys, "
+            + "maxLatency, maxRate, preserve, redisUrl, retries, scanCount, timeout, verify");
+  }
+
+  @Test
+  void settingsShouldBeReadByNameWithDurationsAsPeopleWriteThem() throws Exception {
+    Files.writeString(dir.resolve("cacheflush.yml"), "timeout: 2m\nmaxLatency: 5ms\nmaxKeys: 1000\nlock: false\n");
+
+    SettingsLayer layer = ConfigFile.load(null, dir);
+    assertThat(layer.timeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(layer.maxLatency()).isEqualTo(java.time.Duration.ofMillis(5));
+    assertThat(layer.maxKeys()).isEqualTo(1_000L);
+    assertThat(layer.lock()).isFalse();
+
+    Files.writeString(dir.resolve("cacheflush.yml"), "timeout: soon\n");
+    assertThatThrownBy(() -> ConfigFile.load(null, dir)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 1").hasMessageContaining("timeout 'soon' is not a duration");
+  }
 }
