@@ -92,8 +92,8 @@ class CredentialsIT {
 
   @Test
   void databaseOutOfRangeShouldBeAConfigurationError() {
-    CliRun.Result r = new CliRun().env("REDIS_PASSWORD", PASSWORD)
-        .run("flush", "--yes", "--sample-window", "0", "--redis-url", "redis://" + USER + "@" + hostPort + "/99");
+    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url",
+        "redis://:" + ADMIN_PASSWORD + "@" + hostPort + "/99");
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.errorLines()).singleElement().asString().contains("no such database", "'databases'");
