@@ -30,8 +30,6 @@ import java.util.Locale;
 public final class ReportFile {
   // File types from st_mode, as the JDK's "unix" attribute view gives them.
   private static final int TYPE_MASK = 0170000;
-  private static final int FIFO = 0010000;
-  private static final int CHARACTER_DEVICE = 0020000;
   private static final int BLOCK_DEVICE = 0060000;
   private static final int SOCKET = 0140000;
 
@@ -104,10 +102,6 @@ public final class ReportFile {
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return 0;
     }
-  }
-
-  public Path path() {
-    return file;
   }
 
   /** Writes {@code content}; throws a {@link CacheflushException} (exit 1) saying why it could not. */
