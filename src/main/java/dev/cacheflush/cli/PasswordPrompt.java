@@ -54,11 +54,12 @@ final class PasswordPrompt {
   private static char[] readFromTty() throws IOException {
     File tty = new File("/dev/tty");
     try (OutputStream screen = new FileOutputStream(tty)) {
-      screen.write(PROMPT.getBytes(StandardCharsets.UTF_8));
-      screen.flush();
+      // Echo off before the prompt shows: what is typed as soon as it does must not appear.
       stty(tty, "-echo");
       try (BufferedReader keyboard = new BufferedReader(new InputStreamReader(new FileInputStream(tty),
           StandardCharsets.UTF_8))) {
+        screen.write(PROMPT.getBytes(StandardCharsets.UTF_8));
+        screen.flush();
         String line = keyboard.readLine();
         return line == null ? new char[0] : line.toCharArray();
       } finally {

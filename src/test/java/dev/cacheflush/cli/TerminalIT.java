@@ -132,6 +132,10 @@ class TerminalIT {
 
     assertThat(screen).startsWith("Redis password: ").doesNotContain(PASSWORD).doesNotContain("Prefer");
     assertThat(new ObjectMapper().readTree(Files.readString(json)).get("keysMatched").asLong()).isEqualTo(3_000);
+
+    // With stdout on the terminal too, Java's console asks.
+    String onConsole = onTerminalTyping("Redis password: ", PASSWORD, "plan", "--redis-url", bare, "--redis-password");
+    assertThat(onConsole).startsWith("Redis password: ").doesNotContain(PASSWORD).contains("DRY RUN");
   }
 
   @Test
