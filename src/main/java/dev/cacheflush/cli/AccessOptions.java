@@ -3,6 +3,7 @@ package dev.cacheflush.cli;
 import dev.cacheflush.config.AccessLayer;
 import dev.cacheflush.config.TlsSettings;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Who the run is to Redis, and how a TLS connection is checked. */
@@ -11,9 +12,14 @@ public final class AccessOptions {
       description = "ACL user. Default: $REDIS_USERNAME, else the user in the Redis URL.")
   String username;
 
-  @Option(names = "--redis-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
-      description = "Password; without a value it is asked for on the terminal. Prefer $REDIS_PASSWORD: a value given "
-          + "here shows in the process list. Default: $REDIS_PASSWORD, else the password in the Redis URL.")
+  /** What picocli gives --redis-password without a value: no one types a NUL. */
+  private static final String ASK = "\0ask";
+
+  // Not picocli's interactive option: it prompts with the whole description, on stdout, and echoes
+  // the password when stdout is not a terminal.
+  @Option(names = "--redis-password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
+      description = "Password; without a value it is asked for on the terminal, unechoed. Prefer $REDIS_PASSWORD: a "
+          + "value given here shows in the process list. Default: $REDIS_PASSWORD, else the password in the Redis URL.")
   String password;
 
   @Option(names = "--tls-ca", paramLabel = "FILE",
@@ -47,12 +53,21 @@ public final class AccessOptions {
   @Option(names = "--iam-serverless", description = "The cache is ElastiCache Serverless.")
   Boolean iamServerless;
 
-  @Option(names = "--region", paramLabel = "REGION",
-      description = "AWS region of the cache, for --iam. Default: $AWS_REGION, $AWS_DEFAULT_REGION, the AWS profile.")
-  String region;
+  @Mixin RegionOption region;
 
   AccessLayer layer() {
-    return new AccessLayer(username, password, tlsCa, tlsVerify, tlsCert, tlsKey, iam, iamUser, iamCacheName,
-        iamServerless, region);
+    return AccessLayer.builder()
+        .username(username)
+        .password(ASK.equals(password) ? PasswordPrompt.ask() : password)
+        .tlsCa(tlsCa)
+        .tlsVerify(tlsVerify)
+        .tlsCert(tlsCert)
+        .tlsKey(tlsKey)
+        .iam(iam)
+        .iamUser(iamUser)
+        .iamCacheName(iamCacheName)
+        .iamServerless(iamServerless)
+        .region(region.region)
+        .build();
   }
 }

@@ -3,7 +3,6 @@ package dev.cacheflush.cli;
 import dev.cacheflush.acl.AclRule;
 import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.SettingsResolver;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,17 +16,19 @@ import picocli.CommandLine.Option;
 final class AclCommand implements Callable<Integer> {
   @Mixin PatternOptions patterns;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Settings file. Default: cacheflush.yml in the working directory, if present.")
-  Path config;
+  @Mixin ConfigOption config;
 
-  @Option(names = "--user", paramLabel = "NAME", description = "The user's name. Default: cacheflush.")
-  String user = "cacheflush";
+  @Option(names = "--user", paramLabel = "NAME", defaultValue = "cacheflush",
+      description = "The user's name. Default: ${DEFAULT-VALUE}.")
+  String user;
 
+  // A Boolean left null, not a boolean defaulting to true: picocli inverts a negatable option whose
+  // default is true, so --lock would leave the lock's rules out and --no-lock put them in. Null also
+  // leaves it to cacheflush.yml's lock, as for flush.
   @Option(names = "--lock", negatable = true,
       description = "Include the lock key and the commands the lock needs; --no-lock if flushes run with --no-lock."
-          + " Default: on.")
-  boolean lock = true;
+          + " Default: lock in cacheflush.yml, else on.")
+  Boolean lock;
 
   private final CliContext context;
 
@@ -37,11 +38,11 @@ final class AclCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SettingsLayer flags = new SettingsLayer(null, patterns.flush, patterns.preserve, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
-    SettingsResolver.Patterns resolved = SettingsResolver.patterns(flags, context.env(), config,
+    SettingsLayer flags = patterns.applyTo(SettingsLayer.builder()).lock(lock).build();
+    SettingsResolver.AclScope scope = SettingsResolver.aclScope(flags, context.env(), config.config,
         context.workingDirectory(), patterns.allowBroad);
-    context.out().print(AclRule.forFlush(resolved.flush(), resolved.preserve(), lock).render(user));
+    context.out().print(AclRule.forFlush(scope.patterns().flush(), scope.patterns().preserve(), scope.lock())
+        .render(user));
     context.out().flush();
     return 0;
   }

@@ -52,7 +52,8 @@ public final class Cli {
 
   private static IExecutionExceptionHandler executionErrors(CliContext context) {
     return (Exception e, CommandLine command, ParseResult parsed) -> {
-      boolean verbose = command.getMixins().get("output") instanceof OutputOptions output && output.verbose;
+      boolean verbose = command.getCommandSpec().mixins().values().stream()
+          .anyMatch(mixin -> mixin.userObject() instanceof OutputOptions output && output.verbose);
       if (verbose) {
         e.printStackTrace(context.err());
       }

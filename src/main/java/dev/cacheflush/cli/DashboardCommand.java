@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
@@ -24,23 +25,15 @@ final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--db-instance-id", paramLabel = "ID", description = "RDS DB instance to show; repeatable.")
   List<String> dbInstanceIds = List.of();
 
-  @Option(names = "--metrics-namespace", paramLabel = "NAMESPACE",
-      description = "The namespace the flushes publish to. Default: Cacheflush.")
-  String namespace;
-
-  @Option(names = "--region", paramLabel = "REGION",
-      description = "Region of the metrics. Default: the AWS SDK's (AWS_REGION, the profile).")
-  String region;
+  @Mixin CloudWatchOptions cloudWatch;
+  @Mixin RegionOption region;
 
   @Option(names = "--apply", description = "Save the dashboard in CloudWatch instead of printing it.")
   boolean apply;
 
-  @Option(names = "--dashboard-name", paramLabel = "NAME", description = "Name to save it under. Default: cacheflush.")
-  String name = "cacheflush";
-
-  @Option(names = "--metrics-endpoint", paramLabel = "URL",
-      description = "CloudWatch endpoint to use instead of the region's, with --apply.")
-  String endpoint;
+  @Option(names = "--dashboard-name", paramLabel = "NAME", defaultValue = "cacheflush",
+      description = "Name to save it under. Default: ${DEFAULT-VALUE}.")
+  String name;
 
   private final CliContext context;
 
@@ -51,7 +44,8 @@ final class DashboardCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Logging.configure(false, false);
-    MetricsSettings settings = MetricsSettings.of(MetricsSettings.Sink.cloudwatch, namespace, endpoint, null);
+    MetricsSettings settings = MetricsSettings.of(MetricsSettings.Sink.cloudwatch, cloudWatch.namespace,
+        cloudWatch.endpoint, null);
     for (String id : Stream.concat(cacheClusterIds.stream(), dbInstanceIds.stream()).toList()) {
       if (!id.matches("[A-Za-z0-9-]{1,255}")) {
         throw new ConfigException("'" + id + "' is not an ElastiCache or RDS identifier (letters, digits, hyphens)");
@@ -60,10 +54,10 @@ final class DashboardCommand implements Callable<Integer> {
     if (!name.matches("[A-Za-z0-9_-]{1,255}")) {
       throw new ConfigException("--dashboard-name '" + name + "' may only hold letters, digits, - and _");
     }
-    if (endpoint != null && !apply) {
+    if (cloudWatch.endpoint != null && !apply) {
       throw new ConfigException("--metrics-endpoint only applies with --apply");
     }
-    String regionName = CloudWatchClients.region(region).id();
+    String regionName = CloudWatchClients.region(region.region).id();
     String body = new Dashboard(settings.namespace(), regionName, cacheClusterIds, dbInstanceIds).body();
     if (!apply) {
       context.out().println(body);

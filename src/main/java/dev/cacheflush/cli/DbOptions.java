@@ -13,7 +13,7 @@ public final class DbOptions {
   String url;
 
   @Option(names = "--db-query", paramLabel = "SQL",
-      description = "The query to time, run read-only. Default: SELECT 1.")
+      description = "The query to time, run read-only. Default: " + DbSettings.DEFAULT_QUERY + ".")
   String query;
 
   @Option(names = "--db-interval", paramLabel = "DURATION", converter = DurationConverter.class,

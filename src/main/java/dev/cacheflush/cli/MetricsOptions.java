@@ -2,6 +2,7 @@ package dev.cacheflush.cli;
 
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.MetricsSettings;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the run's metrics go (docs/metrics.md). */
@@ -11,21 +12,16 @@ public final class MetricsOptions {
           + "Embedded Metric Format lines on stdout, for Lambda/ECS). Default: none.")
   MetricsSettings.Sink sink;
 
-  @Option(names = "--metrics-namespace", paramLabel = "NAMESPACE",
-      description = "CloudWatch namespace. Default: Cacheflush.")
-  String namespace;
-
-  @Option(names = "--metrics-endpoint", paramLabel = "URL",
-      description = "CloudWatch endpoint to use instead of the region's (e.g. a VPC endpoint).")
-  String endpoint;
+  @Mixin CloudWatchOptions cloudWatch;
 
   @Option(names = "--stage", paramLabel = "NAME",
-      description = "Rollout stage, the Stage dimension of every metric (e.g. canary-10). Default: none.")
+      description = "Rollout stage, the Stage dimension of every metric (e.g. canary-10). Default: "
+          + MetricsSettings.DEFAULT_STAGE + ".")
   String stage;
 
   /** @param jsonOnStdout whether stdout is to hold the JSON report (--format json) */
   MetricsSettings settings(boolean jsonOnStdout) {
-    MetricsSettings settings = MetricsSettings.of(sink, namespace, endpoint, stage);
+    MetricsSettings settings = MetricsSettings.of(sink, cloudWatch.namespace, cloudWatch.endpoint, stage);
     if (jsonOnStdout && settings.sink() == MetricsSettings.Sink.emf) {
       throw new ConfigException("--metrics emf writes EMF lines on stdout, which --format json keeps for the report "
           + "alone: drop --format json and read the report from --report FILE");

@@ -39,6 +39,6 @@ final class ReportOutput {
       context.err().println("cacheflush: " + message);
     }
     files.announce();
-    return exitCode;
+    return files.exitCode(exitCode);
   }
 }

@@ -27,7 +27,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
   @Mixin AccessOptions access;
   @Mixin PatternOptions patterns;
   @Mixin TuningOptions tuning;
-  @Mixin(name = "output") OutputOptions output;
+  @Mixin OutputOptions output;
 
   final CliContext context;
 
@@ -42,10 +42,9 @@ abstract class ScanCommandBase implements Callable<Integer> {
    */
   int execute(Boolean dryRunFlag, boolean confirmed, Boolean lock, Boolean verify) {
     Logging.configure(output.verbose, output.quiet);
-    SettingsLayer flags = new SettingsLayer(target.redisUrl, patterns.flush, patterns.preserve, dryRunFlag,
-        tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout, tuning.retries, tuning.connectTimeout,
-        tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency, access.layer());
-    Settings settings = SettingsResolver.resolve(flags, context.env(), target.config, context.workingDirectory(),
+    SettingsLayer flags = tuning.applyTo(patterns.applyTo(SettingsLayer.builder()))
+        .redisUrl(target.redisUrl).dryRun(dryRunFlag).lock(lock).verify(verify).access(access.layer()).build();
+    Settings settings = SettingsResolver.resolve(flags, context.env(), target.config.config, context.workingDirectory(),
         patterns.allowBroad);
     log.debug("Settings in force: {} {}, flush {}, preserve {}, scan count {}, batch size {}, in flight {}, timeout {},"
         + " retries {}, lock {}, verify {}", settings.dryRun() ? "dry run on" : "flush of", settings.redisUrl().masked(),

@@ -1,6 +1,6 @@
 package dev.cacheflush.cli;
 
-import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the cache is, and where the team's settings file is. */
@@ -10,7 +10,5 @@ public final class TargetOptions {
           + " Default: $REDIS_URL, then redisUrl in cacheflush.yml.")
   String redisUrl;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Settings file. Default: cacheflush.yml in the working directory, if present.")
-  Path config;
+  @Mixin ConfigOption config;
 }

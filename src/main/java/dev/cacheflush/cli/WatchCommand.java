@@ -32,7 +32,7 @@ final class WatchCommand implements Callable<Integer> {
   @Mixin WatchConditionOptions condition;
   @Mixin DbOptions db;
   @Mixin MetricsOptions metrics;
-  @Mixin(name = "output") OutputOptions output;
+  @Mixin OutputOptions output;
 
   @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Watch for this long, then exit 0.")
@@ -52,8 +52,9 @@ final class WatchCommand implements Callable<Integer> {
   public Integer call() {
     Logging.configure(output.verbose, output.quiet);
     WatchSettings settings = watchSettings();
-    SettingsResolver.Access redis = SettingsResolver.access(SettingsLayer.access(target.redisUrl, access.layer()),
-        context.env(), target.config, context.workingDirectory());
+    SettingsResolver.Access redis = SettingsResolver.access(
+        SettingsLayer.builder().redisUrl(target.redisUrl).access(access.layer()).build(), context.env(),
+        target.config.config, context.workingDirectory());
     DbSettings database = db.settings(context.env());
     boolean json = output.format == OutputOptions.Format.json;
     MetricsSettings metricsSettings = metrics.settings(json);

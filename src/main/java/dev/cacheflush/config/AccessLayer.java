@@ -20,23 +20,15 @@ public record AccessLayer(
     Boolean iamServerless,
     String region) {
 
-  public static final AccessLayer EMPTY =
-      new AccessLayer(null, null, null, null, null, null, null, null, null, null, null);
+  public static final AccessLayer EMPTY = builder().build();
+
+  public static Builder builder() {
+    return new Builder();
+  }
 
   /** This layer with every value the higher layer gives replaced by that value. */
   public AccessLayer overriddenBy(AccessLayer higher) {
-    return new AccessLayer(
-        pick(higher.username, username),
-        pick(higher.password, password),
-        pick(higher.tlsCa, tlsCa),
-        pick(higher.tlsVerify, tlsVerify),
-        pick(higher.tlsCert, tlsCert),
-        pick(higher.tlsKey, tlsKey),
-        pick(higher.iam, iam),
-        pick(higher.iamUser, iamUser),
-        pick(higher.iamCacheName, iamCacheName),
-        pick(higher.iamServerless, iamServerless),
-        pick(higher.region, region));
+    return Layers.merge(this, higher);
   }
 
   /** Whether any IAM detail is given, which only makes sense together with --iam. */
@@ -48,7 +40,80 @@ public record AccessLayer(
     return tlsCa != null || tlsVerify != null || tlsCert != null || tlsKey != null;
   }
 
-  private static <T> T pick(T higher, T lower) {
-    return higher != null ? higher : lower;
+  /** Sets what one source says, by name; what it leaves unset stays null ("says nothing"). */
+  public static final class Builder {
+    private String username;
+    private String password;
+    private Path tlsCa;
+    private TlsSettings.Verify tlsVerify;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Boolean iam;
+    private String iamUser;
+    private String iamCacheName;
+    private Boolean iamServerless;
+    private String region;
+
+    private Builder() {}
+
+    public Builder username(String value) {
+      username = value;
+      return this;
+    }
+
+    public Builder password(String value) {
+      password = value;
+      return this;
+    }
+
+    public Builder tlsCa(Path value) {
+      tlsCa = value;
+      return this;
+    }
+
+    public Builder tlsVerify(TlsSettings.Verify value) {
+      tlsVerify = value;
+      return this;
+    }
+
+    public Builder tlsCert(Path value) {
+      tlsCert = value;
+      return this;
+    }
+
+    public Builder tlsKey(Path value) {
+      tlsKey = value;
+      return this;
+    }
+
+    public Builder iam(Boolean value) {
+      iam = value;
+      return this;
+    }
+
+    public Builder iamUser(String value) {
+      iamUser = value;
+      return this;
+    }
+
+    public Builder iamCacheName(String value) {
+      iamCacheName = value;
+      return this;
+    }
+
+    public Builder iamServerless(Boolean value) {
+      iamServerless = value;
+      return this;
+    }
+
+    public Builder region(String value) {
+      region = value;
+      return this;
+    }
+
+    public AccessLayer build() {
+      return new AccessLayer(username, password, tlsCa, tlsVerify, tlsCert, tlsKey, iam, iamUser, iamCacheName,
+          iamServerless, region);
+    }
   }
 }

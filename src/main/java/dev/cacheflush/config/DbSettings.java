@@ -40,7 +40,7 @@ public record DbSettings(String url, String user, String password, String query,
     if (interval.toMillis() < 10) {
       throw new ConfigException("--db-interval must be 10ms or more, got " + Durations.format(interval));
     }
-    return new DbSettings(url.strip(), blankToNull(env.get("DB_USER")), blankToNull(env.get("DB_PASSWORD")), query,
+    return new DbSettings(url.strip(), Environment.value(env, "DB_USER"), Environment.value(env, "DB_PASSWORD"), query,
         interval);
   }
 
@@ -53,9 +53,5 @@ public record DbSettings(String url, String user, String password, String query,
   public String toString() {
     return "DbSettings[url=" + maskedUrl() + ", user=" + user + ", password=" + (password == null ? null : "****")
         + ", query=" + query + ", interval=" + Durations.format(interval) + "]";
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -14,19 +14,27 @@ public final class Environment {
   private Environment() {}
 
   public static SettingsLayer layer(Map<String, String> env) {
-    return new SettingsLayer(
-        blankToNull(env.get("REDIS_URL")),
-        patternList(env, "FLUSH_PATTERNS"),
-        patternList(env, "PRESERVE_PATTERNS"),
-        bool(env, "DRY_RUN"),
-        null, null, null, null, null, null, null, null, null, null, null,
-        new AccessLayer(blankToNull(env.get("REDIS_USERNAME")), blankToNull(env.get("REDIS_PASSWORD")),
-            null, null, null, null, null, null, null, null,
-            region(env)));
+    return SettingsLayer.builder()
+        .redisUrl(value(env, "REDIS_URL"))
+        .flush(patternList(env, "FLUSH_PATTERNS"))
+        .preserve(patternList(env, "PRESERVE_PATTERNS"))
+        .dryRun(bool(env, "DRY_RUN"))
+        .access(AccessLayer.builder()
+            .username(value(env, "REDIS_USERNAME"))
+            .password(value(env, "REDIS_PASSWORD"))
+            .region(region(env))
+            .build())
+        .build();
+  }
+
+  /** The variable's value, or null when it is unset or blank: an empty variable says nothing. */
+  static String value(Map<String, String> env, String name) {
+    String s = env.get(name);
+    return s == null || s.isBlank() ? null : s;
   }
 
   static Boolean bool(Map<String, String> env, String name) {
-    String value = blankToNull(env.get(name));
+    String value = value(env, name);
     if (value == null) {
       return null;
     }
@@ -54,11 +62,7 @@ public final class Environment {
   }
 
   private static String region(Map<String, String> env) {
-    String region = blankToNull(env.get("AWS_REGION"));
-    return region != null ? region : blankToNull(env.get("AWS_DEFAULT_REGION"));
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
+    String region = value(env, "AWS_REGION");
+    return region != null ? region : value(env, "AWS_DEFAULT_REGION");
   }
 }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Parsed here rather than by the client library so that a malformed URL is a configuration error
  * found before any connection, and so that the one place that prints a target masks the password.
  *
- * <p>Form: {@code scheme://[user[:password]@]host[:port][,host[:port]...][/db][#sentinelMaster]}.
+ * <p>Form: {@code scheme://[user[:password]@]host[:port][,host[:port]...][/db][#sentinelMaster]}. A
+ * user-info without a colon is the user; {@code :password@} gives a password alone.
  */
 public final class RedisUrl {
   public enum Scheme {
@@ -96,8 +97,9 @@ public final class RedisUrl {
         user = emptyToNull(decode(userInfo.substring(0, colon)));
         pass = emptyToNull(decode(userInfo.substring(colon + 1)));
       } else {
-        // redis://secret@host is the common shorthand for a password without a user name.
-        pass = emptyToNull(decode(userInfo));
+        // A user name, as RFC 3986 and redis-py read it (redis-cli and Lettuce read a password), so that
+        // redis://flusher@host with REDIS_PASSWORD authenticates as flusher; a password alone is :secret@.
+        user = emptyToNull(decode(userInfo));
       }
     }
 

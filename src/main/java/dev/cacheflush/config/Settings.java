@@ -20,6 +20,7 @@ import java.util.List;
  * @param maxLatency the UNLINK round trip above which the flush slows down; null for no guard
  * @param tls how a rediss:// connection is checked; {@link TlsSettings#DEFAULT} otherwise
  * @param iam ElastiCache IAM authentication, or null for the password (if any) in {@code redisUrl}
+ * @param maxKeys the most keys a real flush deletes before it stops (exit 4), or null for no cap
  */
 public record Settings(
     RedisUrl redisUrl,
@@ -38,7 +39,8 @@ public record Settings(
     long maxRate,
     Duration maxLatency,
     TlsSettings tls,
-    IamSettings iam) {
+    IamSettings iam,
+    Long maxKeys) {
 
   /** SCAN COUNT and keys per UNLINK batch when not set; the measurements behind them: docs/benchmarks.md. */
   public static final int SCAN_COUNT = 500;

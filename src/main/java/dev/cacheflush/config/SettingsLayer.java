@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * The settings one source gives (built-in defaults, cacheflush.yml, environment, flags); null means
  * "this source says nothing". Layers are merged lowest first, so a higher source replaces a value,
- * and a pattern list, as a whole.
+ * and a pattern list, as a whole. Built by name ({@link #builder()}), never by position.
  *
+ * @param maxKeys the most keys a flush may delete (a blast-radius cap), null for none
  * @param access credentials, TLS and IAM: from the environment and flags only, never the file
  */
 public record SettingsLayer(
@@ -26,62 +27,159 @@ public record SettingsLayer(
     Boolean verify,
     Long maxRate,
     Duration maxLatency,
+    Long maxKeys,
     AccessLayer access) {
 
-  public static final SettingsLayer EMPTY = new SettingsLayer(null, null, null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null);
+  /** The defaults, each once: the help texts quote these constants. */
+  public static final String FLUSH = "mocs:* gallery:* wishlist:* albums:*";
+  public static final String PRESERVE = "sessions:* ratelimit:* user-profiles:*";
+  public static final int MAX_IN_FLIGHT = 2;
+  public static final String TIMEOUT = "60s";
+  public static final int RETRIES = 3;
+  public static final String CONNECT_TIMEOUT = "10s";
+  public static final String COMMAND_TIMEOUT = "5s";
+
+  public static final SettingsLayer EMPTY = builder().build();
+
+  /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
+  public static final SettingsLayer DEFAULTS = builder()
+      .flush(List.of(FLUSH.split(" ")))
+      .preserve(List.of(PRESERVE.split(" ")))
+      .dryRun(false)
+      // scanCount and batchSize: the resolver picks them by whether the flush is paced
+      .maxInFlight(MAX_IN_FLIGHT)
+      .timeout(Durations.parse(TIMEOUT, "timeout"))
+      .retries(RETRIES)
+      .connectTimeout(Durations.parse(CONNECT_TIMEOUT, "connectTimeout"))
+      .commandTimeout(Durations.parse(COMMAND_TIMEOUT, "commandTimeout"))
+      .lock(true)
+      .verify(true)
+      .maxRate(0L)
+      .build();
 
   public SettingsLayer {
     access = access == null ? AccessLayer.EMPTY : access;
   }
 
-  /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
-  public static final SettingsLayer DEFAULTS = new SettingsLayer(
-      null,
-      List.of("mocs:*", "gallery:*", "wishlist:*", "albums:*"),
-      List.of("sessions:*", "ratelimit:*", "user-profiles:*"),
-      false,
-      null, // scanCount and batchSize: Settings picks them by whether the flush is paced
-      null,
-      2,
-      Duration.ofSeconds(60),
-      3,
-      Duration.ofSeconds(10),
-      Duration.ofSeconds(5),
-      true,
-      true,
-      0L,
-      null,
-      AccessLayer.EMPTY);
-
-  /** A layer with only the Redis URL (null to say nothing) and access settings, for commands that only read. */
-  public static SettingsLayer access(String redisUrl, AccessLayer access) {
-    return new SettingsLayer(redisUrl, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, access);
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** This layer with every value the higher layer gives replaced by that value. */
   public SettingsLayer overriddenBy(SettingsLayer higher) {
-    return new SettingsLayer(
-        pick(higher.redisUrl, redisUrl),
-        pick(higher.flush, flush),
-        pick(higher.preserve, preserve),
-        pick(higher.dryRun, dryRun),
-        pick(higher.scanCount, scanCount),
-        pick(higher.batchSize, batchSize),
-        pick(higher.maxInFlight, maxInFlight),
-        pick(higher.timeout, timeout),
-        pick(higher.retries, retries),
-        pick(higher.connectTimeout, connectTimeout),
-        pick(higher.commandTimeout, commandTimeout),
-        pick(higher.lock, lock),
-        pick(higher.verify, verify),
-        pick(higher.maxRate, maxRate),
-        pick(higher.maxLatency, maxLatency),
-        access.overriddenBy(higher.access));
+    return Layers.merge(this, higher);
   }
 
-  private static <T> T pick(T higher, T lower) {
-    return higher != null ? higher : lower;
+  /** Sets what one source says, by name; what it leaves unset stays null ("says nothing"). */
+  public static final class Builder {
+    private String redisUrl;
+    private List<String> flush;
+    private List<String> preserve;
+    private Boolean dryRun;
+    private Integer scanCount;
+    private Integer batchSize;
+    private Integer maxInFlight;
+    private Duration timeout;
+    private Integer retries;
+    private Duration connectTimeout;
+    private Duration commandTimeout;
+    private Boolean lock;
+    private Boolean verify;
+    private Long maxRate;
+    private Duration maxLatency;
+    private Long maxKeys;
+    private AccessLayer access;
+
+    private Builder() {}
+
+    public Builder redisUrl(String value) {
+      redisUrl = value;
+      return this;
+    }
+
+    public Builder flush(List<String> value) {
+      flush = value;
+      return this;
+    }
+
+    public Builder preserve(List<String> value) {
+      preserve = value;
+      return this;
+    }
+
+    public Builder dryRun(Boolean value) {
+      dryRun = value;
+      return this;
+    }
+
+    public Builder scanCount(Integer value) {
+      scanCount = value;
+      return this;
+    }
+
+    public Builder batchSize(Integer value) {
+      batchSize = value;
+      return this;
+    }
+
+    public Builder maxInFlight(Integer value) {
+      maxInFlight = value;
+      return this;
+    }
+
+    public Builder timeout(Duration value) {
+      timeout = value;
+      return this;
+    }
+
+    public Builder retries(Integer value) {
+      retries = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    public Builder commandTimeout(Duration value) {
+      commandTimeout = value;
+      return this;
+    }
+
+    public Builder lock(Boolean value) {
+      lock = value;
+      return this;
+    }
+
+    public Builder verify(Boolean value) {
+      verify = value;
+      return this;
+    }
+
+    public Builder maxRate(Long value) {
+      maxRate = value;
+      return this;
+    }
+
+    public Builder maxLatency(Duration value) {
+      maxLatency = value;
+      return this;
+    }
+
+    public Builder maxKeys(Long value) {
+      maxKeys = value;
+      return this;
+    }
+
+    public Builder access(AccessLayer value) {
+      access = value;
+      return this;
+    }
+
+    public SettingsLayer build() {
+      return new SettingsLayer(redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout, retries,
+          connectTimeout, commandTimeout, lock, verify, maxRate, maxLatency, maxKeys, access);
+    }
   }
 }

@@ -54,7 +54,8 @@ public final class SettingsResolver {
         maxRate,
         maxLatency,
         access.tls(),
-        access.iam());
+        access.iam(),
+        merged.maxKeys() == null ? null : atLeastOne("key cap (--max-keys)", merged.maxKeys()));
   }
 
   /** Where the cache is and how to reach it: the URL with its credentials, TLS and IAM settings. */
@@ -74,19 +75,30 @@ public final class SettingsResolver {
     TlsSettings tls = tls(access, url, cwd);
     IamSettings iam = iam(access, url);
     // Credentials set on their own (env, flags) win over the ones inside the URL, wherever it came from.
-    return new Access(url.withCredentials(iam != null ? iam.user() : access.username(), access.password()), tls, iam);
+    RedisUrl withCredentials = url.withCredentials(iam != null ? iam.user() : access.username(), access.password());
+    if (iam == null && withCredentials.username().isPresent() && withCredentials.password().isEmpty()) {
+      // Said without the name: someone who wrote redis://secret@host meant it as a password.
+      throw new ConfigException("A Redis user is given without a password: cacheflush reads redis://NAME@host as the "
+          + "user NAME (as RFC 3986 and redis-py do), so set REDIS_PASSWORD (or --redis-password) for it; for a "
+          + "password alone write redis://:PASSWORD@host");
+    }
+    return new Access(withCredentials, tls, iam);
   }
 
   /** The flush and preserve lists, checked, from the same sources in the same order. */
   public record Patterns(List<RedisGlob> flush, List<RedisGlob> preserve) {}
 
+  /** What the least-privilege rule depends on: the pattern lists, and whether flushes take the lock. */
+  public record AclScope(Patterns patterns, boolean lock) {}
+
   /**
-   * Only the pattern lists, for commands that need no connection ({@code acl}); no Redis URL is
-   * required.
+   * Only what {@code acl} needs, from the same sources in the same order; it connects to nothing, so
+   * no Redis URL is required.
    */
-  public static Patterns patterns(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd,
+  public static AclScope aclScope(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd,
       boolean allowBroad) {
-    return patterns(merge(flags, env, configFile, cwd), allowBroad);
+    SettingsLayer merged = merge(flags, env, configFile, cwd);
+    return new AclScope(patterns(merged, allowBroad), merged.lock());
   }
 
   private static SettingsLayer merge(SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd) {
@@ -177,6 +189,13 @@ public final class SettingsResolver {
     if (value > max) {
       throw new ConfigException(String.format(Locale.ROOT, "The %s may be at most %,d, got %,d: %s", what, max, value,
           why));
+    }
+    return value;
+  }
+
+  private static long atLeastOne(String what, long value) {
+    if (value < 1) {
+      throw new ConfigException("The " + what + " must be a whole number of 1 or more, got " + value);
     }
     return value;
   }

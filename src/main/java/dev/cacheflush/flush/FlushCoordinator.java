@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,8 @@ public final class FlushCoordinator {
     }
 
     boolean deleted() {
-      return flushStarted != null && (outcome == Outcome.COMPLETED || outcome == Outcome.TIMEOUT);
+      return flushStarted != null && (outcome == Outcome.COMPLETED || outcome == Outcome.TIMEOUT
+          || outcome == Outcome.CAP_REACHED);
     }
   }
 
@@ -180,9 +182,15 @@ public final class FlushCoordinator {
           + " show the work done before it (raise --timeout to finish)";
       case INTERRUPTED -> run.message = "stopped on request after the batches in flight; the counts show the work"
           + " done before it";
+      case CAP_REACHED -> run.message = String.format(Locale.ROOT, "stopped at the --max-keys cap of %,d keys "
+          + "deleted: more keys match; narrow the patterns or raise --max-keys", settings.maxKeys());
       default -> {
         if (settings.dryRun()) {
           run.estimate = estimate(run.tally, System.nanoTime() - scanStarted, run.dbSize);
+          if (settings.maxKeys() != null && run.tally.matched() > settings.maxKeys()) {
+            run.message = String.format(Locale.ROOT, "a real flush would stop at the --max-keys cap of %,d: %,d "
+                + "keys match", settings.maxKeys(), run.tally.matched());
+          }
         }
       }
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,8 @@ public final class KeyspacePass {
   private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
   /** Set when one worker failed for good, so the others stop instead of working on in vain. */
   private final AtomicBoolean aborted = new AtomicBoolean();
+  /** Keys handed to a deleter, over every shard: what --max-keys caps. */
+  private final AtomicLong toDelete = new AtomicLong();
 
   /** @param delete false for the dry run and the verification pass, which only count */
   public KeyspacePass(Settings settings, boolean delete, Tally tally, Progress progress, Deadline deadline,
@@ -234,8 +237,11 @@ public final class KeyspacePass {
           return Outcome.COMPLETED;
         }
         for (byte[] key : scanner.nextPage()) {
-          if (job.slots() == null || job.slots().get(ClusterNodes.slotOf(key))) {
-            classify(key, deleter, job.tally());
+          if ((job.slots() == null || job.slots().get(ClusterNodes.slotOf(key))) && !classify(key, deleter, job.tally())) {
+            // The keys already handed over are within the cap: they go; nothing after them does.
+            deleter.finish();
+            raise(deleter.failure());
+            return Outcome.CAP_REACHED;
           }
         }
         synchronized (progress) {
@@ -310,21 +316,25 @@ public final class KeyspacePass {
     }
   }
 
-  /** Counts the key under its class, and hands it to the deleter if it is to go. */
-  private void classify(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
+  /** Counts the key under its class and hands it to the deleter if it goes; false when that would pass --max-keys. */
+  private boolean classify(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
     Classifier.Decision decision = classifier.classify(key);
     if (decision.kind() == Classifier.Kind.LOCK) {
-      return; // the tool's own key, not the cache's: left alone and not counted
+      return true; // the tool's own key, not the cache's: left alone and not counted
     }
     counts.addScanned(1);
     switch (decision.kind()) {
       case FLUSH -> {
         counts.addMatched(decision.flushPattern(), key);
+        if (delete && settings.maxKeys() != null && toDelete.incrementAndGet() > settings.maxKeys()) {
+          return false;
+        }
         deleter.delete(decision.flushPattern(), key);
       }
       case CONFLICT -> counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
       case PRESERVE -> counts.addPreserved();
       case UNTOUCHED -> counts.addUntouched();
     }
+    return true;
   }
 }

@@ -8,7 +8,9 @@ public enum Outcome {
   TIMEOUT("timeout", ExitCode.DEADLINE),
   FAILED("failed", ExitCode.FAILED),
   DECLINED("declined", ExitCode.USAGE),
-  INTERRUPTED("interrupted", ExitCode.INTERRUPTED);
+  INTERRUPTED("interrupted", ExitCode.INTERRUPTED),
+  /** More keys matched than --max-keys allows deleting: stopped there. */
+  CAP_REACHED("cap-reached", ExitCode.SAFETY);
 
   private final String reportName;
   private final int exitCode;

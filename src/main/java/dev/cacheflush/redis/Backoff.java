@@ -42,8 +42,13 @@ public final class Backoff {
 
   /** Sleeps for the delay of {@code retry}, or until the deadline if that comes first. */
   public void pause(int retry, Deadline deadline) throws InterruptedException {
-    Duration wait = delay(retry);
+    Thread.sleep(wait(retry, deadline).toMillis());
+  }
+
+  /** What {@link #pause} sleeps: the delay of {@code retry}, cut to the time left before the deadline. */
+  Duration wait(int retry, Deadline deadline) {
+    Duration delay = delay(retry);
     Duration left = deadline.remaining();
-    Thread.sleep(Math.max(0, Math.min(wait.toMillis(), left.toMillis())));
+    return delay.compareTo(left) < 0 ? delay : left;
   }
 }

@@ -2,6 +2,7 @@ package dev.cacheflush.redis;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.config.RedisUrl;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.net.ConnectException;
@@ -16,6 +17,9 @@ public final class RedisFailures {
   /** Error replies that say "not now" rather than "never": a restart, a failover, a busy script. */
   private static final List<String> TRANSIENT_REPLIES =
       List.of("LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN");
+
+  private static final String CHECK_CREDENTIALS = "check the user and password in --redis-url or "
+      + "REDIS_USERNAME/REDIS_PASSWORD (or --redis-username/--redis-password)";
 
   private RedisFailures() {}
 
@@ -38,6 +42,22 @@ public final class RedisFailures {
     return explain("Cannot use Redis at " + target, target, failure);
   }
 
+  /**
+   * As {@link #explain(String, Throwable)}, saying which user the refused credentials were for
+   * (never the password).
+   */
+  public static CacheflushException explain(RedisUrl url, Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (isAuthFailure(t)) {
+        String who = url.username().map(u -> "of user '" + u + "'").orElse("of the default user");
+        String how = url.password().isPresent() ? "" : " (no password given)";
+        return new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " refused the credentials " + who
+            + how + " (" + firstLine(t.getMessage()) + "): " + CHECK_CREDENTIALS, failure);
+      }
+    }
+    return explain(url.masked(), failure);
+  }
+
   /** @param what the first words of the line: what could not be done */
   public static CacheflushException explain(String what, String target, Throwable failure) {
     Throwable root = failure;
@@ -49,8 +69,17 @@ public final class RedisFailures {
       }
       if (isAuthFailure(t)) {
         return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " refused the credentials ("
-            + firstLine(t.getMessage()) + "): check the user and password in --redis-url or REDIS_USERNAME/REDIS_PASSWORD"
-            + " (or --redis-username/--redis-password)", failure);
+            + firstLine(t.getMessage()) + "): " + CHECK_CREDENTIALS, failure);
+      }
+      if (t instanceof RedisCommandExecutionException && String.valueOf(t.getMessage()).contains("DB index is out")) {
+        return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " has no such database ("
+            + firstLine(t.getMessage()) + "): use a database number below the server's 'databases' setting (16 by "
+            + "default) after the host in --redis-url", failure);
+      }
+      if (t instanceof RedisCommandExecutionException
+          && String.valueOf(t.getMessage()).contains("SELECT is not allowed in cluster mode")) {
+        return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " is a cluster, which has database 0 "
+            + "only: drop the /N after the host in --redis-url", failure);
       }
     }
     // A certificate the other side refuses is a setting to change, like a wrong password.

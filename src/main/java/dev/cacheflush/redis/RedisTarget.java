@@ -72,7 +72,7 @@ public final class RedisTarget implements AutoCloseable {
                 + options.iam().cacheName() + "' as that user, and --iam-cache-name, --iam-serverless and --region", e);
           }
           if (!RedisFailures.isRetryable(e)) {
-            throw RedisFailures.explain(url.masked(), e);
+            throw RedisFailures.explain(url, e);
           }
           throw RedisFailures.explain("Cannot connect to Redis at " + url.masked() + " after " + attempt
               + (attempt == 1 ? " attempt" : " attempts"), url.masked(), e);

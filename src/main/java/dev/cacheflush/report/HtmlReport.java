@@ -2,7 +2,6 @@ package dev.cacheflush.report;
 
 import dev.cacheflush.report.HtmlPage.Card;
 import dev.cacheflush.report.HtmlPage.Cell;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,14 +20,6 @@ public final class HtmlReport {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private HtmlReport() {}
-
-  public static void write(FlushReport report, Path file) {
-    AtomicFile.write(file, render(report), "the HTML report");
-  }
-
-  public static void write(WatchRunReport report, Path file) {
-    AtomicFile.write(file, render(report), "the HTML report");
-  }
 
   public static String render(FlushReport r) {
     String title = r.dryRun() ? "Dry run" : "Cache flush";

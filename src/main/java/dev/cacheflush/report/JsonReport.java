@@ -3,9 +3,8 @@ package dev.cacheflush.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Path;
 
-/** The report as JSON, written atomically. */
+/** The report as JSON. */
 public final class JsonReport {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -17,9 +16,5 @@ public final class JsonReport {
     } catch (IOException e) {
       throw new IllegalStateException("report is not serialisable", e);
     }
-  }
-
-  public static void write(Object report, Path file) {
-    AtomicFile.write(file, toJson(report) + "\n", "the report");
   }
 }

@@ -84,6 +84,29 @@ class AclIT {
     assertThat(keyspace.exists(Keyspace.bytes("sessions:1"))).isTrue();
   }
 
+  @Test
+  void userFromAclLockShouldRunADefaultFlushAndNoLockShouldLeaveTheLockOut() {
+    CliRun.Result withLock = new CliRun().run("acl", "--user", "locker", "--lock");
+    CliRun.Result withoutLock = new CliRun().run("acl", "--user", "locker", "--no-lock");
+    assertThat(withLock.exitCode()).as(withLock.err()).isZero();
+    assertThat(withLock.out()).contains("~cacheflush:lock", "+set");
+    assertThat(withoutLock.out()).doesNotContain("cacheflush:lock").doesNotContain("+set");
+
+    String rule = withLock.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
+    server.call((Object[]) rule.split(" "));
+    server.call("ACL", "SETUSER", "locker", ">" + PASSWORD);
+    try {
+      CliRun.Result flush = new CliRun().env("REDIS_USERNAME", "locker").env("REDIS_PASSWORD", PASSWORD)
+          .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
+
+      assertThat(flush.exitCode()).as(flush.err()).isZero();
+      assertThat(keyspace.dbSize()).isEqualTo(1_500);
+      assertThat((List<?>) server.call("ACL", "LOG")).as("commands the flush was refused").isEmpty();
+    } finally {
+      server.call("ACL", "DELUSER", "locker");
+    }
+  }
+
   /**
    * The password given every way (in the URL, REDIS_PASSWORD, --redis-password), in runs that
    * succeed and runs that fail, with debug logs, text and JSON output and a report file, as a real

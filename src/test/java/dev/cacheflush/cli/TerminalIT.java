@@ -1,6 +1,7 @@
 package dev.cacheflush.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,10 @@ import dev.cacheflush.support.LogCapture;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,9 +129,8 @@ class TerminalIT {
     try (RedisServer own = RedisServers.standalone(); Keyspace keyspace = new Keyspace(own.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 100, "sessions", 10)));
       Path json = dir.resolve("flush.json");
-      Path typed = Files.writeString(dir.resolve("typed.txt"), "yes\n");
 
-      String screen = onTerminal(Map.of(), typed.toFile(), "flush", "--sample-window", "0", "--redis-url",
+      String screen = onTerminalTyping("Type 'yes' to flush: ", "yes", "flush", "--sample-window", "0", "--redis-url",
           own.url(), "--format", "json", ">", json.toString());
 
       assertThat(screen).contains("Type 'yes' to flush: ").doesNotContain("no terminal to ask on");
@@ -136,6 +138,43 @@ class TerminalIT {
       assertThat(report.get("outcome").asText()).isEqualTo("completed");
       assertThat(report.get("keysDeleted").asLong()).isEqualTo(100);
       assertThat(keyspace.dbSize()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void passwordPromptShouldBeShortOnTheTerminalAndNeverEchoEvenWithStdoutInAFile() throws Exception {
+    Path json = dir.resolve("plan.json");
+    String bare = "redis://127.0.0.1:" + redis.port();
+
+    String screen = onTerminalTyping("Redis password: ", PASSWORD, "plan", "--redis-url", bare, "--redis-password",
+        "--format", "json", ">", json.toString());
+
+    assertThat(screen).startsWith("Redis password: ").doesNotContain(PASSWORD).doesNotContain("Prefer");
+    assertThat(new ObjectMapper().readTree(Files.readString(json)).get("keysMatched").asLong()).isEqualTo(3_000);
+
+    // With stdout on the terminal too, Java's console asks.
+    String onConsole = onTerminalTyping("Redis password: ", PASSWORD, "plan", "--redis-url", bare, "--redis-password");
+    assertThat(onConsole).startsWith("Redis password: ").doesNotContain(PASSWORD).contains("DRY RUN");
+  }
+
+  @Test
+  void passwordPromptWithoutATerminalShouldStopAndPointToTheEnvironment() throws Exception {
+    long connections = connectionsReceived();
+    JarRun run = JarRun.start(dir, "plan", "--redis-url", "redis://127.0.0.1:" + redis.port(), "--redis-password");
+
+    assertThat(run.waitFor(60)).isEqualTo(2);
+    assertThat(run.err().lines()).singleElement().asString()
+        .isEqualTo("cacheflush: --redis-password without a value asks on the terminal, and there is none: set "
+            + "REDIS_PASSWORD instead");
+    assertThat(run.out()).isEmpty();
+    assertThat(connectionsReceived()).as("not connected").isEqualTo(connections + 1);
+  }
+
+  /** Connections the server accepted, this question's own included. */
+  private static long connectionsReceived() {
+    try (Keyspace keyspace = new Keyspace(url)) {
+      String stats = keyspace.connection().sync().info("stats");
+      return Long.parseLong(stats.replaceAll("(?s).*total_connections_received:(\\d+).*", "$1"));
     }
   }
 
@@ -153,11 +192,15 @@ class TerminalIT {
    * as they were interleaved.
    */
   String onTerminal(Map<String, String> env, String... args) throws Exception {
-    return onTerminal(env, new File("/dev/null"), args);
+    return typing(env, null, null, args);
   }
 
-  /** As above, with what is typed at the terminal read from a file. */
-  String onTerminal(Map<String, String> env, File typed, String... args) throws Exception {
+  /** As {@link #onTerminal(Map, String...)}, typing {@code answer} once {@code prompt} is on the screen. */
+  String onTerminalTyping(String prompt, String answer, String... args) throws Exception {
+    return typing(Map.of(), prompt, answer, args);
+  }
+
+  private String typing(Map<String, String> env, String prompt, String answer, String... args) throws Exception {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     // The launcher's start-up flags (bin/cacheflush): a JVM start is most of each run's time.
     List<String> words = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
@@ -167,11 +210,18 @@ class TerminalIT {
         .collect(Collectors.joining(" "));
     Path screen = dir.resolve("screen-" + System.nanoTime() + ".txt");
     ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectOutput(screen.toFile())
-        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(typed));
+        .redirectErrorStream(true).redirectInput(prompt == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+            : ProcessBuilder.Redirect.PIPE);
     pb.environment().remove("NO_COLOR");
     pb.environment().put("TERM", "xterm-256color");
     pb.environment().putAll(env);
     Process p = pb.start();
+    if (prompt != null) {
+      // Typed only once asked: a terminal echoes what arrives before its echo is turned off.
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(screen).contains(prompt));
+      p.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().flush();
+    }
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("cacheflush on a terminal did not end within 60 s: " + Files.readString(screen));

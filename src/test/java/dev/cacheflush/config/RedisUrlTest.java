@@ -27,8 +27,16 @@ class RedisUrlTest {
   }
 
   @Test
-  void passwordOnlyShorthandShouldBeAPassword() {
-    RedisUrl url = RedisUrl.parse("redis://secret@localhost:6379");
+  void userInfoWithoutAColonShouldBeTheUserName() {
+    RedisUrl url = RedisUrl.parse("rediss://flusher@localhost:6379");
+    assertThat(url.username()).contains("flusher");
+    assertThat(url.password()).isEmpty();
+    assertThat(url.withCredentials(null, "from-env").masked()).isEqualTo("rediss://flusher:****@localhost:6379");
+  }
+
+  @Test
+  void userInfoStartingWithAColonShouldBeAPasswordAlone() {
+    RedisUrl url = RedisUrl.parse("redis://:secret@localhost:6379");
     assertThat(url.username()).isEmpty();
     assertThat(url.password()).contains("secret");
     assertThat(url.masked()).isEqualTo("redis://:****@localhost:6379");

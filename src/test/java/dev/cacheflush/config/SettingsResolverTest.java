@@ -44,8 +44,7 @@ class SettingsResolverTest {
   }
 
   private static SettingsLayer tuning(Integer scanCount, Long maxRate, Duration maxLatency) {
-    return new SettingsLayer(null, null, null, null, scanCount, null, null, null, null, null, null, null, null, maxRate,
-        maxLatency, null);
+    return SettingsLayer.builder().scanCount(scanCount).maxRate(maxRate).maxLatency(maxLatency).build();
   }
 
   @Test
@@ -65,7 +64,8 @@ class SettingsResolverTest {
     assertThat(patterns(fromEnv.preservePatterns())).containsExactly("p:*");
     assertThat(fromEnv.dryRun()).isTrue();
 
-    SettingsLayer flags = new SettingsLayer("redis://from-flag", List.of("d:*"), null, false, null, null, null, null, null, null, null, null, null, null, null, null);
+    SettingsLayer flags = SettingsLayer.builder().redisUrl("redis://from-flag").flush(List.of("d:*")).dryRun(false)
+        .build();
     Settings fromFlags = SettingsResolver.resolve(flags, env, null, dir, false);
     assertThat(fromFlags.redisUrl().firstHost().host()).isEqualTo("from-flag");
     assertThat(patterns(fromFlags.flushPatterns())).containsExactly("d:*");
@@ -83,7 +83,7 @@ class SettingsResolverTest {
 
   @Test
   void broadPatternShouldBeAcceptedWithAllowBroad() {
-    SettingsLayer flags = new SettingsLayer(null, List.of("*"), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    SettingsLayer flags = SettingsLayer.builder().flush(List.of("*")).build();
     assertThat(SettingsResolver.resolve(flags, URL, null, dir, true).flushPatterns()).hasSize(1);
   }
 
@@ -100,8 +100,8 @@ class SettingsResolverTest {
     assertThat(fromEnv.password()).contains("env-pass");
     assertThat(fromEnv.masked()).isEqualTo("rediss://env-user:****@cache:6380");
 
-    RedisUrl fromFlags = SettingsResolver.resolve(access(new AccessLayer("flag-user", "flag-pass", null, null, null, null,
-        null, null, null, null, null)), env, null, dir, false).redisUrl();
+    RedisUrl fromFlags = SettingsResolver.resolve(access(AccessLayer.builder().username("flag-user")
+        .password("flag-pass").build()), env, null, dir, false).redisUrl();
     assertThat(fromFlags.username()).contains("flag-user");
     assertThat(fromFlags.password()).contains("flag-pass");
   }
@@ -142,21 +142,46 @@ class SettingsResolverTest {
     Map<String, String> withPassword = Map.of("REDIS_URL", "rediss://cache:6380", "REDIS_PASSWORD", "pw");
     assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", "c", false)), withPassword, null, dir, false))
         .hasMessageContaining("remove the password");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(new AccessLayer(null, null, null, null, null, null, null,
-        "u", null, null, null)), env, null, dir, false))
+    assertThatThrownBy(() -> SettingsResolver.resolve(access(AccessLayer.builder().iamUser("u").build()), env, null, dir, false))
         .hasMessageContaining("only apply with --iam");
   }
 
+  @Test
+  void maxKeysShouldComeFromTheFileUnlessAFlagSaysOtherwiseAndBeOneOrMore() throws Exception {
+    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false).maxKeys()).isNull();
+    Files.writeString(dir.resolve("cacheflush.yml"), "maxKeys: 5000\n");
+    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false).maxKeys()).isEqualTo(5_000L);
+    assertThat(SettingsResolver.resolve(SettingsLayer.builder().maxKeys(10L).build(), URL, null, dir, false).maxKeys())
+        .isEqualTo(10L);
+    assertThatThrownBy(() -> SettingsResolver.resolve(SettingsLayer.builder().maxKeys(0L).build(), URL, null, dir,
+        false)).isInstanceOf(ConfigException.class).hasMessageContaining("--max-keys");
+  }
+
+  @Test
+  void aLayerShouldReplaceOnlyWhatItGivesDownToTheAccessSettings() {
+    SettingsLayer lower = SettingsLayer.builder().retries(5).timeout(Duration.ofSeconds(9))
+        .access(AccessLayer.builder().username("low").region("eu-west-1").build()).build();
+    SettingsLayer higher = SettingsLayer.builder().retries(1).access(AccessLayer.builder().username("high").build())
+        .build();
+
+    SettingsLayer merged = lower.overriddenBy(higher);
+    assertThat(merged.retries()).isEqualTo(1);
+    assertThat(merged.timeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(merged.access().username()).isEqualTo("high");
+    assertThat(merged.access().region()).isEqualTo("eu-west-1");
+  }
+
   private static SettingsLayer access(AccessLayer access) {
-    return SettingsLayer.access(null, access);
+    return SettingsLayer.builder().access(access).build();
   }
 
   private static AccessLayer tlsLayer(Path ca, TlsSettings.Verify verify, Path cert, Path key) {
-    return new AccessLayer(null, null, ca, verify, cert, key, null, null, null, null, null);
+    return AccessLayer.builder().tlsCa(ca).tlsVerify(verify).tlsCert(cert).tlsKey(key).build();
   }
 
   private static AccessLayer iam(String user, String cache, boolean serverless) {
-    return new AccessLayer(null, null, null, null, null, null, true, user, cache, serverless ? true : null, null);
+    return AccessLayer.builder().iam(true).iamUser(user).iamCacheName(cache).iamServerless(serverless ? true : null)
+        .build();
   }
 
   private static List<String> patterns(List<RedisGlob> globs) {

@@ -69,16 +69,13 @@ class FaultsIT {
   }
 
   @Test
-  void redisNeverUpShouldExitOneWithinTheRetryBudget() throws Exception {
+  void redisNeverUpShouldExitOneAfterItsRetries() throws Exception {
     String url = "redis://127.0.0.1:" + FreePorts.next();
-    long started = System.nanoTime();
     JarRun run = JarRun.start(dir, "flush", "--yes", "--sample-window", "0", "--redis-url", url);
-    int exitCode = run.waitFor(30);
-    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
-    assertThat(exitCode).isEqualTo(1);
-    // Waits of about 1 s, 2 s and 4 s with +-20 % jitter: at most 8.4 s, plus JVM start and attempts.
-    assertThat(seconds).isBetween(5L, 13L);
+    // What the run decided, not how long it took on this machine: the waits between the attempts
+    // (about 1 s, 2 s, 4 s, at most 8.4 s in all) are BackoffTest's, on a clock that does not move.
+    assertThat(run.waitFor(60)).isEqualTo(1);
     List<String> lines = run.err().lines().toList();
     assertThat(lines).filteredOn(l -> l.contains("WARN")).hasSize(3)
         .allSatisfy(l -> assertThat(l).contains("Connecting to " + url + " failed (attempt", "check host and port"));

@@ -108,12 +108,10 @@ class FaultProxyIT {
       proxy.latency(Duration.ofMillis(150));
       long started = System.nanoTime();
       assertThat(ping(socket)).isEqualTo("+PONG");
-      long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-      assertThat(elapsedMillis).isBetween(290L, 1500L);
+      // A lower bound only: load can make a round trip slower, never faster than the proxy holds it.
+      assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(290L);
       proxy.latency(Duration.ZERO);
-      started = System.nanoTime();
-      ping(socket);
-      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(100);
+      assertThat(ping(socket)).isEqualTo("+PONG");
     }
   }
 
@@ -129,7 +127,9 @@ class FaultProxyIT {
       }
       byte[] expected = "+PONG\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII);
       assertThat(socket.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
-      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1500);
+      // Held one after the other, 20 chunks each way would take at least 20 x 2 x 100 ms: staying under
+      // that is the proxy's doing (each chunk due 100 ms after it came), not the machine's speed.
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(20 * 2 * 100);
     }
   }
 
