@@ -40,16 +40,17 @@ public final class HtmlReport {
       page.note("warn", "Dry run: nothing was deleted. The counts show what a flush would delete and keep.");
     }
     if (r.message() != null) {
-      page.note(r.exitCode() == 1 ? "bad" : "warn", r.message());
+      page.note(HtmlPage.tone(r.exitCode()), r.message());
     }
     page.cards(flushCards(r));
 
     List<SvgChart.Chart> charts = ReportCharts.forFlush(r);
     if (!charts.isEmpty()) {
-      page.section("timeline", "Hit rate and database latency");
+      page.section("timeline", ReportCharts.heading(charts));
       charts.forEach(page::chart);
       page.caption("Each point is one measuring window, drawn at its middle: the window before the flush, the one "
-          + "after it, then every interval of the watch. The red band is the flush.");
+          + "after it, then every interval of the watch. The red band is the flush: no line crosses it, as "
+          + "nothing was measured while it ran.");
     }
     if (r.watch() != null) {
       watch(page, r.watch());
@@ -90,7 +91,7 @@ public final class HtmlReport {
     page.meta(where(r.target(), r.mode()) + " · started " + time(r.startedAt()) + " · took "
         + TextReport.seconds(r.durationMs()));
     if (r.message() != null) {
-      page.note(r.exitCode() == 1 ? "bad" : "warn", r.message());
+      page.note(HtmlPage.tone(r.exitCode()), r.message());
     }
     WatchReport w = r.watch();
     List<WatchReport.Interval> intervals = w.intervals();
@@ -110,7 +111,7 @@ public final class HtmlReport {
     page.cards(cards);
     List<SvgChart.Chart> charts = ReportCharts.forWatch(r);
     if (!charts.isEmpty()) {
-      page.section("timeline", "Hit rate and database latency");
+      page.section("timeline", ReportCharts.heading(charts));
       charts.forEach(page::chart);
       page.caption("Each point is one interval of the watch, drawn at its middle.");
     }
