@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gate", mixinStandardHelpOptions = true, versionProvider = CacheflushCommand.Version.class,
     description = {
         "Check a watch's report against the rollout's thresholds; connects to nothing.",
-        "Looks at the last --last intervals of the watch: each hit rate at least --min-hit-rate, and the database's "
-            + "p50 at most --max-db-spike times the p50 before the flush (or --db-slack more). A number the report "
+        "Looks at the last --last intervals of the watch: each hit rate at least --min-hit-rate, and the median of "
+            + "their database p50s at most --max-db-spike times the p50 before the flush (or --db-slack more). A number the report "
             + "lacks (no intervals, no lookups, no probe, a failed probe, no baseline) fails its check."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -40,7 +40,7 @@ final class GateCommand implements Callable<Integer> {
   Double minHitRate;
 
   @Option(names = "--max-db-spike", paramLabel = "RATIO",
-      description = "How many times the baseline p50 the database's p50 may be in each interval, e.g. 1.5.")
+      description = "How many times the baseline p50 the median of the intervals' p50s may be, e.g. 1.5.")
   Double maxDbSpike;
 
   @Option(names = "--db-slack", paramLabel = "DURATION", converter = DurationConverter.class,
