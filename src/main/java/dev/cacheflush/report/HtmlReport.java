@@ -42,6 +42,13 @@ public final class HtmlReport {
     if (r.message() != null) {
       page.note(HtmlPage.tone(r.exitCode()), r.message());
     }
+    if (r.outcome().equals("declined") || r.mode() == null) {
+      // Tables of zeros would read as if the preserved keys were lost; as on the terminal, one line.
+      page.paragraph("Nothing was deleted: " + (r.outcome().equals("declined") ? "the flush was declined at the "
+          + "prompt" : "the run never reached Redis") + ", so there is nothing to count.");
+      settings(page, r);
+      return finish(page, r);
+    }
     page.cards(flushCards(r));
 
     List<SvgChart.Chart> charts = ReportCharts.forFlush(r);
@@ -79,8 +86,16 @@ public final class HtmlReport {
     if (r.deadlineEstimate() != null) {
       estimate(page, r.deadlineEstimate());
     }
+    settings(page, r);
+    return finish(page, r);
+  }
+
+  private static void settings(HtmlPage page, FlushReport r) {
     page.section("settings", "Settings");
     page.foldedFacts("Scan and delete settings of this run", "settings-table", tuning(r.tuning()));
+  }
+
+  private static String finish(HtmlPage page, FlushReport r) {
     return page.finish("cacheflush report (schema " + r.schemaVersion() + "), written " + time(r.finishedAt())
         + ". This page is self-contained: it needs no network.");
   }

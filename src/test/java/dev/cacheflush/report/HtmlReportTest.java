@@ -176,6 +176,16 @@ class HtmlReportTest {
   }
 
   @Test
+  void aDeclinedOrNeverConnectedFlushPageShouldShowNoTablesOfZeros() {
+    for (FlushReport report : List.of(SampleReports.declined(), SampleReports.failed())) {
+      String page = HtmlReport.render(report);
+
+      assertThat(page).contains("<p>Nothing was deleted: ").doesNotContain("id=\"patterns-table\"")
+          .doesNotContain("id=\"preserved\"").doesNotContain("class=\"cards\"").contains("id=\"settings-table\"");
+    }
+  }
+
+  @Test
   void niceStepsShouldBeOneTwoOrFiveTimesAPowerOfTen() {
     assertThat(SvgChart.niceStep(0.24)).isEqualTo(0.25);
     assertThat(SvgChart.niceStep(3.1)).isEqualTo(5);

@@ -101,7 +101,9 @@ final class SampleReports {
     return new FlushReport(1, "flush", false, f.target(), f.mode(), "timeout", 3,
         "The deadline of 60.0 s was reached: 61,000 of 100,000 matched keys deleted; run it again", f.startedAt(),
         at(60_100), 60_100, f.dbSize(), 150_000, 70_000, 61_000, 80_000, 0, f.patterns(), f.preservePatterns(),
-        f.conflicts(), List.of(), null, null, f.tuning(), f.shards(), f.hitRate(), f.database(), null);
+        f.conflicts(), List.of(), null, null, f.tuning(), f.shards(), new HitRateReport(10_000, f.hitRate().before(),
+            new HitRateReport.Window(at(60_200), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000, 11.5, 38.0)),
+        f.database(), null);
   }
 
   /**
