@@ -26,7 +26,8 @@ final class CacheflushCommand implements Callable<Integer> {
   /** No command is a usage error like any other, so a script that forgot the command does not pass. */
   @Override
   public Integer call() {
-    context.err().println("cacheflush: name a command: plan, flush, watch, gate, dashboard, acl (see cacheflush --help)");
+    context.err().println("cacheflush: name a command: plan, flush, watch, gate, dashboard, acl "
+        + "(see cacheflush --help)");
     return ExitCode.USAGE;
   }
 

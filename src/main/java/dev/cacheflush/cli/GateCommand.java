@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
     description = {
         "Check a watch's report against the rollout's thresholds; connects to nothing.",
         "Looks at the last --last intervals of the watch: each hit rate at least --min-hit-rate, and the median of "
-            + "their database p50s at most --max-db-spike times the p50 before the flush (or --db-slack more). A number the report "
-            + "lacks (no intervals, no lookups, no probe, a failed probe, no baseline) fails its check."},
+            + "their database p50s at most --max-db-spike times the p50 before the flush (or --db-slack more). "
+            + "A number the report lacks (no intervals, no lookups, no probe, a failed probe, no baseline) fails its "
+            + "check."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:every check passed",

@@ -1,6 +1,7 @@
 package dev.cacheflush.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cacheflush.report.WatchText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,10 +83,10 @@ public final class Gate {
     for (JsonNode interval : intervals) {
       JsonNode rate = interval.path("hitRate");
       passed &= rate.isNumber() && rate.asDouble() >= min;
-      rates.add(rate.isNumber() ? percent(rate.asDouble()) : "n/a (no lookups)");
+      rates.add(rate.isNumber() ? WatchText.percent(rate.asDouble()) : "n/a (no lookups)");
     }
     return new Check("hit rate", passed, String.join(", ", rates) + " in the last " + intervals.size()
-        + " intervals; the gate needs " + percent(min) + " or more in each"
+        + " intervals; the gate needs " + WatchText.percent(min) + " or more in each"
         + (passed ? "" : ": not recovered"));
   }
 
@@ -121,7 +122,7 @@ public final class Gate {
             + reportName + " has no probe latency");
       }
       p50s.add(value.asDouble());
-      values.add(ms(value.asDouble()));
+      values.add(WatchText.ms(value.asDouble()));
     }
     // The median of the intervals' p50s: one interval in which the probe shared a busy host is noise,
     // a database still loaded by the refill is slow in most of them.
@@ -131,15 +132,8 @@ public final class Gate {
     double limit = Math.max(thresholds.maxDbSpike() * base, base + thresholds.dbSlackMs());
     boolean passed = median <= limit;
     return new Check("database", passed, "p50 " + String.join(", ", values) + " in the last " + intervals.size()
-        + " intervals, median " + ms(median) + "; the gate allows " + ms(limit) + String.format(Locale.ROOT, " (%.2f x or +%s of the baseline ",
-        thresholds.maxDbSpike(), ms(thresholds.dbSlackMs())) + ms(base) + ")" + (passed ? "" : ": not settled"));
-  }
-
-  private static String percent(double ratio) {
-    return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
-  }
-
-  private static String ms(double millis) {
-    return String.format(Locale.ROOT, "%.1f ms", millis);
+        + " intervals, median " + WatchText.ms(median) + "; the gate allows " + WatchText.ms(limit)
+        + String.format(Locale.ROOT, " (%.2f x or +%s of the baseline %s)", thresholds.maxDbSpike(),
+        WatchText.ms(thresholds.dbSlackMs()), WatchText.ms(base)) + (passed ? "" : ": not settled"));
   }
 }

@@ -249,7 +249,8 @@ class RunbookIT {
         "127.0.0.1:" + redis.port());
     Matcher user = Pattern.compile("REDIS_ADMIN_USER=(\\S+)").matcher(environment);
     String redisCli = Runbook.shellBlocks(RUNBOOK).stream().filter(b -> b.text().contains("ACL SETUSER"))
-        .findFirst().orElseThrow().text().lines().findFirst().orElseThrow().replaceFirst("^.*\\| *redis-cli", "redis-cli");
+        .findFirst().orElseThrow().text().lines().findFirst().orElseThrow()
+        .replaceFirst("^.*\\| *redis-cli", "redis-cli");
 
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", "printf 'ACL WHOAMI\\n' | " + redisCli)
         .redirectErrorStream(true);

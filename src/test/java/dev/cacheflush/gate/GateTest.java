@@ -45,7 +45,8 @@ class GateTest {
     assertThat(noise).extracting(Gate.Check::passed).containsExactly(true, true);
     assertThat(noise.get(1).line()).contains("median 12.0 ms; the gate allows 15.0 ms");
     assertThat(slow.get(1).passed()).isFalse();
-    assertThat(slow.get(1).line()).startsWith("FAILED  database: p50 16.0 ms, 40.0 ms, 12.0 ms").endsWith("not settled");
+    assertThat(slow.get(1).line()).startsWith("FAILED  database: p50 16.0 ms, 40.0 ms, 12.0 ms")
+        .endsWith("not settled");
   }
 
   @Test

@@ -193,7 +193,8 @@ class HtmlReportIT {
 
     Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("timeout-report.png"), 1100, 1300);
 
-    assertThat(loaded.dom()).contains("timeout · exit 3").contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
+    assertThat(loaded.dom()).contains("timeout · exit 3")
+        .contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
     Screenshot shot = new Screenshot(loaded.screenshot());
     assertThat(shot.pixelsNear(HEADING, RED, 2)).as("red badge").hasSizeGreaterThan(200);
     assertThat(shot.pixelsNear(HEADING, AMBER, 2)).as("amber").isEmpty();

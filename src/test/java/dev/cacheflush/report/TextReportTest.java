@@ -50,7 +50,8 @@ class TextReportTest {
 
   @Test
   void aDeclinedFlushShouldSayInOneLineThatNothingWasDeleted() {
-    assertThat(TextReport.render(SampleReports.declined(), false)).isEqualTo("Declined: nothing was deleted (exit 2)\n");
+    assertThat(TextReport.render(SampleReports.declined(), false))
+        .isEqualTo("Declined: nothing was deleted (exit 2)\n");
   }
 
   @Test
