@@ -8,6 +8,7 @@ import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.gate.Gate;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,6 +100,8 @@ final class GateCommand implements Callable<Integer> {
       return node;
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + " is not JSON (" + e.getOriginalMessage() + "): give the file of --report");
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + " does not exist: give the file the watch or flush wrote with --report");
     } catch (IOException e) {
       throw new ConfigException("Cannot read " + file + " (" + e.getClass().getSimpleName() + "): give the file "
           + "of --report");
