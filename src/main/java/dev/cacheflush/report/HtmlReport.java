@@ -43,9 +43,11 @@ public final class HtmlReport {
       page.note(HtmlPage.tone(r.exitCode()), r.message());
     }
     if (r.outcome().equals("declined") || r.mode() == null) {
-      // Tables of zeros would read as if the preserved keys were lost; as on the terminal, one line.
-      page.paragraph("Nothing was deleted: " + (r.outcome().equals("declined") ? "the flush was declined at the "
-          + "prompt" : "the run never reached Redis") + ", so there is nothing to count.");
+      // Tables of zeros would read as if the preserved keys were lost; as on the terminal, one line
+      // (a declined run's message already says that nothing was deleted).
+      if (!r.outcome().equals("declined")) {
+        page.paragraph("Nothing was deleted: the run never reached Redis, so there is nothing to count.");
+      }
       settings(page, r);
       return finish(page, r);
     }
