@@ -182,8 +182,7 @@ class HtmlReportIT {
     Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("declined-report.png"), 1100, 900);
     assertThat(loaded.dom()).contains("declined · exit 2").doesNotContain("<svg");
     Screenshot shot = new Screenshot(loaded.screenshot());
-    assertThat(shot.pixelsNear(HEADING, AMBER, 2)).as("amber badge").hasSizeGreaterThan(200);
-    assertThat(shot.pixelsNear(HEADING, RED, 2)).as("red").isEmpty();
+    assertBadge(shot, AMBER, RED);
   }
 
   @Test
@@ -196,8 +195,7 @@ class HtmlReportIT {
     assertThat(loaded.dom()).contains("timeout · exit 3")
         .contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
     Screenshot shot = new Screenshot(loaded.screenshot());
-    assertThat(shot.pixelsNear(HEADING, RED, 2)).as("red badge").hasSizeGreaterThan(200);
-    assertThat(shot.pixelsNear(HEADING, AMBER, 2)).as("amber").isEmpty();
+    assertBadge(shot, RED, AMBER);
   }
 
   /**
@@ -214,8 +212,7 @@ class HtmlReportIT {
     assertThat(loaded.dom()).contains("not-recovered · exit 3").contains(">gate 99.9%<")
         .contains("<h2 id=\"timeline\">Hit rate</h2>").doesNotContain("db-latency-chart");
     Screenshot shot = new Screenshot(loaded.screenshot());
-    assertThat(shot.pixelsNear(HEADING, RED, 2)).as("red badge").hasSizeGreaterThan(200);
-    assertThat(shot.pixelsNear(HEADING, AMBER, 2)).as("amber").isEmpty();
+    assertBadge(shot, RED, AMBER);
     List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
     assertThat(plots).isNotEmpty();
     // A line along the top cuts the fill's rows apart, so the plot is found by its bottom edge and
@@ -252,6 +249,12 @@ class HtmlReportIT {
       assertThat(same.errorLines()).singleElement().asString().contains("--report and --html both name");
       assertThat(keyspace.dbSize()).as("nothing deleted").isGreaterThanOrEqualTo(keys);
     }
+  }
+
+  /** The heading's badge (and any note under it) is in one colour, and nothing there in the other. */
+  static void assertBadge(Screenshot shot, int colour, int not) {
+    assertThat(shot.pixelsNear(HEADING, colour, 2)).as("the badge's colour").hasSizeGreaterThan(200);
+    assertThat(shot.pixelsNear(HEADING, not, 2)).as("the other colour").isEmpty();
   }
 
   /**
