@@ -9,10 +9,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "acl", mixinStandardHelpOptions = true,
+    versionProvider = CacheflushCommand.Version.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:printed",
+        "2:usage or configuration error"},
     description = {
-        "Print the Redis ACL rule for a user that can run cacheflush and nothing more: the commands the flush sends,",
-        "and keys limited to the flush patterns (from the same flags, environment and file as plan and flush).",
-        "Connects to nothing."})
+        "Print the Redis ACL rule for a user that can run cacheflush and nothing more.",
+        "It allows the commands the flush sends, on keys limited to the flush patterns (from the same flags,",
+        "environment and file as plan and flush). Connects to nothing."})
 final class AclCommand implements Callable<Integer> {
   @Mixin PatternOptions patterns;
 

@@ -1,25 +1,34 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.ExitCode;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 @Command(name = "cacheflush", mixinStandardHelpOptions = true, versionProvider = CacheflushCommand.Version.class,
-    description = {
-        "Flush the content caches in Redis before a rollout stage, never touching the state caches.",
-        "",
-        "Exit codes: 0 done, 1 failed, 2 usage or configuration error (nothing touched),",
-        "3 deadline reached (partial work reported), 4 safety check failed, 5 another flush holds the lock.",
-        "watch: 0 ran its time or recovered, 3 not recovered in time."})
-final class CacheflushCommand implements Runnable {
+    description = "Flush the content caches in Redis before a rollout stage, never touching the state caches.",
+    exitCodeListHeading = "%nExit codes (each command's --help has its own):%n",
+    exitCodeList = {
+        "0:done",
+        "1:failed: Redis unreachable or erroring after retries",
+        "2:usage or configuration error, or confirmation declined: nothing deleted",
+        "3:deadline reached (partial work reported); watch and gate: not recovered",
+        "4:a safety check failed: nothing deleted",
+        "5:another flush holds the lock",
+        "130:stopped by Ctrl-C or SIGTERM; the report says what was done"})
+final class CacheflushCommand implements Callable<Integer> {
   private final CliContext context;
 
   CacheflushCommand(CliContext context) {
     this.context = context;
   }
 
+  /** No command is a usage error like any other, so a script that forgot the command does not pass. */
   @Override
-  public void run() {
-    context.err().println("cacheflush: name a command: plan, flush, watch, dashboard, acl (see cacheflush --help)");
+  public Integer call() {
+    context.err().println("cacheflush: name a command: plan, flush, watch, gate, dashboard, acl "
+        + "(see cacheflush --help)");
+    return ExitCode.USAGE;
   }
 
   static final class Version implements IVersionProvider {

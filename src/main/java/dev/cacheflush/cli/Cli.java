@@ -21,6 +21,7 @@ public final class Cli {
         .addSubcommand(new PlanCommand(context))
         .addSubcommand(new FlushCommand(context))
         .addSubcommand(new WatchCommand(context))
+        .addSubcommand(new GateCommand(context))
         .addSubcommand(new DashboardCommand(context))
         .addSubcommand(new AclCommand(context))
         .setOut(context.out())

@@ -13,6 +13,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
+    versionProvider = CacheflushCommand.Version.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:printed, or saved with --apply",
+        "1:CloudWatch refused the dashboard",
+        "2:usage or configuration error (no region, no AWS credentials)"},
     description = {
         "Print a CloudWatch dashboard of cacheflush's metrics beside ElastiCache's and RDS's; --apply saves it.",
         "The tool's metrics (every Target and Stage) sit beside CacheHitRate, EngineCPUUtilization and CurrItems of "

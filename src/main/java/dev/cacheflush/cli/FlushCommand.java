@@ -20,6 +20,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "flush", mixinStandardHelpOptions = true,
+    versionProvider = CacheflushCommand.Version.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:flushed (with --until-hit-rate: and recovered)",
+        "1:Redis unreachable or erroring after retries",
+        "2:usage or configuration error, or confirmation declined: nothing deleted",
+        "3:the --timeout deadline was reached (partial work reported), or the hit rate did not recover within --watch",
+        "4:a safety check failed: nothing deleted",
+        "5:another flush holds the lock on this cache",
+        "130:stopped by Ctrl-C or SIGTERM; the report says what was done"},
     description = {
         "Delete the keys that match a flush pattern and no preserve pattern.",
         "Asks for confirmation on a terminal; --yes confirms up front (required without a terminal).",

@@ -1,7 +1,10 @@
 package dev.cacheflush.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** What the run writes, and how much it says on stderr. */
 public final class OutputOptions {
@@ -19,9 +22,28 @@ public final class OutputOptions {
       description = "What stdout gets at the end: text (a summary for people) or json (the report). Default: text.")
   Format format = Format.text;
 
-  @Option(names = {"-v", "--verbose"}, description = "Debug logs, and stack traces with errors.")
   boolean verbose;
-
-  @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr, no progress line.")
   boolean quiet;
+
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+  @Option(names = {"-v", "--verbose"}, description = "Debug logs, and stack traces with errors. Not with --quiet.")
+  void verbose(boolean verbose) {
+    this.verbose = verbose;
+    oneOfVerboseAndQuiet();
+  }
+
+  @Option(names = {"-q", "--quiet"},
+      description = "Only warnings and errors on stderr, no progress line. Not with --verbose.")
+  void quiet(boolean quiet) {
+    this.quiet = quiet;
+    oneOfVerboseAndQuiet();
+  }
+
+  /** Asked for more and for less at once, the tool would have to guess which one was meant. */
+  private void oneOfVerboseAndQuiet() {
+    if (verbose && quiet) {
+      throw new ParameterException(spec.commandLine(), "--verbose and --quiet contradict each other: choose one");
+    }
+  }
 }

@@ -22,6 +22,7 @@ final class ProgressLine implements Progress {
   private long firstScanned;
   private long lastDrawn;
   private int lastWidth;
+  private boolean cleared;
   private Tally tally;
   private long total;
 
@@ -36,7 +37,7 @@ final class ProgressLine implements Progress {
   }
 
   @Override
-  public void update(Tally tally, long totalKeys) {
+  public synchronized void update(Tally tally, long totalKeys) {
     long now = nanos.getAsLong();
     this.tally = tally;
     this.total = totalKeys;
@@ -47,22 +48,40 @@ final class ProgressLine implements Progress {
       firstScanned = tally.scanned();
       return;
     }
-    if (now - lastDrawn >= REDRAW_NANOS) {
+    if (cleared || now - lastDrawn >= REDRAW_NANOS) {
       draw(now);
     }
   }
 
   @Override
-  public void done() {
+  public synchronized void done() {
+    Logging.progressEnded(this);
     if (tally != null) {
       draw(nanos.getAsLong());
       err.println();
       err.flush();
+      lastWidth = 0;
     }
   }
 
-  private void draw(long now) {
+  /**
+   * Blanks the line and returns the cursor to its start, for a log line to be written there; the
+   * next update draws the line again. Returns what to write, empty when nothing is drawn.
+   */
+  synchronized String clear() {
+    if (lastWidth == 0) {
+      return "";
+    }
+    String blank = "\r" + " ".repeat(lastWidth) + "\r";
+    lastWidth = 0;
+    cleared = true;
+    return blank;
+  }
+
+  private synchronized void draw(long now) {
     lastDrawn = now;
+    cleared = false;
+    Logging.progressShowing(this);
     String line = render(tally.scanned(), total, dryRun ? tally.matched() : tally.deleted(), now);
     // Spaces over what is left of a longer line before, so no digits of it remain.
     err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));

@@ -21,6 +21,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
+    versionProvider = CacheflushCommand.Version.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:watched for --for, or the hit rate recovered",
+        "1:Redis could not be watched",
+        "2:usage or configuration error",
+        "3:the hit rate did not recover within --within",
+        "130:stopped by Ctrl-C or SIGTERM"},
     description = {
         "Watch the cache's hit rate (and the database's latency), one line per interval; deletes nothing.",
         "The hit rate comes from the deltas of INFO stats on every read node. Watch for a fixed time (--for 2m, the "

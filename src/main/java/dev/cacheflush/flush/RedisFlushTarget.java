@@ -81,7 +81,8 @@ public final class RedisFlushTarget implements FlushTarget {
       after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).forEach(samples::add);
     }
     if (after.matched() > 0) {
-      log.info("Verification: {} keys match a flush pattern again (live traffic re-creates hot keys)", after.matched());
+      log.info("Verification: {} {} a flush pattern again (live traffic re-creates hot keys)", after.matched(),
+          after.matched() == 1 ? "key matches" : "keys match");
     }
     return new FlushReport.Verification(outcome == Outcome.COMPLETED, after.scanned(), after.matched(), samples,
         flushed.preserved(), after.preserved());

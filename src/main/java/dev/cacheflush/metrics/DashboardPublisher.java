@@ -2,6 +2,7 @@ package dev.cacheflush.metrics;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.config.ConfigException;
 import java.net.URI;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,6 +24,12 @@ public final class DashboardPublisher {
       PutDashboardResponse response = client.putDashboard(b -> b.dashboardName(name).dashboardBody(body));
       return response.dashboardValidationMessages().stream().map(DashboardPublisher::line).toList();
     } catch (SdkException e) {
+      if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+        // The SDK's message lists every provider of its chain and why each declined: 1,400 characters
+        // that bury the one thing to do.
+        throw new ConfigException("CloudWatch needs AWS credentials and none were found: set AWS_PROFILE (after "
+            + "'aws sso login'), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or task role");
+      }
       String message = String.valueOf(e.getMessage());
       int nl = message.indexOf('\n');
       throw new CacheflushException(ExitCode.FAILED, "CloudWatch did not save dashboard '" + name + "': "

@@ -160,7 +160,7 @@ public final class DbProbe implements AutoCloseable {
     closeConnection();
     if (firstError == null) {
       firstError = message;
-      log.warn("Database probe failed at {}: {} (the flush goes on; the probe retries)", settings.maskedUrl(),
+      log.warn("Database probe failed at {}: {} (it tries again; nothing else waits for it)", settings.maskedUrl(),
           message);
     } else {
       log.debug("Database probe failed again: {}", message);

@@ -58,9 +58,18 @@ final class HtmlPage {
         .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
   }
 
-  /** The heading with the outcome as a coloured badge: green for exit 0, red for 1, amber for the rest. */
+  /**
+   * How an exit code is painted: green when done, amber when nothing was done (exit 2: declined, or
+   * refused before it began), red for every run that failed, stopped or did not recover: amber is
+   * also the dry run's, and a timeout or a failed gate must not look like one.
+   */
+  static String tone(int exitCode) {
+    return exitCode == 0 ? "ok" : exitCode == 2 ? "warn" : "bad";
+  }
+
+  /** The heading with the outcome as a badge in the {@link #tone} of its exit code. */
   HtmlPage heading(String title, String outcome, int exitCode) {
-    String tone = exitCode == 0 ? "ok" : exitCode == 1 ? "bad" : "warn";
+    String tone = tone(exitCode);
     html.append("<h1>").append(Html.escape(title)).append(" <span class=\"badge ").append(tone)
         .append("\" id=\"outcome\">").append(Html.escape(outcome + " · exit " + exitCode)).append("</span></h1>\n");
     return this;

@@ -31,16 +31,26 @@ public final class HtmlReport {
       page.note("warn", "Dry run: nothing was deleted. The counts show what a flush would delete and keep.");
     }
     if (r.message() != null) {
-      page.note(r.exitCode() == 1 ? "bad" : "warn", r.message());
+      page.note(HtmlPage.tone(r.exitCode()), r.message());
+    }
+    if (r.outcome().equals("declined") || r.mode() == null) {
+      // Tables of zeros would read as if the preserved keys were lost; as on the terminal, one line
+      // (a declined run's message already says that nothing was deleted).
+      if (!r.outcome().equals("declined")) {
+        page.paragraph("Nothing was deleted: the run never reached Redis, so there is nothing to count.");
+      }
+      settings(page, r);
+      return finish(page, r);
     }
     page.cards(flushCards(r));
 
     List<SvgChart.Chart> charts = ReportCharts.forFlush(r);
     if (!charts.isEmpty()) {
-      page.section("timeline", "Hit rate and database latency");
+      page.section("timeline", ReportCharts.heading(charts));
       charts.forEach(page::chart);
       page.caption("Each point is one measuring window, drawn at its middle: the window before the flush, the one "
-          + "after it, then every interval of the watch. The red band is the flush.");
+          + "after it, then every interval of the watch. The red band is the flush: no line crosses it, as "
+          + "nothing was measured while it ran.");
     }
     if (r.watch() != null) {
       watch(page, r.watch());
@@ -69,8 +79,16 @@ public final class HtmlReport {
     if (r.deadlineEstimate() != null) {
       estimate(page, r.deadlineEstimate());
     }
+    settings(page, r);
+    return finish(page, r);
+  }
+
+  private static void settings(HtmlPage page, FlushReport r) {
     page.section("settings", "Settings");
     page.foldedFacts("Scan and delete settings of this run", "settings-table", tuning(r.tuning()));
+  }
+
+  private static String finish(HtmlPage page, FlushReport r) {
     return page.finish("cacheflush report (schema " + r.schemaVersion() + "), written " + time(r.finishedAt())
         + ". This page is self-contained: it needs no network.");
   }
@@ -81,7 +99,7 @@ public final class HtmlReport {
     page.meta(where(r.target(), r.mode()) + " · started " + time(r.startedAt()) + " · took "
         + TextReport.seconds(r.durationMs()));
     if (r.message() != null) {
-      page.note(r.exitCode() == 1 ? "bad" : "warn", r.message());
+      page.note(HtmlPage.tone(r.exitCode()), r.message());
     }
     WatchReport w = r.watch();
     List<WatchReport.Interval> intervals = w.intervals();
@@ -101,7 +119,7 @@ public final class HtmlReport {
     page.cards(cards);
     List<SvgChart.Chart> charts = ReportCharts.forWatch(r);
     if (!charts.isEmpty()) {
-      page.section("timeline", "Hit rate and database latency");
+      page.section("timeline", ReportCharts.heading(charts));
       charts.forEach(page::chart);
       page.caption("Each point is one interval of the watch, drawn at its middle.");
     }

@@ -10,26 +10,22 @@ public final class ObservationText {
     StringBuilder out = new StringBuilder();
     HitRateReport h = r.hitRate();
     if (h != null) {
-      out.append("Hit rate  ").append(window(h.before())).append(" before, ").append(window(h.after()))
-          .append(" after (").append(TextReport.seconds(h.windowMs())).append(" windows)\n");
+      out.append(TextReport.wrap("Hit rate  ", window(h.before()) + " before, " + window(h.after()) + " after ("
+          + TextReport.seconds(h.windowMs()) + " windows)"));
     }
     DatabaseReport d = r.database();
     if (d != null) {
       out.append("Database  ").append(d.url()).append('\n');
-      out.append("          p50 ").append(p(d.baseline(), true)).append(" before, ").append(p(d.during(), true))
-          .append(" after");
-      if (d.spikeRatio() != null) {
-        out.append(String.format(Locale.ROOT, " (x%.2f)", d.spikeRatio()));
-      }
-      out.append("; p99 ").append(p(d.baseline(), false)).append(" before, ").append(p(d.during(), false))
-          .append(" after\n");
+      out.append(TextReport.wrap("          ", "p50 " + p(d.baseline(), true) + " before, " + p(d.during(), true)
+          + " after" + (d.spikeRatio() == null ? "" : String.format(Locale.ROOT, " (x%.2f)", d.spikeRatio()))
+          + "; p99 " + p(d.baseline(), false) + " before, " + p(d.during(), false) + " after"));
       if (d.error() != null) {
-        out.append("          probe failed: ").append(d.error()).append('\n');
+        out.append(TextReport.wrap("          ", "probe failed: " + d.error()));
       }
     }
     WatchReport w = r.watch();
     if (w != null) {
-      out.append("Watch     ").append(WatchText.summary(w)).append('\n');
+      out.append(TextReport.wrap("Watch     ", WatchText.summary(w)));
     }
     return out.toString();
   }

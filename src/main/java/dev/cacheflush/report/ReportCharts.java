@@ -45,6 +45,9 @@ final class ReportCharts {
     List<SvgChart.Point> hit = new ArrayList<>();
     List<SvgChart.Point> p50 = new ArrayList<>();
     List<SvgChart.Point> p99 = new ArrayList<>();
+    // What was measured before the flush and what after it are two stretches: a line joining them
+    // would draw the fall as if it began before the flush, so each series has a gap at the band.
+    SvgChart.Point gap = new SvgChart.Point((flushFrom + flushTo) / 2, null);
     boolean windowLatency = false;
     if (h != null) {
       for (HitRateReport.Window window : new HitRateReport.Window[] {h.before(), h.after()}) {
@@ -56,6 +59,11 @@ final class ReportCharts {
             p99.add(new SvgChart.Point(x, window.dbP99Ms()));
             windowLatency |= window.dbP50Ms() != null;
           }
+        }
+        if (window == h.before()) {
+          hit.add(gap);
+          p50.add(gap);
+          p99.add(gap);
         }
       }
     }
@@ -69,6 +77,8 @@ final class ReportCharts {
         p50.add(new SvgChart.Point(flushFrom / 2, d.baseline().p50Ms()));
         p99.add(new SvgChart.Point(flushFrom / 2, d.baseline().p99Ms()));
       }
+      p50.add(gap);
+      p99.add(gap);
       if (!intervals && d.during() != null) {
         p50.add(new SvgChart.Point(flushTo, d.during().p50Ms()));
         p99.add(new SvgChart.Point(flushTo, d.during().p99Ms()));
@@ -110,8 +120,7 @@ final class ReportCharts {
     List<SvgChart.Chart> charts = new ArrayList<>();
     if (measured(hit)) {
       List<SvgChart.Threshold> gate = w != null && w.untilHitRate() != null
-          ? List.of(new SvgChart.Threshold(String.format(Locale.ROOT, "gate %.0f%%", w.untilHitRate() * 100),
-              w.untilHitRate() * 100))
+          ? List.of(new SvgChart.Threshold("gate " + exactPercent(w.untilHitRate()), w.untilHitRate() * 100))
           : List.of();
       charts.add(new SvgChart.Chart("hit-rate-chart", "Cache hit rate", end,
           List.of(new SvgChart.Series("hit rate", HIT_RATE_COLOUR, hit)), bands, gate, 100.0,
@@ -123,6 +132,18 @@ final class ReportCharts {
           List.of(), null, ReportCharts::milliseconds));
     }
     return charts;
+  }
+
+  /** The section's heading names what its charts show, and nothing they do not. */
+  static String heading(List<SvgChart.Chart> charts) {
+    boolean hit = charts.stream().anyMatch(c -> c.id().equals("hit-rate-chart"));
+    boolean db = charts.stream().anyMatch(c -> c.id().equals("db-latency-chart"));
+    return hit && db ? "Hit rate and database latency" : hit ? "Hit rate" : "Database latency";
+  }
+
+  /** A ratio as a percentage with every digit it has: a 0.999 gate is 99.9 %, not a rounded 100 %. */
+  static String exactPercent(double ratio) {
+    return new BigDecimal(Double.toString(ratio)).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
   }
 
   private static boolean measured(List<SvgChart.Point> points) {

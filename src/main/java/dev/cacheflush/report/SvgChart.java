@@ -45,6 +45,11 @@ final class SvgChart {
   private static final int BOTTOM = 52;
   private static final int PLOT_W = WIDTH - LEFT - RIGHT;
   private static final int PLOT_H = HEIGHT - TOP - BOTTOM;
+  /**
+   * Pixels between the top of the axis and the plot's border, so that a value at the top (a hit rate
+   * of 100 %) is drawn inside the plot, not hidden on its edge.
+   */
+  static final int HEADROOM = 12;
   private static final int[] TIME_STEPS = {1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600,
       7200, 14400};
 
@@ -201,7 +206,7 @@ final class SvgChart {
   }
 
   private double y(double value) {
-    return TOP + PLOT_H - PLOT_H * Math.max(0, Math.min(value, top)) / top;
+    return TOP + PLOT_H - (PLOT_H - HEADROOM) * Math.max(0, Math.min(value, top)) / top;
   }
 
   /** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least {@code raw}. */

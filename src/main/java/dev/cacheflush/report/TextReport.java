@@ -10,6 +10,9 @@ public final class TextReport {
   private static final String BOLD = "\u001b[1m";
   private static final String RESET = "\u001b[0m";
 
+  /** The columns of the terminal the summary must fit. */
+  static final int WIDTH = 80;
+
   private final boolean colour;
 
   private TextReport(boolean colour) {
@@ -26,10 +29,13 @@ public final class TextReport {
   }
 
   private String render(FlushReport r) {
+    if (r.outcome().equals("declined") || r.mode() == null) {
+      return nothingDone(r);
+    }
     StringBuilder out = new StringBuilder();
     out.append(r.dryRun() ? paint(BOLD + YELLOW, "DRY RUN: nothing was deleted") + "\n" : "");
     out.append("Target    ").append(r.target()).append(r.mode() == null ? "" : " (" + r.mode() + ")").append('\n');
-    out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(n(r.dbSize())).append(" keys in ")
+    out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(keys(r.dbSize())).append(" in ")
         .append(seconds(r.durationMs())).append('\n');
     out.append('\n');
 
@@ -47,46 +53,90 @@ public final class TextReport {
       }
     }
 
-    out.append("\nPreserved ").append(n(r.keysPreserved())).append(" keys matching ")
-        .append(String.join(", ", r.preservePatterns())).append('\n');
+    out.append(wrap("\nPreserved ", keys(r.keysPreserved()) + " matching " + String.join(", ", r.preservePatterns())));
     if (r.conflicts().count() > 0) {
       out.append("  ").append(paint(YELLOW, n(r.conflicts().count())
           + " of them also match a flush pattern and were kept (preserve wins):")).append('\n');
       r.conflicts().samples().forEach(c -> out.append("    ").append(c.key()).append("  (").append(c.flushPattern())
           .append(" and ").append(c.preservePattern()).append(")\n"));
     }
-    out.append("Untouched ").append(n(r.keysUntouched())).append(" keys matching no pattern\n");
+    out.append("Untouched ").append(keys(r.keysUntouched())).append(" matching no pattern\n");
 
     for (FlushReport.Recovery recovery : r.recoveries()) {
-      out.append("Recovered ").append(recovery.node()).append(": ").append(recovery.cause()).append(recovery.scanRestarted()
-          ? "; the scan started again (counts include keys seen twice)\n"
-          : "; the scan went on from its cursor\n");
+      out.append(wrap("Recovered ", recovery.node() + ": " + recovery.cause() + (recovery.scanRestarted()
+          ? "; the scan started again (counts include keys seen twice)" : "; the scan went on from its cursor")));
     }
     FlushReport.Verification v = r.verification();
     if (v != null) {
-      out.append("\nVerified  ").append(v.complete() ? "" : "(cut short by the deadline) ").append(n(v.keysScanned()))
-          .append(" keys scanned again: ").append(n(v.keysStillMatching()))
-          .append(" match a flush pattern (re-created by live traffic, or written during the flush)\n");
+      out.append(wrap("\nVerified  ", (v.complete() ? "" : "(cut short by the deadline) ") + keys(v.keysScanned())
+          + " scanned again: " + n(v.keysStillMatching()) + " match a flush pattern"
+          + (v.keysStillMatching() == 0 ? "" : " (re-created by live traffic, or written during the flush)")));
       v.samples().forEach(k -> out.append("  ").append(k).append('\n'));
       out.append("          preserved keys before ").append(n(v.preservedBefore())).append(", after ")
           .append(n(v.preservedAfter())).append('\n');
     }
     FlushReport.DeadlineEstimate e = r.deadlineEstimate();
     if (e != null) {
-      out.append("\nEstimate  a real flush of this keyspace takes about ").append(seconds(e.estimatedFlushMs()))
-          .append(" (scan rate ").append(n(e.scanKeysPerSecond())).append(" keys/s); ")
-          .append(e.fitsTimeout() ? "the timeout of " + seconds(e.timeoutMs()) + " is enough\n"
-              : paint(RED, "WARNING: that is more than the timeout of " + seconds(e.timeoutMs()) + ": raise --timeout")
-                  + "\n");
+      out.append(wrap("\nEstimate  ", "a real flush of this keyspace takes about " + seconds(e.estimatedFlushMs())
+          + " (scan rate " + n(e.scanKeysPerSecond()) + " keys/s); "
+          + (e.fitsTimeout() ? "the timeout of " + seconds(e.timeoutMs()) + " is enough" : "")));
+      if (!e.fitsTimeout()) {
+        out.append(wrap("          ", paint(RED, "WARNING: that is more than the timeout of " + seconds(e.timeoutMs())
+            + ": raise --timeout")));
+      }
     }
     String observed = ObservationText.render(r);
     if (!observed.isEmpty()) {
       out.append('\n').append(observed);
     }
     String outcome = r.outcome() + " (exit " + r.exitCode() + ")" + (r.message() == null ? "" : ": " + r.message());
-    out.append("\nOutcome   ").append(paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome))
-        .append('\n');
+    out.append(wrap("\nOutcome   ", paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome)));
     return out.toString();
+  }
+
+  /**
+   * A run that never got to the keys (declined at the prompt, or Redis refused it at connecting) has
+   * no counts worth a table: a table of zeros reads at a glance as if the preserved keys were lost.
+   * The reason is the {@code cacheflush:} line on stderr.
+   */
+  private String nothingDone(FlushReport r) {
+    String what = r.outcome().equals("declined") ? "Declined" : "Not connected (" + r.outcome() + ")";
+    return paint(r.exitCode() == 1 ? RED : YELLOW, what + ": nothing was deleted (exit " + r.exitCode() + ")") + "\n";
+  }
+
+  static String keys(long count) {
+    return n(count) + (count == 1 ? " key" : " keys");
+  }
+
+  /**
+   * A labelled line broken at spaces to fit 80 columns, each further line indented under the first
+   * one's text; a line that wraps on a terminal breaks the summary's columns.
+   */
+  static String wrap(String label, String text) {
+    String lead = label.startsWith("\n") ? label.substring(1) : label;
+    String indent = " ".repeat(lead.length());
+    StringBuilder out = new StringBuilder(label);
+    int column = lead.length();
+    boolean first = true;
+    for (String word : text.split(" ")) {
+      int width = visible(word);
+      if (!first && column + 1 + width > WIDTH) {
+        out.append('\n').append(indent);
+        column = indent.length();
+      } else if (!first) {
+        out.append(' ');
+        column++;
+      }
+      out.append(word);
+      column += width;
+      first = false;
+    }
+    return out.append('\n').toString();
+  }
+
+  /** Columns a word takes on the screen: its ANSI colour codes take none. */
+  private static int visible(String word) {
+    return word.replaceAll("\u001b\\[[0-9;]*m", "").length();
   }
 
   /**

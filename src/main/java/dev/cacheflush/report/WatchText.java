@@ -46,11 +46,11 @@ public final class WatchText {
     };
   }
 
-  static String percent(Double ratio) {
+  public static String percent(Double ratio) {
     return ratio == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", ratio * 100);
   }
 
-  static String ms(Double millis) {
+  public static String ms(Double millis) {
     return millis == null ? "n/a" : String.format(Locale.ROOT, "%.1f ms", millis);
   }
 

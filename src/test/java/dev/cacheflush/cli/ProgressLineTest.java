@@ -2,6 +2,9 @@ package dev.cacheflush.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.cacheflush.flush.Tally;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -89,5 +92,33 @@ class ProgressLineTest {
     assertThat(ProgressLine.duration(59)).isEqualTo("59s");
     assertThat(ProgressLine.duration(61)).isEqualTo("1m01s");
     assertThat(ProgressLine.duration(3_725)).isEqualTo("1h02m");
+  }
+
+  @Test
+  void aLogLineShouldBlankTheProgressLineAndTheLineComeBackBelowIt() {
+    ProgressLine progress = line(false);
+    scan(progress, 1_000, 500, 0);
+    scan(progress, 1_000, 500, 300);
+    String drawn = screen.toString();
+    assertThat(drawn).startsWith("\r").doesNotContain("\n");
+    LoggerContext logback = new LoggerContext();
+    LogEncoder encoder = new LogEncoder();
+    encoder.setContext(logback);
+    encoder.setPattern("%level %msg%n");
+    encoder.start();
+    LoggingEvent event = new LoggingEvent("test", logback.getLogger("dev.cacheflush.test"), Level.INFO,
+        "Verification: 3 keys match a flush pattern again", null, null);
+
+    String logged = new String(encoder.encode(event), StandardCharsets.UTF_8);
+    assertThat(logged).isEqualTo("\r" + " ".repeat(drawn.length() - 1) + "\rINFO Verification: 3 keys match a flush "
+        + "pattern again" + System.lineSeparator());
+
+    screen.getBuffer().setLength(0);
+    scan(progress, 1_000, 500, 10);
+    assertThat(screen.toString()).as("drawn again at once, on the line below the log line")
+        .isEqualTo("\r  0% 3,000/2,000,000 keys, deleted 1,500, 6,452 keys/s, 5m10s left");
+    progress.done();
+    assertThat(new String(encoder.encode(event), StandardCharsets.UTF_8)).as("once the progress line has ended")
+        .startsWith("INFO ");
   }
 }

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +64,40 @@ class TerminalIT {
     assertThat(screen).contains("\r100% 4,000/4,000 keys, matched 3,000");
     assertThat(screen).contains(ESC + "1m" + ESC + "33mDRY RUN").contains(ESC + "32mcompleted (exit 0)");
     assertThat(screen).contains(" INFO  Connected to redis://:****@127.0.0.1:").doesNotContain(PASSWORD);
+  }
+
+  /**
+   * A log line that comes while the progress line is drawn (the verification finds a hot key that
+   * traffic wrote again) starts on a line of its own, and the progress line comes back below it.
+   */
+  @Test
+  void aLogLineShouldNeverRunOnFromTheProgressLine() throws Exception {
+    try (RedisServer own = RedisServers.standalone(); Keyspace keyspace = new Keyspace(own.url())) {
+      keyspace.write(Keyspace.families(Map.of("mocs", 3_000)));
+      keyspace.write(List.of(Keyspace.bytes("mocs:hot")));
+      AtomicBoolean flushing = new AtomicBoolean(true);
+      Thread traffic = new Thread(() -> {
+        while (flushing.get()) {
+          keyspace.write(List.of(Keyspace.bytes("mocs:hot")));
+          LockSupport.parkNanos(20_000_000L);
+        }
+      });
+      traffic.start();
+      String screen;
+      try {
+        // Paced so that the scan takes seconds and the progress line is drawn while it runs.
+        screen = onTerminal(Map.of(), "flush", "--yes", "--redis-url", own.url(), "--sample-window", "0",
+            "--max-rate", "1500", "--no-lock");
+      } finally {
+        flushing.set(false);
+        traffic.join();
+      }
+
+      assertThat(screen).containsPattern("\\r +\\r\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Verification: 1 key matches a "
+          + "flush pattern again");
+      assertThat(screen).doesNotContainPattern("keys/s(, \\S+ left)?\\d\\d:\\d\\d:")
+          .containsPattern("\\r100% [\\d,]+/3,001 keys, deleted");
+    }
   }
 
   // The rest runs in-process, as if at a terminal (CliRun's terminal puts stdout and stderr on a

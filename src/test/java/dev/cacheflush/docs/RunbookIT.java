@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cacheflush.support.AwsStub;
 import dev.cacheflush.support.CliRun;
 import dev.cacheflush.support.CloudWatchStub;
+import dev.cacheflush.support.FreePorts;
 import dev.cacheflush.support.PostgresServer;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
@@ -14,10 +16,13 @@ import dev.cacheflush.support.TrafficGenerator;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +57,8 @@ class RunbookIT {
   static final Pattern DURATION_OPTION = Pattern.compile("--(sample-window|watch|interval|within|for|timeout) \\S+");
   static final int ITEMS = 4_000;
   static final String PASSWORD = "Runbook-Redis-Pw-" + System.nanoTime();
+  /** The self-managed Redis's admin, whose password the runbook has in REDISCLI_AUTH. */
+  static final String ADMIN_PASSWORD = "Runbook-Admin-Pw-" + System.nanoTime();
 
   static RedisServer redis;
   static PostgresServer postgres;
@@ -64,15 +71,10 @@ class RunbookIT {
 
   @BeforeAll
   static void start() throws Exception {
-    if (Files.exists(dir)) {
-      try (Stream<Path> old = Files.walk(dir)) {
-        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
+    deleteTree(dir);
     Files.createDirectories(dir);
     redis = RedisServers.standalone();
+    redis.call("ACL", "SETUSER", "admin", "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all");
     postgres = PostgresServer.fromEnvironmentOrStart();
     TrafficGenerator.createItems(postgres, ITEMS);
     traffic = new TrafficGenerator(redis.url(), postgres, ITEMS, 1.0, 4, 1_000,
@@ -99,6 +101,7 @@ class RunbookIT {
     env.put("REDIS_USERNAME", "cacheflush");
     env.put("REDIS_PASSWORD", PASSWORD);
     env.put("REDIS_ADMIN_URL", redis.url());
+    env.put("REDIS_ADMIN_USER", "admin");
     env.put("CACHE_CLUSTER_ID", "runbook-redis-001");
     env.put("USER_GROUP_ID", "runbook-users");
     env.put("DB_URL", postgres.jdbcUrl());
@@ -190,7 +193,7 @@ class RunbookIT {
         .forEach(d -> stages.add(d.dimensions().get("Stage")));
     assertThat(stages).containsExactly("canary-25", "rollback-from-canary-25");
 
-    assertThat(log).doesNotContain(PASSWORD).doesNotContain(postgres.password());
+    assertThat(log).doesNotContain(PASSWORD).doesNotContain(postgres.password()).doesNotContain(ADMIN_PASSWORD);
   }
 
   @Test
@@ -230,6 +233,154 @@ class RunbookIT {
     assertThat(batches).as("the stage's and the rollback's").isEqualTo(2);
   }
 
+  /**
+   * The self-managed step's redis-cli, with the environment block's admin URL pointed at the test
+   * server and the admin's password in REDISCLI_AUTH as the page says: it must be the admin user
+   * there. (A user in the URL without a password, {@code rediss://admin@host}, is taken by redis-cli
+   * for the password; AUTH fails and it goes on as the default user.)
+   */
+  @Test
+  void theSelfManagedStepShouldReachRedisAsTheAdminUser() throws Exception {
+    String environment = Runbook.shellBlocks(RUNBOOK).stream().filter(b -> "environment".equals(b.marker()))
+        .findFirst().orElseThrow().text();
+    Matcher url = Pattern.compile("REDIS_ADMIN_URL='([^']*)'").matcher(environment);
+    assertThat(url.find()).isTrue();
+    String here = url.group(1).replaceFirst("^rediss://", "redis://").replaceFirst("[^@/]+:\\d+$",
+        "127.0.0.1:" + redis.port());
+    Matcher user = Pattern.compile("REDIS_ADMIN_USER=(\\S+)").matcher(environment);
+    String redisCli = Runbook.shellBlocks(RUNBOOK).stream().filter(b -> b.text().contains("ACL SETUSER"))
+        .findFirst().orElseThrow().text().lines().findFirst().orElseThrow()
+        .replaceFirst("^.*\\| *redis-cli", "redis-cli");
+
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "printf 'ACL WHOAMI\\n' | " + redisCli)
+        .redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("REDIS"));
+    pb.environment().put("REDIS_ADMIN_URL", here);
+    pb.environment().put("REDIS_ADMIN_USER", user.find() ? user.group(1) : "");
+    pb.environment().put("REDISCLI_AUTH", ADMIN_PASSWORD);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(out.strip()).as("who redis-cli is, running " + redisCli).isEqualTo("admin");
+  }
+
+  @Test
+  void theRollbackTextShouldDescribeTheOrderItsBlockRuns() throws Exception {
+    String page = Files.readString(RUNBOOK);
+    String section = page.substring(page.indexOf("## Rollback"), page.indexOf("## Where to look"));
+    String prose = section.substring(0, section.indexOf("```sh")).replace("**", "").replaceAll("\\s+", " ");
+    String block = section.substring(section.indexOf("```sh"));
+
+    assertThat(block.indexOf("change-resource-record-sets")).isPositive()
+        .isLessThan(block.indexOf("cacheflush flush"));
+    assertThat(prose).contains("move the users first, then flush").doesNotContain("flush first");
+  }
+
+  /**
+   * Each gate command of the page (the blocks marked "gate"), run as written on the reports of real
+   * flushes and watches of the test's cache: it passes on a stage that recovered, and fails, saying
+   * why, on every report it cannot pass: too few intervals, a watch without a probe, a probe that
+   * failed, a flush without a baseline, a database that has not settled, a hit rate that has not
+   * recovered. The last two are the recovered watch with its numbers changed.
+   */
+  @Test
+  void everyGateShouldPassOnARecoveredStageAndFailOnEveryReportItCannotPass() throws Exception {
+    Path gates = Path.of("target/runbook-gates").toAbsolutePath();
+    deleteTree(gates);
+    Files.createDirectories(gates);
+    CliRun cli = new CliRun().env("DB_USER", postgres.user()).env("DB_PASSWORD", postgres.password()).in(gates);
+    String[] redisUrl = {"--redis-url", redis.url()};
+    String[] probe = {"--db-url", postgres.jdbcUrl(), "--db-query", "SELECT payload FROM items WHERE id = 1"};
+    report(cli, "flush-probed.json", concat(new String[] {"flush", "--yes", "--sample-window", "1s"}, redisUrl, probe));
+    report(cli, "flush-unprobed.json", concat(new String[] {"flush", "--yes", "--sample-window", "1s"}, redisUrl));
+    report(cli, "watch-probe-failed.json", concat(new String[] {"watch", "--for", "3s", "--interval", "1s"}, redisUrl,
+        new String[] {"--db-url", "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/shop"}));
+    report(cli, "watch-unprobed.json", concat(new String[] {"watch", "--for", "3s", "--interval", "1s"}, redisUrl));
+    report(cli, "watch-short.json", concat(new String[] {"watch", "--for", "1s", "--interval", "1s"}, redisUrl, probe));
+    report(cli, "watch-recovered.json", concat(new String[] {"watch", "--until-hit-rate", "0.8", "--within", "90s",
+        "--interval", "1s", "--consecutive", "3"}, redisUrl, probe));
+    ObjectMapper json = new ObjectMapper();
+    double baseline = json.readTree(gates.resolve("flush-probed.json").toFile()).at("/database/baseline/p50Ms")
+        .asDouble();
+    changeIntervals(gates, "watch-recovered.json", "watch-spike.json", "dbP50Ms", 10 * baseline + 10);
+    changeIntervals(gates, "watch-recovered.json", "watch-not-recovered.json", "hitRate", 0.5);
+
+    List<String> commands = gateCommands();
+    assertThat(commands).as("the gate commands of the page").isNotEmpty();
+    for (String command : commands) {
+      assertGate(gates, command, "watch-recovered.json", "flush-probed.json", 0, "passed  hit rate: ",
+          "passed  database: p50 ");
+      assertGate(gates, command, "watch-short.json", "flush-probed.json", 3, "FAILED  hit rate: no data: ",
+          "FAILED  database: no data: ");
+      assertGate(gates, command, "watch-unprobed.json", "flush-probed.json", 3,
+          "FAILED  database: no data: watch-t.json has no database probe");
+      assertGate(gates, command, "watch-probe-failed.json", "flush-probed.json", 3,
+          "FAILED  database: the probe failed in watch-t.json: ");
+      assertGate(gates, command, "watch-recovered.json", "flush-unprobed.json", 3,
+          "FAILED  database: no baseline: flush-t.json has no database section");
+      assertGate(gates, command, "watch-spike.json", "flush-probed.json", 3, "passed  hit rate: ",
+          "FAILED  database: p50 ", ": not settled");
+      assertGate(gates, command, "watch-not-recovered.json", "flush-probed.json", 3, "FAILED  hit rate: 50.0%, ",
+          ": not recovered", "passed  database: ");
+    }
+  }
+
+  /** The {@code cacheflush gate} commands of the blocks marked "gate", continuation lines joined, each once. */
+  static List<String> gateCommands() {
+    Set<String> commands = new LinkedHashSet<>();
+    for (Runbook.Block block : Runbook.shellBlocks(RUNBOOK)) {
+      if ("gate".equals(block.marker())) {
+        block.text().replace("\\\n", " ").lines().filter(l -> l.startsWith("cacheflush gate "))
+            .forEach(commands::add);
+      }
+    }
+    return List.copyOf(commands);
+  }
+
+  static void report(CliRun cli, String file, String... args) {
+    CliRun.Result r = cli.run(concat(args, new String[] {"--report", file, "--quiet"}));
+    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+  }
+
+  static String[] concat(String[]... parts) {
+    return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
+  }
+
+  /** A copy of a report with one field of every watch interval set to a value. */
+  static void changeIntervals(Path dir, String from, String to, String field, double value) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode report = json.readTree(dir.resolve(from).toFile());
+    report.at("/watch/intervals").forEach(i -> ((ObjectNode) i).put(field, value));
+    json.writeValue(dir.resolve(to).toFile(), report);
+  }
+
+  /** Runs a gate command of the page on a watch's and a flush's report, as STAGE t, in a folder of its own. */
+  static void assertGate(Path dir, String command, String watch, String flush, int exitCode, String... says)
+      throws Exception {
+    Path run = Files.createDirectories(dir.resolve(watch.replace(".json", "") + "+" + flush.replace(".json", "")));
+    Files.copy(dir.resolve(watch), run.resolve("watch-t.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(dir.resolve(flush), run.resolve("flush-t.json"), StandardCopyOption.REPLACE_EXISTING);
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail\nSTAGE=t\n" + command)
+        .directory(run.toFile()).redirectErrorStream(true);
+    pb.environment().put("PATH", Path.of("bin").toAbsolutePath() + File.pathSeparator + pb.environment().get("PATH"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(watch + " with " + flush + ":\n" + out).isEqualTo(exitCode);
+    assertThat(out).as(watch + " with " + flush).contains(says);
+  }
+
+  static void deleteTree(Path root) throws Exception {
+    if (Files.exists(root)) {
+      try (Stream<Path> old = Files.walk(root)) {
+        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
   static void assertWeights(AwsStub.Route53Change change, int express, int serverless) {
     assertThat(change.hostedZoneId()).isEqualTo("Z0123456789RUNBOOK");
     assertThat(change.changes()).containsExactly(
@@ -252,7 +403,7 @@ class RunbookIT {
       if ("environment".equals(block.marker())) {
         continue;
       }
-      assertThat(block.marker()).as("marker of the block on line " + block.line()).isNull();
+      assertThat(block.marker()).as("marker of the block on line " + block.line()).isIn(null, "gate");
       script.append("printf '\\n::block on line %d at %s\\n' ").append(block.line()).append(" \"$(date +%T)\"\n")
           .append(shorter(block)).append('\n');
     }
@@ -269,6 +420,7 @@ class RunbookIT {
     env.putAll(values);
     // bin/cacheflush is the runbook's cacheflush.
     env.put("PATH", Path.of("bin").toAbsolutePath() + File.pathSeparator + env.get("PATH"));
+    env.put("REDISCLI_AUTH", ADMIN_PASSWORD);
     env.put("RUNBOOK_AWS_ENDPOINT", aws.endpoint());
     env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint());
     env.put("AWS_ACCESS_KEY_ID", "AKIDRUNBOOKTEST");

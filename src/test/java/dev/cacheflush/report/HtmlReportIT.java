@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,11 @@ class HtmlReportIT {
   static final int ITEMS = 4_000;
   static final int PLOT_FILL = rgb(SvgChart.PLOT_FILL);
   static final int BAND = rgb(SvgChart.BAND_COLOUR);
+  /** The backgrounds of the outcome badge and notes: amber (nothing done, a dry run) and red (failed). */
+  static final int AMBER = rgb("#fef3c7");
+  static final int RED = rgb("#fee2e2");
+  /** The heading and the line under it, where the outcome's badge is. */
+  static final Rectangle HEADING = new Rectangle(0, 0, 1100, 80);
 
   static RedisServer redis;
   static PostgresServer postgres;
@@ -114,11 +121,24 @@ class HtmlReportIT {
     int lowestY = averageY(pixels.stream().filter(p -> p[1] >= line.y + line.height - 5).toList(), line.x,
         line.x + line.width);
     assertThat(lowestY - startY).as("the fall, in pixels")
-        .isCloseTo((int) Math.round((ratios.get(0) - lowestRatio) * hitRate.height), within(8));
-    assertThat(lowestY - endY).as("the recovery, in pixels")
-        .isCloseTo((int) Math.round((ratios.get(ratios.size() - 1) - lowestRatio) * hitRate.height), within(8));
+        .isCloseTo((int) Math.round((ratios.get(0) - lowestRatio) * (hitRate.height - SvgChart.HEADROOM)), within(8));
+    assertThat(lowestY - endY).as("the recovery, in pixels").isCloseTo(
+        (int) Math.round((ratios.get(ratios.size() - 1) - lowestRatio) * (hitRate.height - SvgChart.HEADROOM)),
+        within(8));
     assertThat(ratios.get(0) - lowestRatio).as("the flush made the hit rate fall").isGreaterThan(0.15);
     assertThat(shot.pixelsNear(hitRate, BAND, 30)).as("the flush's mark").hasSizeGreaterThan(hitRate.height / 2);
+    // Nothing was measured while the flush ran: no line from the window before it to the one after.
+    String chart = loaded.dom().substring(loaded.dom().indexOf("<svg id=\"hit-rate-chart\""));
+    Matcher plotX = Pattern.compile("<rect class=\"plot\" x=\"(\\d+)\"").matcher(chart);
+    assertThat(plotX.find()).isTrue();
+    Matcher dots = Pattern.compile("<circle cx=\"([\\d.]+)\"").matcher(chart);
+    assertThat(dots.find()).isTrue();
+    int before = hitRate.x - Integer.parseInt(plotX.group(1)) + (int) Math.round(Double.parseDouble(dots.group(1)));
+    assertThat(dots.find()).isTrue();
+    int after = hitRate.x - Integer.parseInt(plotX.group(1)) + (int) Math.round(Double.parseDouble(dots.group(1)));
+    assertThat(after - before).as("pixels between the dots before and after the flush").isGreaterThan(20);
+    assertThat(pixels).as("hit-rate line pixels over the flush band").noneMatch(p -> p[0] > before + 6
+        && p[0] < after - 6);
 
     Rectangle latency = plots.get(1);
     assertLineDrawn(shot, latency, ReportCharts.P50_COLOUR, "db p50");
@@ -151,6 +171,65 @@ class HtmlReportIT {
   }
 
   @Test
+  void aDeclinedFlushPageShouldBeAmberAndShowNoChartInChromium() throws Exception {
+    Path html = OUTPUT.resolve("declined-report.html");
+
+    CliRun.Result r = new CliRun().withTerminal("no").env("NO_COLOR", "1").run("flush", "--redis-url", redisUrl,
+        "--sample-window", "0", "--html", html.toAbsolutePath().toString());
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.out()).isEqualTo("Declined: nothing was deleted (exit 2)\n");
+    Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("declined-report.png"), 1100, 900);
+    assertThat(loaded.dom()).contains("declined · exit 2").doesNotContain("<svg");
+    Screenshot shot = new Screenshot(loaded.screenshot());
+    assertBadge(shot, AMBER, RED);
+  }
+
+  @Test
+  void aTimeoutPageShouldBeRedNotTheAmberOfADryRunInChromium() throws Exception {
+    Path html = OUTPUT.resolve("timeout-report.html");
+    Files.writeString(html, HtmlReport.render(SampleReports.timeout()));
+
+    Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("timeout-report.png"), 1100, 1300);
+
+    assertThat(loaded.dom()).contains("timeout · exit 3")
+        .contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
+    Screenshot shot = new Screenshot(loaded.screenshot());
+    assertBadge(shot, RED, AMBER);
+  }
+
+  /**
+   * A 99.9 % gate the hit rate missed by a hair: red, labelled 99.9 %, its points at 100 % drawn
+   * inside the plot rather than on its border, under a heading that names no database.
+   */
+  @Test
+  void aFailedGatePageShouldBeRedWithItsGateAndItsTopValuesInsideThePlotInChromium() throws Exception {
+    Path html = OUTPUT.resolve("failed-gate-report.html");
+    Files.writeString(html, HtmlReport.render(SampleReports.failedGate()));
+
+    Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("failed-gate-report.png"), 1100, 1000);
+
+    assertThat(loaded.dom()).contains("not-recovered · exit 3").contains(">gate 99.9%<")
+        .contains("<h2 id=\"timeline\">Hit rate</h2>").doesNotContain("db-latency-chart");
+    Screenshot shot = new Screenshot(loaded.screenshot());
+    assertBadge(shot, RED, AMBER);
+    List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
+    assertThat(plots).isNotEmpty();
+    // A line along the top cuts the fill's rows apart, so the plot is found by its bottom edge and
+    // the height the page gives it.
+    Matcher height = Pattern.compile("<rect class=\"plot\" x=\"\\d+\" y=\"\\d+\" width=\"\\d+\" height=\"(\\d+)\"")
+        .matcher(loaded.dom());
+    assertThat(height.find()).isTrue();
+    Rectangle found = plots.get(plots.size() - 1);
+    int bottom = found.y + found.height;
+    Rectangle plot = new Rectangle(found.x, bottom - Integer.parseInt(height.group(1)), found.width,
+        Integer.parseInt(height.group(1)));
+    Rectangle line = assertLineDrawn(shot, plot, ReportCharts.HIT_RATE_COLOUR, "hit rate");
+    assertThat(line.y).as("the top of the line, against the plot's top border at " + plot.y)
+        .isGreaterThanOrEqualTo(plot.y + 4);
+  }
+
+  @Test
   void anHtmlFileThatCannotBeWrittenShouldStopTheFlushBeforeItDeletesAnything() throws Exception {
     Path notADirectory = dir.resolve("file");
     Files.writeString(notADirectory, "x");
@@ -170,6 +249,12 @@ class HtmlReportIT {
       assertThat(same.errorLines()).singleElement().asString().contains("--report and --html both name");
       assertThat(keyspace.dbSize()).as("nothing deleted").isGreaterThanOrEqualTo(keys);
     }
+  }
+
+  /** The heading's badge (and any note under it) is in one colour, and nothing there in the other. */
+  static void assertBadge(Screenshot shot, int colour, int not) {
+    assertThat(shot.pixelsNear(HEADING, colour, 2)).as("the badge's colour").hasSizeGreaterThan(200);
+    assertThat(shot.pixelsNear(HEADING, not, 2)).as("the other colour").isEmpty();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.cacheflush.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,7 +106,7 @@ class HtmlReportTest {
   void aWatchPageShouldPlotItsIntervalsAndShowWhyTheGateFailed() {
     String page = HtmlReport.render(SampleReports.watch());
 
-    assertThat(page).contains("class=\"badge warn\" id=\"outcome\">not-recovered · exit 3<");
+    assertThat(page).contains("class=\"badge bad\" id=\"outcome\">not-recovered · exit 3<");
     assertThat(page).contains("the hit rate did not reach 90.0% in 3 consecutive intervals within 2m");
     assertThat(svg(page, "hit-rate-chart")).contains("data-points=\"11\"").contains("gate 90%")
         .doesNotContain("class=\"band\"");
@@ -121,6 +122,70 @@ class HtmlReportTest {
         .contains("<p class=\"note bad\">Cannot connect to Redis at redis://cache.internal:6379 after 4 attempts")
         .contains("<p class=\"meta\">redis://cache.internal:6379 · started").doesNotContain("null")
         .doesNotContain("<svg");
+  }
+
+  @Test
+  void noLineShouldCrossTheFlushBandSoTheFallIsNotDrawnBeforeTheFlush() {
+    String page = HtmlReport.render(SampleReports.flush());
+
+    for (String id : List.of("hit-rate-chart", "db-latency-chart")) {
+      String chart = svg(page, id);
+      Matcher band = BAND.matcher(chart);
+      assertThat(band.find()).isTrue();
+      double bandStart = Double.parseDouble(band.group(1));
+      double bandEnd = bandStart + Double.parseDouble(band.group(2));
+      for (String polyline : POLYLINE.matcher(chart).results().map(m -> m.group(1)).toList()) {
+        List<Double> xs = Arrays.stream(polyline.split(" ")).map(p -> Double.parseDouble(p.split(",")[0])).toList();
+        assertThat(xs.get(0) < bandEnd && xs.get(xs.size() - 1) > bandStart)
+            .as(id + ": a line from x " + xs.get(0) + " to " + xs.get(xs.size() - 1) + " over the band "
+                + bandStart + "-" + bandEnd).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void aGateOf999ShouldBeLabelled999AndValuesAt100ShouldSitInsideThePlot() {
+    String chart = svg(HtmlReport.render(SampleReports.failedGate()), "hit-rate-chart");
+
+    assertThat(chart).contains(">gate 99.9%<").doesNotContain("gate 100%");
+    Matcher plot = Pattern.compile("<rect class=\"plot\" x=\"\\d+\" y=\"(\\d+)\"").matcher(chart);
+    assertThat(plot.find()).isTrue();
+    double top = Double.parseDouble(plot.group(1));
+    assertThat(circles(chart)).hasSize(6).allSatisfy(p -> assertThat(p[1]).as("a dot's centre")
+        .isGreaterThanOrEqualTo(top + 8));
+  }
+
+  @Test
+  void aTimeoutAndAFailedGateShouldBeRedNotTheAmberOfADryRun() {
+    assertThat(HtmlReport.render(SampleReports.dryRun())).contains("class=\"badge ok\" id=\"outcome\"")
+        .contains("<p class=\"note warn\">Dry run: nothing was deleted");
+    assertThat(HtmlReport.render(SampleReports.timeout()))
+        .contains("class=\"badge bad\" id=\"outcome\">timeout · exit 3<")
+        .contains("<p class=\"note bad\">The deadline of 60.0 s was reached");
+    assertThat(HtmlReport.render(SampleReports.failedGate()))
+        .contains("class=\"badge bad\" id=\"outcome\">not-recovered · exit 3<")
+        .contains("<p class=\"note bad\">the hit rate did not reach 99.9%");
+    assertThat(HtmlReport.render(SampleReports.declined()))
+        .contains("class=\"badge warn\" id=\"outcome\">declined · exit 2<");
+  }
+
+  @Test
+  void theTimelineHeadingShouldNameOnlyWhatItsChartsShow() {
+    assertThat(HtmlReport.render(SampleReports.withoutDatabase())).contains("<h2 id=\"timeline\">Hit rate</h2>")
+        .doesNotContain("id=\"db-latency-chart\"");
+    assertThat(HtmlReport.render(SampleReports.failedGate())).contains("<h2 id=\"timeline\">Hit rate</h2>");
+    assertThat(HtmlReport.render(SampleReports.flush()))
+        .contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
+  }
+
+  @Test
+  void aDeclinedOrNeverConnectedFlushPageShouldShowNoTablesOfZeros() {
+    for (FlushReport report : List.of(SampleReports.declined(), SampleReports.failed())) {
+      String page = HtmlReport.render(report);
+
+      assertThat(page).containsOnlyOnce("othing was deleted").doesNotContain("id=\"patterns-table\"")
+          .doesNotContain("id=\"preserved\"").doesNotContain("class=\"cards\"").contains("id=\"settings-table\"");
+    }
   }
 
   @Test

@@ -86,6 +86,75 @@ final class SampleReports {
             new LatencyReport(240, 0, 4.0, 20.0, 25.0), null, null));
   }
 
+  /** A flush declined at the prompt: connected, counted nothing, deleted nothing. */
+  static FlushReport declined() {
+    FlushReport f = failed();
+    return new FlushReport(1, "flush", false, f.target(), "standalone", "declined", 2,
+        "Flush declined at the prompt: nothing was deleted", f.startedAt(), at(4_000), 4_000, null, null, 220_000, 0, 0, 0, 0,
+        0, f.patterns(), f.preservePatterns(), f.conflicts(), List.of(), null, null, f.tuning(), List.of(), null,
+        null, null);
+  }
+
+  /** The flush cut short by its deadline: keys matched but not yet sent were not deleted. */
+  static FlushReport timeout() {
+    FlushReport f = flush();
+    return new FlushReport(1, "flush", false, f.target(), f.mode(), "timeout", 3,
+        "The deadline of 60.0 s was reached: 61,000 of 100,000 matched keys deleted; run it again", f.startedAt(),
+        at(60_100), 60_100, at(200), at(60_000), f.dbSize(), 150_000, 70_000, 61_000, 80_000, 0, f.patterns(), f.preservePatterns(),
+        f.conflicts(), List.of(), null, null, f.tuning(), f.shards(), new HitRateReport(10_000, f.hitRate().before(),
+            new HitRateReport.Window(at(60_200), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000, 11.5, 38.0)),
+        f.database(), null);
+  }
+
+  /**
+   * A watch whose 99.9 % gate failed by a hair: the hit rate sits at 99.5 to 100 %, and no probe
+   * ran, so there is no database chart.
+   */
+  static WatchRunReport failedGate() {
+    List<WatchReport.Interval> intervals = new ArrayList<>();
+    double[] rates = {0.995, 1.0, 0.998, 1.0, 0.997, 1.0};
+    for (int i = 0; i < rates.length; i++) {
+      long hits = Math.round(10_000 * rates[i]);
+      intervals.add(new WatchReport.Interval(at(10_000L * (i + 1)), 10_000, hits, 10_000 - hits, rates[i], 1_000.0,
+          120_000, null, null));
+    }
+    return new WatchRunReport(1, "watch", "redis://cache.internal:6379", "standalone", "not-recovered", 3,
+        "the hit rate did not reach 99.9% in 3 consecutive intervals within 1m", at(0), at(60_100), 60_100,
+        new WatchReport("until-hit-rate", 60_000, 10_000, 0.999, 3, "not-recovered", null, null, intervals), null);
+  }
+
+  /** The flush without --db-url: hit-rate windows and a watch, no database section. */
+  static FlushReport withoutDatabase() {
+    FlushReport f = flush();
+    HitRateReport.Window before = f.hitRate().before();
+    HitRateReport.Window after = f.hitRate().after();
+    HitRateReport hitRate = new HitRateReport(10_000,
+        new HitRateReport.Window(before.startedAt(), before.windowMs(), before.hits(), before.misses(), before.ratio(),
+            before.opsPerSecond(), before.keys(), null, null),
+        new HitRateReport.Window(after.startedAt(), after.windowMs(), after.hits(), after.misses(), after.ratio(),
+            after.opsPerSecond(), after.keys(), null, null));
+    WatchReport w = f.watch();
+    WatchReport watch = new WatchReport(w.condition(), w.limitMs(), w.intervalMs(), w.untilHitRate(), w.consecutive(),
+        w.outcome(), w.recoveredAfterMs(), w.message(), w.intervals().stream().map(i -> new WatchReport.Interval(
+            i.endedAt(), i.windowMs(), i.hits(), i.misses(), i.hitRate(), i.opsPerSecond(), i.keys(), null, null))
+        .toList());
+    return new FlushReport(f.schemaVersion(), f.command(), f.dryRun(), f.target(), f.mode(), f.outcome(), f.exitCode(),
+        f.message(), f.startedAt(), f.finishedAt(), f.durationMs(), f.flushStartedAt(), f.flushFinishedAt(),
+        f.dbSize(), f.keysScanned(), f.keysMatched(), f.keysDeleted(), f.keysPreserved(), f.keysUntouched(),
+        f.patterns(), f.preservePatterns(), f.conflicts(), f.recoveries(), f.verification(), f.deadlineEstimate(),
+        f.tuning(), f.shards(), hitRate, null, watch);
+  }
+
+  /** A flush of a cache that held one key of each kind. */
+  static FlushReport oneKeyEach() {
+    FlushReport f = failed();
+    return new FlushReport(1, "flush", false, f.target(), "standalone", "completed", 0, null, f.startedAt(),
+        at(900), 900, at(0), at(900), 3, 3, 1, 1, 1, 1, List.of(new FlushReport.PatternCount("mocs:*", 1, 1, List.of("mocs:1"))),
+        List.of("sessions:*"), new FlushReport.Conflicts(0, List.of()), List.of(),
+        new FlushReport.Verification(true, 1, 0, List.of(), 1, 1), null, f.tuning(),
+        List.of(new FlushReport.Shard(null, "127.0.0.1:6379", 3, 1, 1)), null, null, null);
+  }
+
   static String at(long millisAfterStart) {
     return START.plusMillis(millisAfterStart).toString();
   }

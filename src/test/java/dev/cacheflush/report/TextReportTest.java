@@ -47,4 +47,36 @@ class TextReportTest {
     assertThat(TextReport.render(SampleReports.flush(), true)).contains("\u001b[1m  pattern")
         .contains("\u001b[32mcompleted (exit 0)\u001b[0m");
   }
+
+  @Test
+  void aDeclinedFlushShouldSayInOneLineThatNothingWasDeleted() {
+    assertThat(TextReport.render(SampleReports.declined(), false))
+        .isEqualTo("Declined: nothing was deleted (exit 2)\n");
+  }
+
+  @Test
+  void aFlushRefusedAtConnectingShouldSayInOneLineThatNothingWasDeleted() {
+    assertThat(TextReport.render(SampleReports.failed(), false))
+        .isEqualTo("Not connected (failed): nothing was deleted (exit 1)\n");
+  }
+
+  @Test
+  void everyLineShouldFitEightyColumns() {
+    for (FlushReport report : List.of(SampleReports.flush(), SampleReports.dryRun(), SampleReports.timeout(),
+        SampleReports.withoutDatabase())) {
+      assertThat(TextReport.render(report, false).lines()).allSatisfy(line -> assertThat(line.length())
+          .as(line).isLessThanOrEqualTo(80));
+      assertThat(TextReport.render(report, true).replaceAll("\u001b\\[[0-9;]*m", "").lines())
+          .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+    }
+  }
+
+  @Test
+  void oneKeyShouldBeOneKey() {
+    String text = TextReport.render(SampleReports.oneKeyEach(), false);
+
+    assertThat(text).contains("Scanned   3 of 3 keys in ").contains("Preserved 1 key matching sessions:*")
+        .contains("Untouched 1 key matching no pattern").contains("Verified  1 key scanned again: 0 match")
+        .doesNotContain(" 1 keys");
+  }
 }
