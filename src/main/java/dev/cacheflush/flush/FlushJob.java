@@ -48,6 +48,8 @@ public final class FlushJob {
     this.clock = clock;
   }
 
+  // The lock's try holds it for the flush and releases it; the body has no other use for it.
+  @SuppressWarnings("try")
   public FlushReport run() {
     Instant started = clock.instant();
     Tally tally = new Tally(settings.flushPatterns().size());

@@ -24,6 +24,7 @@ public final class Tally {
   private final List<Conflict> conflictSamples = new ArrayList<>();
 
   /** A key that matched a flush pattern and a preserve pattern, and so was kept. */
+  @SuppressWarnings("ArrayRecordComponent") // Redis keys are binary; a sample is reported, never compared
   public record Conflict(byte[] key, int flushPattern, int preservePattern) {}
 
   private final Tally parent;

@@ -58,11 +58,11 @@ public final class FlushMetrics {
   public List<Metric> flushed(FlushReport report) {
     Instant at = Instant.parse(report.finishedAt());
     return List.of(
-        metric(KEYS_SCANNED, Unit.COUNT, report.keysScanned(), at, false),
-        metric(KEYS_MATCHED, Unit.COUNT, report.keysMatched(), at, false),
-        metric(KEYS_DELETED, Unit.COUNT, report.keysDeleted(), at, false),
-        metric(KEYS_PRESERVED, Unit.COUNT, report.keysPreserved(), at, false),
-        metric(FLUSH_DURATION, Unit.MILLISECONDS, report.durationMs(), at, false));
+        metric(KEYS_SCANNED, Unit.COUNT, (double) report.keysScanned(), at, false),
+        metric(KEYS_MATCHED, Unit.COUNT, (double) report.keysMatched(), at, false),
+        metric(KEYS_DELETED, Unit.COUNT, (double) report.keysDeleted(), at, false),
+        metric(KEYS_PRESERVED, Unit.COUNT, (double) report.keysPreserved(), at, false),
+        metric(FLUSH_DURATION, Unit.MILLISECONDS, (double) report.durationMs(), at, false));
   }
 
   /** HitRateBefore or HitRateAfter, at the end of its window; nothing when the window saw no lookups. */
@@ -82,7 +82,7 @@ public final class FlushMetrics {
       metrics.add(metric(HIT_RATE, Unit.PERCENT, interval.hitRate() * 100, at, true));
     }
     metrics.add(metric(OPS, Unit.COUNT_PER_SECOND, interval.opsPerSecond(), at, true));
-    metrics.add(metric(KEYS, Unit.COUNT, interval.keys(), at, true));
+    metrics.add(metric(KEYS, Unit.COUNT, (double) interval.keys(), at, true));
     addIfKnown(metrics, DB_LATENCY_P50, interval.dbP50Ms(), at, true);
     addIfKnown(metrics, DB_LATENCY_P99, interval.dbP99Ms(), at, true);
     return metrics;

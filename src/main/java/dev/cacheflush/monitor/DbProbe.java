@@ -53,6 +53,8 @@ public final class DbProbe implements AutoCloseable {
   }
 
   /** Starts probing now, then every interval after the previous query ended. */
+  // probeOnce records its own failures, and close() ends the schedule by shutting the executor down.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public static DbProbe start(DbSettings settings, Ticker ticker) {
     DbProbe probe = new DbProbe(settings, ticker);
     probe.executor.scheduleWithFixedDelay(probe::probeOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
