@@ -10,7 +10,8 @@ import static bench.Stats.medianWall;
 import static bench.Stats.paired;
 import static bench.Stats.pooled;
 import static bench.Stats.ratio;
-import static bench.Stats.slow;
+import static bench.Stats.COUNTER_COLUMNS;
+import static bench.Stats.counters;
 import static bench.Stats.spread;
 import static bench.Stats.stat;
 import static bench.Stats.trim;
@@ -238,9 +239,10 @@ final class Comparison {
   }
 
   private Table details() {
-    Table details = new Table("tool", "n", "wall s [min-max]", "vs ceiling", "run ms", "server CPU s", "cmd s",
-        "busy", "client CPU s", "SCAN", "UNLINK", "cmds >1ms (worst)", "wall with probe", "probe p50/p99/p99.9/max ms",
-        "peak RSS");
+    List<String> columns = new ArrayList<>(List.of("tool", "n", "wall s [min-max]", "vs ceiling", "run ms"));
+    columns.addAll(COUNTER_COLUMNS);
+    columns.addAll(List.of("wall with probe", "probe p50/p99/p99.9/max ms", "peak RSS"));
+    Table details = new Table(columns);
     double ceilMedian = medianWall(timed.get(CEIL));
     for (String tool : compared) {
       details.row(detailRow(tool, timed.get(tool), probed.get(tool), ceilMedian));
@@ -259,31 +261,25 @@ final class Comparison {
     return details;
   }
 
-  private static String[] detailRow(String tool, List<Run> runs, List<Run> probeRuns, double ceilMedian) {
+  private static List<String> detailRow(String tool, List<Run> runs, List<Run> probeRuns, double ceilMedian) {
     List<Run> ok = runs.stream().filter(r -> r.ok).toList();
     List<Run> pok = probeRuns.stream().filter(r -> r.ok).toList();
     if (ok.isEmpty()) {
-      return new String[] {tool, "0/" + runs.size(), "all runs failed"};
+      return List.of(tool, "0/" + runs.size(), "all runs failed");
     }
     double wall = medianWall(ok);
     boolean hasReport = ok.stream().allMatch(r -> !Double.isNaN(r.reportMs));
-    return new String[] {
-      tool,
-      ok.size() == runs.size() ? String.valueOf(ok.size()) : ok.size() + "/" + runs.size(),
-      spread(ok),
-      Double.isNaN(ceilMedian) ? "-" : ratio(wall / ceilMedian),
-      hasReport ? String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs)) : "-",
-      String.format(Locale.ROOT, "%.2f", medianOf(ok, r -> r.serverMainCpuS)),
-      String.format(Locale.ROOT, "%.2f", medianOf(ok, Run::commandSeconds)),
-      String.format(Locale.ROOT, "%.0f%%", 100 * medianOf(ok, r -> r.serverMainCpuS / r.wallS)),
-      String.format(Locale.ROOT, "%.2f", medianOf(ok, r -> r.userS + r.sysS)),
-      String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.calls("scan"))),
-      String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.calls("unlink"))),
-      slow(ok),
-      pok.isEmpty() || pok == ok ? "-" : String.format(Locale.ROOT, "%.2f (n=%d)", medianWall(pok), pok.size()),
-      pok.isEmpty() ? "-" : pooled(pok).short4(),
-      tool.startsWith("cacheflush") ? fmtMb(medianOf(ok, r -> (double) r.maxRssKb)) : "-",
-    };
+    List<String> row = new ArrayList<>(List.of(tool,
+        ok.size() == runs.size() ? String.valueOf(ok.size()) : ok.size() + "/" + runs.size(),
+        spread(ok),
+        Double.isNaN(ceilMedian) ? "-" : ratio(wall / ceilMedian),
+        hasReport ? String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs)) : "-"));
+    row.addAll(counters(ok));
+    row.addAll(List.of(
+        pok.isEmpty() || pok == ok ? "-" : String.format(Locale.ROOT, "%.2f (n=%d)", medianWall(pok), pok.size()),
+        pok.isEmpty() ? "-" : pooled(pok).short4(),
+        tool.startsWith("cacheflush") ? fmtMb(medianOf(ok, r -> (double) r.maxRssKb)) : "-"));
+    return row;
   }
 
   /** Each of issue 5's targets, measured, with its verdict. */

@@ -52,8 +52,24 @@ final class Stats {
     return l;
   }
 
+  /** The columns of {@link #counters}, in both tables. */
+  static final List<String> COUNTER_COLUMNS =
+      List.of("server CPU s", "cmd s", "busy", "client CPU s", "SCAN", "UNLINK", "cmds >1ms (worst)");
+
+  /** The server's and the client's counters over the valid runs: their medians, and the slow log. */
+  static List<String> counters(List<Run> ok) {
+    return List.of(
+        String.format(Locale.ROOT, "%.2f", medianOf(ok, r -> r.serverMainCpuS)),
+        String.format(Locale.ROOT, "%.2f", medianOf(ok, Run::commandSeconds)),
+        String.format(Locale.ROOT, "%.0f%%", 100 * medianOf(ok, r -> r.serverMainCpuS / r.wallS)),
+        String.format(Locale.ROOT, "%.2f", medianOf(ok, r -> r.userS + r.sysS)),
+        String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.calls("scan"))),
+        String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.calls("unlink"))),
+        slow(ok));
+  }
+
   /** SLOWLOG entries over 1 ms, summed over the runs, and the worst one. */
-  static String slow(List<Run> runs) {
+  private static String slow(List<Run> runs) {
     long n = runs.stream().mapToLong(r -> r.slowCount).sum();
     double worst = runs.stream().mapToDouble(r -> r.slowWorstMs).max().orElse(0);
     return n == 0 ? "0" : String.format(Locale.ROOT, "%d (%s)", n, Lat.fmt(worst));

@@ -4,7 +4,8 @@ import static bench.Stats.fmtMb;
 import static bench.Stats.medianOf;
 import static bench.Stats.medianWall;
 import static bench.Stats.pooled;
-import static bench.Stats.slow;
+import static bench.Stats.COUNTER_COLUMNS;
+import static bench.Stats.counters;
 import static bench.Stats.spread;
 
 import java.io.PrintStream;
@@ -126,9 +127,10 @@ final class Sweep {
   }
 
   private static Table table(List<Point> points, Workload w) {
-    Table t = new Table("setting", "n", "wall s [min-max]", "run ms", "keys/s", "server CPU s", "cmd s", "busy",
-        "client CPU s", "SCAN", "UNLINK", "cmds >1ms (worst)", "wall with probe", "probe p50/p99/p99.9/max ms",
-        "peak RSS");
+    List<String> columns = new ArrayList<>(List.of("setting", "n", "wall s [min-max]", "run ms", "keys/s"));
+    columns.addAll(COUNTER_COLUMNS);
+    columns.addAll(List.of("wall with probe", "probe p50/p99/p99.9/max ms", "peak RSS"));
+    Table t = new Table(columns);
     for (Point p : points) {
       List<Run> ok = p.runs().stream().filter(r -> r.ok).toList();
       List<Run> pok = p.probeRuns().stream().filter(r -> r.ok).toList();
@@ -139,21 +141,17 @@ final class Sweep {
       }
       boolean hasReport = ok.stream().allMatch(r -> !Double.isNaN(r.reportMs));
       double runMs = hasReport ? medianOf(ok, r -> r.reportMs) : medianOf(ok, r -> r.wallS * 1000);
-      t.row(label,
+      List<String> row = new ArrayList<>(List.of(label,
           ok.size() == p.runs().size() ? String.valueOf(ok.size()) : ok.size() + "/" + p.runs().size(),
           spread(ok),
           hasReport ? String.format(Locale.ROOT, "%.0f", runMs) : "-",
-          String.format(Locale.ROOT, "%,.0f", w.flushTotal() / (runMs / 1000)),
-          String.format(Locale.ROOT, "%.2f", medianOf(ok, r -> r.serverMainCpuS)),
-          String.format(Locale.ROOT, "%.2f", medianOf(ok, Run::commandSeconds)),
-          String.format(Locale.ROOT, "%.0f%%", 100 * medianOf(ok, r -> r.serverMainCpuS / r.wallS)),
-          String.format(Locale.ROOT, "%.2f", medianOf(ok, r -> r.userS + r.sysS)),
-          String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.calls("scan"))),
-          String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.calls("unlink"))),
-          slow(ok),
+          String.format(Locale.ROOT, "%,.0f", w.flushTotal() / (runMs / 1000))));
+      row.addAll(counters(ok));
+      row.addAll(List.of(
           pok.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", medianWall(pok)),
           pok.isEmpty() ? "-" : pooled(pok).short4(),
-          p.axis().equals("ceiling") ? "-" : fmtMb(medianOf(ok, r -> (double) r.maxRssKb)));
+          p.axis().equals("ceiling") ? "-" : fmtMb(medianOf(ok, r -> (double) r.maxRssKb))));
+      t.row(row);
     }
     return t;
   }

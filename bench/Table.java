@@ -12,8 +12,16 @@ final class Table {
     rows.add(head);
   }
 
+  Table(List<String> head) {
+    this(head.toArray(String[]::new));
+  }
+
   void row(String... cells) {
     rows.add(cells);
+  }
+
+  void row(List<String> cells) {
+    rows.add(cells.toArray(String[]::new));
   }
 
   /** A Markdown table, aligned, so the output pastes into docs/benchmarks.md as it is. */
