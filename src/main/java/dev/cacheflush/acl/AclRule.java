@@ -29,6 +29,7 @@ import java.util.Optional;
  */
 public final class AclRule {
   /** A flush pattern and a preserve pattern that some key matches both, e.g. {@code example}. */
+  @SuppressWarnings("ArrayRecordComponent") // Redis keys are binary; an overlap is printed, never compared
   public record Overlap(String flushPattern, String preservePattern, byte[] example) {}
 
   private static final List<String> SCAN_AND_DELETE =

@@ -25,7 +25,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  */
 public final class ElastiCacheIamToken implements AutoCloseable {
   /** The longest life ElastiCache accepts. */
-  static final Duration LIFETIME = Duration.ofSeconds(900);
+  static final Duration LIFETIME = Duration.ofMinutes(15);
   private static final String SERVICE = "elasticache";
 
   private final IamSettings settings;

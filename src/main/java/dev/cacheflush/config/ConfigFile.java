@@ -51,6 +51,7 @@ public final class ConfigFile {
   private abstract static class FileBuilder {
     /** Secrets and machine-specific paths do not belong in the checked-in file. */
     @JsonIgnore
+    @SuppressWarnings("UnusedMethod") // a Jackson mix-in: read by reflection, never called
     abstract SettingsLayer.Builder access(AccessLayer value);
   }
 

@@ -92,6 +92,8 @@ public final class FlushCoordinator {
     }
   }
 
+  // The lock's try holds it for the flush and releases it; the body has no other use for it.
+  @SuppressWarnings("try")
   public FlushReport run() {
     Run run = new Run(clock.instant(), new Tally(settings.flushPatterns().size()));
     try (FlushObserver observing = observer) {

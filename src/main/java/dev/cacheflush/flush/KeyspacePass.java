@@ -334,6 +334,7 @@ public final class KeyspacePass {
       case CONFLICT -> counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
       case PRESERVE -> counts.addPreserved();
       case UNTOUCHED -> counts.addUntouched();
+      case LOCK -> throw new AssertionError("handled above");
     }
     return true;
   }

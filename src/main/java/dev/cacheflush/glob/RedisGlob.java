@@ -118,19 +118,15 @@ public final class RedisGlob {
 
   /** True if Redis's {@code MATCH} with this pattern would select the key. */
   public boolean matches(byte[] key) {
-    switch (shape) {
-      case EVERYTHING:
-        return true;
-      case EXACT:
-        return Arrays.equals(pattern, key);
-      case PREFIX:
-        // stringmatchlen never matches an empty key against a non-empty pattern, so "**" needs a
-        // byte even though its literal prefix is empty.
-        return key.length > 0 && key.length >= literalLength
-            && Arrays.equals(pattern, 0, literalLength, key, 0, literalLength);
-      default:
-        return match(key, 0, 0, 0) == MATCH;
-    }
+    return switch (shape) {
+      case EVERYTHING -> true;
+      case EXACT -> Arrays.equals(pattern, key);
+      // stringmatchlen never matches an empty key against a non-empty pattern, so "**" needs a
+      // byte even though its literal prefix is empty.
+      case PREFIX -> key.length > 0 && key.length >= literalLength
+          && Arrays.equals(pattern, 0, literalLength, key, 0, literalLength);
+      case GENERAL -> match(key, 0, 0, 0) == MATCH;
+    };
   }
 
   /**
@@ -186,6 +182,7 @@ public final class RedisGlob {
    * Where the C code reads {@code pattern[patternLen]} it sees the string's NUL terminator, which is
    * never special; the bounds checks below stand in for it.
    */
+  @SuppressWarnings("StatementSwitchToExpressionSwitch") // case for case as in util.c, to read side by side
   private int match(byte[] key, int p, int s, int nesting) {
     if (nesting > MAX_NESTING) {
       return NO_MATCH;

@@ -56,11 +56,11 @@ public final class FlushMetrics {
   /** The flush's counts and duration, at the time it finished. */
   public List<Metric> flushed(long scanned, long matched, long deleted, long preserved, long durationMs, Instant at) {
     return List.of(
-        metric(KEYS_SCANNED, Unit.COUNT, scanned, at, false),
-        metric(KEYS_MATCHED, Unit.COUNT, matched, at, false),
-        metric(KEYS_DELETED, Unit.COUNT, deleted, at, false),
-        metric(KEYS_PRESERVED, Unit.COUNT, preserved, at, false),
-        metric(FLUSH_DURATION, Unit.MILLISECONDS, durationMs, at, false));
+        metric(KEYS_SCANNED, Unit.COUNT, (double) scanned, at, false),
+        metric(KEYS_MATCHED, Unit.COUNT, (double) matched, at, false),
+        metric(KEYS_DELETED, Unit.COUNT, (double) deleted, at, false),
+        metric(KEYS_PRESERVED, Unit.COUNT, (double) preserved, at, false),
+        metric(FLUSH_DURATION, Unit.MILLISECONDS, (double) durationMs, at, false));
   }
 
   /** HitRateBefore or HitRateAfter, at the end of its window; nothing when the window saw no lookups. */
@@ -80,7 +80,7 @@ public final class FlushMetrics {
       metrics.add(metric(HIT_RATE, Unit.PERCENT, interval.hitRate() * 100, at, true));
     }
     metrics.add(metric(OPS, Unit.COUNT_PER_SECOND, interval.opsPerSecond(), at, true));
-    metrics.add(metric(KEYS, Unit.COUNT, interval.keys(), at, true));
+    metrics.add(metric(KEYS, Unit.COUNT, (double) interval.keys(), at, true));
     addIfKnown(metrics, DB_LATENCY_P50, interval.dbP50Ms(), at, true);
     addIfKnown(metrics, DB_LATENCY_P99, interval.dbP99Ms(), at, true);
     return metrics;

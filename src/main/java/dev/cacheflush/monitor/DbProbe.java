@@ -62,6 +62,8 @@ public final class DbProbe implements AutoCloseable {
    *
    * @param stop once requested, closing no longer waits for a query still running
    */
+  // probeOnce records its own failures, and close() ends the schedule by shutting the executor down.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public static DbProbe start(DbSettings settings, Ticker ticker, StopSignal stop) {
     DbProbe probe = new DbProbe(settings, ticker, stop);
     probe.executor.scheduleWithFixedDelay(probe::probeOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);

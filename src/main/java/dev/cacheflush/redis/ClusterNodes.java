@@ -28,7 +28,7 @@ public final class ClusterNodes {
 
   public static List<ClusterNode> parse(String reply) {
     List<ClusterNode> nodes = new ArrayList<>();
-    for (String line : reply.split("\r?\n")) {
+    for (String line : reply.split("\r?\n", -1)) {
       if (!line.isBlank()) {
         nodes.add(parseLine(line.strip()));
       }
@@ -37,7 +37,7 @@ public final class ClusterNodes {
   }
 
   static ClusterNode parseLine(String line) {
-    String[] f = line.split(" ");
+    String[] f = line.split(" ", -1);
     if (f.length < 8) {
       throw new IllegalArgumentException("not a CLUSTER NODES line: " + line);
     }

@@ -26,7 +26,7 @@ public final class ClusterRedirects implements AutoCloseable {
       if (!(t instanceof RedisCommandExecutionException) || t.getMessage() == null) {
         return null;
       }
-      String[] parts = t.getMessage().strip().split(" ");
+      String[] parts = t.getMessage().strip().split(" ", -1);
       boolean ask = parts[0].equals("ASK");
       if (parts.length != 3 || !(ask || parts[0].equals("MOVED"))) {
         return null;
@@ -76,6 +76,8 @@ public final class ClusterRedirects implements AutoCloseable {
   }
 
   /** A connection that failed is dropped; the next redirect there opens a new one. */
+  // Closing a connection that is dropped or done with has no outcome anyone would act on.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void forget(HostPort address) {
     CompletableFuture<StatefulRedisConnection<byte[], byte[]>> old = connections.remove(address);
     if (old != null) {
@@ -91,6 +93,7 @@ public final class ClusterRedirects implements AutoCloseable {
   }
 
   @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // as in forget()
   public void close() {
     connections.values().forEach(f -> f.thenAccept(StatefulRedisConnection::close));
     connections.clear();

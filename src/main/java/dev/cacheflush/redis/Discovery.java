@@ -192,7 +192,7 @@ final class Discovery {
       // slave0:ip=10.0.0.12,port=6379,state=online,offset=...,lag=0
       if (field.getKey().matches("slave\\d+")) {
         Map<String, String> parts = new HashMap<>();
-        for (String part : field.getValue().split(",")) {
+        for (String part : field.getValue().split(",", -1)) {
           int eq = part.indexOf('=');
           if (eq > 0) {
             parts.put(part.substring(0, eq), part.substring(eq + 1));

@@ -9,7 +9,7 @@ public final class InfoParser {
 
   public static Map<String, String> parse(String info) {
     Map<String, String> fields = new LinkedHashMap<>();
-    for (String line : info.split("\r?\n")) {
+    for (String line : info.split("\r?\n", -1)) {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }

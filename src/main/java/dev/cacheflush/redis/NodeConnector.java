@@ -135,6 +135,9 @@ final class NodeConnector implements AutoCloseable {
   }
 
   @Override
+  // The client's own shutdown above waits; the shared event loops then end on their own, and nothing after
+  // this needs them gone.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public void close() {
     client.shutdown(0, 2, TimeUnit.SECONDS);
     resources.shutdown(0, 2, TimeUnit.SECONDS);

@@ -38,9 +38,9 @@ import java.util.function.Supplier;
  */
 public final class RedisNode {
   /** Through UNLINK, not DEL, so the least-privilege user needs no right beyond what the flush uses. */
-  private static final byte[] RELEASE_IF_OURS = (
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('unlink', KEYS[1]) else return 0 end")
-      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] RELEASE_IF_OURS =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('unlink', KEYS[1]) else return 0 end"
+          .getBytes(StandardCharsets.UTF_8);
 
   /**
    * A live connection and the server at its other end.

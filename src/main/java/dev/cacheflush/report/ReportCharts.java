@@ -50,7 +50,9 @@ final class ReportCharts {
     SvgChart.Point gap = new SvgChart.Point((flushFrom + flushTo) / 2, null);
     boolean windowLatency = false;
     if (h != null) {
-      for (HitRateReport.Window window : new HitRateReport.Window[] {h.before(), h.after()}) {
+      HitRateReport.Window[] windows = {h.before(), h.after()};
+      for (int i = 0; i < windows.length; i++) {
+        HitRateReport.Window window = windows[i];
         if (window != null) {
           double x = start(window) + window.windowMs() / 2000.0;
           hit.add(new SvgChart.Point(x, percent(window.ratio())));
@@ -60,7 +62,7 @@ final class ReportCharts {
             windowLatency |= window.dbP50Ms() != null;
           }
         }
-        if (window == h.before()) {
+        if (i == 0) {
           hit.add(gap);
           p50.add(gap);
           p99.add(gap);

@@ -118,7 +118,7 @@ public final class TextReport {
     StringBuilder out = new StringBuilder(label);
     int column = lead.length();
     boolean first = true;
-    for (String word : text.split(" ")) {
+    for (String word : text.split(" ", -1)) {
       int width = visible(word);
       if (!first && column + 1 + width > WIDTH) {
         out.append('\n').append(indent);

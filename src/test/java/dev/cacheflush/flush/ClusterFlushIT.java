@@ -1,6 +1,9 @@
 package dev.cacheflush.flush;
 
-import static dev.cacheflush.support.ClusterKeyspace.bytes;
+import static dev.cacheflush.support.Keyspace.bytes;
+import static dev.cacheflush.support.StoryKeys.FLUSH_PREFIXES;
+import static dev.cacheflush.support.StoryKeys.PRESERVE_ARGS;
+import static dev.cacheflush.support.StoryKeys.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,13 +20,13 @@ import dev.cacheflush.support.ClusterKeyspace;
 import dev.cacheflush.support.RedisCluster;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
+import dev.cacheflush.support.StoryKeys;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFlushIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] PRESERVE = {"--preserve", "sessions:*", "--preserve", "ratelimit:*",
-      "--preserve", "user-profiles:*", "--preserve", "mocs:keep:*"};
-  private static final List<String> FLUSH_PREFIXES = List.of("mocs:", "gallery:", "wishlist:", "albums:");
   /** Small pages and batches, so that a flush lasts long enough to be hit in the middle. */
   private static final String[] SLOW = {"--scan-count", "20", "--batch-size", "10", "--max-in-flight", "1"};
 
@@ -145,7 +145,7 @@ class ClusterFlushIT {
 
     Set<ByteBuffer> expected = new HashSet<>();
     for (byte[] key : keys) {
-      if (!startsWithAny(key, FLUSH_PREFIXES) || startsWithAny(key, List.of("mocs:keep:"))) {
+      if (!StoryKeys.shouldGo(key)) {
         expected.add(ByteBuffer.wrap(key));
       }
     }
@@ -268,7 +268,9 @@ class ClusterFlushIT {
 
   /** Creates the user with the rule {@code cacheflush acl} prints, on every node (ACLs are per node). */
   private static void createLeastPrivilegeUser(String user, String password) {
-    CliRun.Result acl = new CliRun().run(concat(new String[] {"acl", "--user", user}, PRESERVE));
+    List<String> args = new ArrayList<>(List.of("acl", "--user", user));
+    args.addAll(PRESERVE_ARGS);
+    CliRun.Result acl = new CliRun().run(args.toArray(String[]::new));
     assertThat(acl.exitCode()).as(acl.err()).isZero();
     String rule = acl.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
     for (RedisServer node : cluster.nodes()) {
@@ -304,34 +306,14 @@ class ClusterFlushIT {
 
   private static String[] args(String command, String... more) {
     List<String> all = new ArrayList<>(List.of(command, "--redis-url", cluster.seedUrl()));
-    all.addAll(List.of(PRESERVE));
+    all.addAll(PRESERVE_ARGS);
     all.addAll(List.of(more));
     return all.toArray(String[]::new);
   }
 
   private static String[] slow(String command, String... more) {
-    return concat(args(command, more), SLOW);
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  private static boolean startsWithAny(byte[] key, List<String> prefixes) {
-    for (String prefix : prefixes) {
-      byte[] p = bytes(prefix);
-      if (key.length >= p.length && ByteBuffer.wrap(key, 0, p.length).equals(ByteBuffer.wrap(p))) {
-        return true;
-      }
-    }
-    return false;
+    List<String> all = new ArrayList<>(List.of(args(command, more)));
+    all.addAll(List.of(SLOW));
+    return all.toArray(String[]::new);
   }
 }

@@ -85,6 +85,7 @@ class FaultsIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the socket is closed early, on purpose, to end the acceptor before joining it
   void portThatIsNotRedisShouldFailWithOneLine() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> accepted = new ArrayList<>();

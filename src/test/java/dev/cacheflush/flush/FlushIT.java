@@ -1,6 +1,10 @@
 package dev.cacheflush.flush;
 
 import static dev.cacheflush.support.Keyspace.bytes;
+import static dev.cacheflush.support.StoryKeys.PRESERVE_ARGS;
+import static dev.cacheflush.support.StoryKeys.PRESERVE_PREFIXES;
+import static dev.cacheflush.support.StoryKeys.concat;
+import static dev.cacheflush.support.StoryKeys.startsWithAny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +13,7 @@ import dev.cacheflush.support.CliRun;
 import dev.cacheflush.support.Keyspace;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
+import dev.cacheflush.support.StoryKeys;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +52,6 @@ class FlushIT {
     FAMILIES.put("other", 1_000);
   }
 
-  static final String[] PRESERVE = {"--preserve", "sessions:*", "--preserve", "ratelimit:*",
-      "--preserve", "user-profiles:*", "--preserve", "mocs:keep:*"};
-  static final List<String> FLUSH_PREFIXES = List.of("mocs:", "gallery:", "wishlist:", "albums:");
-  static final List<String> PRESERVE_PREFIXES = List.of("sessions:", "ratelimit:", "user-profiles:", "mocs:keep:");
 
   static RedisServer server;
   static Keyspace keyspace;
@@ -216,16 +217,15 @@ class FlushIT {
       // No client reads this cache, so the hit-rate windows around a flush would only add their time.
       all.addAll(List.of("--sample-window", "0"));
     }
-    all.addAll(List.of(PRESERVE));
+    all.addAll(PRESERVE_ARGS);
     all.addAll(List.of(more));
     return all.toArray(String[]::new);
   }
 
-  /** The expectation, decided by plain prefixes rather than by the glob matcher under test. */
   private static Set<ByteBuffer> expectedDeleted() {
     Set<ByteBuffer> deleted = new HashSet<>();
     for (byte[] key : keys) {
-      if (startsWithAny(key, FLUSH_PREFIXES) && !startsWithAny(key, PRESERVE_PREFIXES)) {
+      if (StoryKeys.shouldGo(key)) {
         deleted.add(ByteBuffer.wrap(key));
       }
     }
@@ -240,22 +240,5 @@ class FlushIT {
     Set<ByteBuffer> all = new HashSet<>();
     keys.forEach(k -> all.add(ByteBuffer.wrap(k)));
     return all;
-  }
-
-  private static boolean startsWithAny(byte[] key, List<String> prefixes) {
-    for (String prefix : prefixes) {
-      byte[] p = bytes(prefix);
-      if (key.length >= p.length && ByteBuffer.wrap(key, 0, p.length).equals(ByteBuffer.wrap(p))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -105,10 +105,6 @@ public final class ClusterKeyspace {
     return keys;
   }
 
-  public static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
   private static String shell(String command) {
     try {
       Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();

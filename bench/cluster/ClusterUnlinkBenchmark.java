@@ -1,7 +1,3 @@
-package dev.cacheflush.bench;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.cacheflush.support.RedisCluster;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
@@ -34,13 +30,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Test;
 
 /**
  * The measurement behind how a cluster flush deletes (docs/deployments.md has the numbers). Not
- * part of {@code mvn verify}; run it alone on a quiet machine:
- *
- * <pre>mvn -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterUnlinkBenchmark</pre>
+ * part of {@code mvn verify}; run it alone on a quiet machine with {@code bench/cluster/run}, which
+ * runs this file in source-file mode on the test classpath (it starts its cluster with the tests'
+ * support/RedisServers).
  *
  * <p>A cluster may only UNLINK several keys in one command when they share a hash slot. Keys of a
  * SCAN page fall into as many slots as there are keys (a primary serves ~5,461 slots), so the
@@ -51,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * unanswered keys (500 keys x 8 in flight, the defaults), and deletes the same 200,000 of 300,000
  * keys; the keyspace is written afresh before every round.
  */
-class ClusterUnlinkBenchmark {
+public final class ClusterUnlinkBenchmark {
   private static final int KEYS = 300_000;
   private static final int BATCH = 500;
   private static final int IN_FLIGHT = 8;
@@ -65,8 +60,7 @@ class ClusterUnlinkBenchmark {
     void finish() throws InterruptedException;
   }
 
-  @Test
-  void compareDeleteStrategies() throws Exception {
+  public static void main(String[] args) throws Exception {
     try (RedisCluster cluster = RedisServers.cluster(3, 0)) {
       List<RedisServer> primaries = cluster.primaries();
       RedisClient client = RedisClient.create();
@@ -104,7 +98,7 @@ class ClusterUnlinkBenchmark {
             pool.shutdown();
             long elapsed = (System.nanoTime() - started) / 1_000_000;
             long cpu = Math.round((serverCpu(connections) - cpuBefore) * 1000);
-            assertThat(deleted.sum()).as(names.get(s)).isEqualTo(200_000);
+            check(deleted.sum() == 200_000, names.get(s) + " deleted " + deleted.sum() + " keys, not 200,000");
             millis.computeIfAbsent(names.get(s), n -> new ArrayList<>()).add(elapsed);
             serverMillis.computeIfAbsent(names.get(s), n -> new ArrayList<>()).add(cpu);
             System.out.printf(Locale.ROOT, "round %d  %-52s %6d ms wall %6d ms Redis CPU %,8d UNLINK commands%n",
@@ -309,7 +303,7 @@ class ClusterUnlinkBenchmark {
     }
     pending.forEach(f -> f.toCompletableFuture().join());
     long total = conns.values().stream().mapToLong(c -> c.sync().dbsize()).sum();
-    assertThat(total).isEqualTo(KEYS);
+    check(total == KEYS, "the fill wrote " + total + " keys, not " + KEYS);
   }
 
   /** Seconds of CPU the primaries have used (INFO cpu): the cost a flush puts on the shared cache. */
@@ -337,6 +331,13 @@ class ClusterUnlinkBenchmark {
       }
     }
     return -1;
+  }
+
+  /** A wrong count makes every figure meaningless: stop there. */
+  private static void check(boolean holds, String otherwise) {
+    if (!holds) {
+      throw new IllegalStateException(otherwise);
+    }
   }
 
   private static byte[] bytes(String s) {
