@@ -1,5 +1,6 @@
 package dev.cacheflush.support;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -69,6 +71,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong resets = new AtomicLong();
   private final AtomicLong forwarded = new AtomicLong();
+  private final ByteArrayOutputStream sentByClients = new ByteArrayOutputStream();
 
   private FaultProxy(String host, int targetPort, String scheme) {
     this.target = new InetSocketAddress(host, targetPort);
@@ -191,6 +194,13 @@ public final class FaultProxy implements AutoCloseable {
   /** Connections reset by a fault (cutAll, cutEvery, cutAfterBytes) or by a reset from either side. */
   public long resetCount() {
     return resets.get();
+  }
+
+  /** Everything the clients have sent so far, all connections together, as ISO-8859-1 text. */
+  public String sentByClients() {
+    synchronized (sentByClients) {
+      return sentByClients.toString(StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** Bytes delivered, both directions. */
@@ -389,6 +399,11 @@ public final class FaultProxy implements AutoCloseable {
     readBuffer.flip();
     ByteBuffer copy = ByteBuffer.allocate(n);
     copy.put(readBuffer).flip();
+    if (direction == connection.up) {
+      synchronized (sentByClients) {
+        sentByClients.write(copy.array(), 0, n);
+      }
+    }
     direction.queue.add(new Chunk(copy, System.nanoTime() + latencyNanos));
     direction.held += n;
   }
