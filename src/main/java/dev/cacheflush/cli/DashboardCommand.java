@@ -50,7 +50,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(false, false);
+    Logging.configure(false, false, Logging.format(null, context.env()));
     MetricsSettings settings = MetricsSettings.of(MetricsSettings.Sink.cloudwatch, namespace, endpoint, null);
     for (String id : Stream.concat(cacheClusterIds.stream(), dbInstanceIds.stream()).toList()) {
       if (!id.matches("[A-Za-z0-9-]{1,255}")) {

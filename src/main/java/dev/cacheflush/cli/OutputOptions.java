@@ -1,6 +1,7 @@
 package dev.cacheflush.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** What the run writes, and how much it says on stderr. */
@@ -24,4 +25,14 @@ public final class OutputOptions {
 
   @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr, no progress line.")
   boolean quiet;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "Log lines on stderr as text, or json: one JSON object a line, for CloudWatch Logs Insights and "
+          + "other log stores. Env: " + Logging.FORMAT_ENV + ". Default: text.")
+  Logging.Format logFormat;
+
+  /** Sets up the run's logging from these options and the environment. */
+  void configureLogging(Map<String, String> env) {
+    Logging.configure(verbose, quiet, Logging.format(logFormat, env));
+  }
 }

@@ -40,7 +40,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
    * @param lock, verify the flags, or null where not given
    */
   int execute(Boolean dryRunFlag, boolean confirmed, Boolean lock, Boolean verify) {
-    Logging.configure(output.verbose, output.quiet);
+    output.configureLogging(context.env());
     SettingsLayer flags = new SettingsLayer(target.redisUrl, patterns.flush, patterns.preserve, dryRunFlag,
         tuning.scanCount, tuning.batchSize, tuning.maxInFlight, tuning.timeout, tuning.retries, tuning.connectTimeout,
         tuning.commandTimeout, lock, verify, tuning.maxRate, tuning.maxLatency, access.layer());

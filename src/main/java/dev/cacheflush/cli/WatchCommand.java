@@ -51,7 +51,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(output.verbose, output.quiet);
+    output.configureLogging(context.env());
     WatchSettings settings = watchSettings();
     SettingsResolver.Access redis = SettingsResolver.access(SettingsLayer.access(target.redisUrl, access.layer()),
         context.env(), target.config, context.workingDirectory());
