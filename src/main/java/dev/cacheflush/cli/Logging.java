@@ -29,7 +29,8 @@ final class Logging {
     Level level = verbose ? Level.DEBUG : quiet ? Level.WARN : Level.INFO;
     ((Logger) LoggerFactory.getLogger("dev.cacheflush")).setLevel(level);
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    if (context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> stderr
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    if (root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> stderr
         && format == Format.json != stderr.getEncoder() instanceof JsonEncoder) {
       Encoder<ILoggingEvent> encoder = textEncoder;
       if (format == Format.json) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,17 +25,28 @@ public final class JarRun {
   }
 
   public static JarRun start(Path workDir, String... args) {
+    return start(workDir, null, args);
+  }
+
+  /** With exactly this environment (nothing inherited) when it is not null: what the AWS SDK's chains read. */
+  public static JarRun start(Path workDir, Map<String, String> env, String... args) {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package'");
     }
-    List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(workDir, "stdout", ".txt");
       Path err = Files.createTempFile(workDir, "stderr", ".txt");
-      Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      if (env != null) {
+        builder.environment().clear();
+        builder.environment().putAll(env);
+      }
+      Process p = builder.start();
       return new JarRun(p, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
