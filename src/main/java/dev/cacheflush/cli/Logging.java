@@ -35,7 +35,13 @@ final class Logging {
       Encoder<ILoggingEvent> encoder = textEncoder;
       if (format == Format.json) {
         textEncoder = stderr.getEncoder();
-        encoder = new JsonEncoder();
+        // The message as people read it, not its pattern and arguments apart; no logger context.
+        JsonEncoder json = new JsonEncoder();
+        json.setWithFormattedMessage(true);
+        json.setWithMessage(false);
+        json.setWithArguments(false);
+        json.setWithContext(false);
+        encoder = json;
         encoder.setContext(context);
         encoder.start();
       }

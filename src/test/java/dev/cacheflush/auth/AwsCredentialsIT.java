@@ -67,6 +67,13 @@ class AwsCredentialsIT {
     env.put("AWS_ACCESS_KEY_ID", "AKIASTUBSTATICKEYS");
     env.put("AWS_SECRET_ACCESS_KEY", "static-secret");
     assertSignedWith("AKIASTUBSTATICKEYS");
+
+    // The dashboard's client is built the same way as the sink's (CloudWatchClients).
+    cloudWatch.reset();
+    JarRun dashboard = JarRun.start(home, env, "dashboard", "--apply", "--metrics-endpoint", cloudWatch.endpoint(),
+        "--cache-cluster-id", "my-cache-001", "--dashboard-name", "rollout");
+    assertThat(waitFor(dashboard)).as(dashboard.err()).isZero();
+    assertCloudWatchSignedWith("AKIASTUBSTATICKEYS", "PutDashboard");
   }
 
   @Test
@@ -135,27 +142,31 @@ class AwsCredentialsIT {
     assertThat(aws.served()).contains("imds: token", "imds: credentials of " + AwsCredentialsStub.ROLE);
   }
 
-  /** A dry run with --iam and the CloudWatch sink, then the dashboard, all signed with this key id. */
+  /** A flush with --iam and the CloudWatch sink, both signed with this key id; the stand-in for CloudWatch saw it. */
   private void assertSignedWith(String accessKeyId) {
-    JarRun plan = JarRun.start(home, env, "flush", "--dry-run", "--redis-url", redis.tlsUrl(), "--tls-ca",
+    JarRun flush = JarRun.start(home, env, "flush", "--yes", "--redis-url", redis.tlsUrl(), "--tls-ca",
         TestCertificates.shared().caCert().toString(), "--iam", "--iam-user", "iam-flusher", "--iam-cache-name",
         "my-cache", "--region", REGION, "--retries", "0", "--sample-window", "0", "--metrics", "cloudwatch",
         "--metrics-endpoint", cloudWatch.endpoint(), "--verbose");
+    assertThat(waitFor(flush)).as(flush.err()).isZero();
+    assertThat(flush.err()).contains("Signing the ElastiCache IAM token with AWS credentials from ")
+        .contains("(access key id " + accessKeyId + ")");
+    assertCloudWatchSignedWith(accessKeyId, "PutMetricData");
+    assertThat(aws.refused()).isEmpty();
+  }
+
+  private static void assertCloudWatchSignedWith(String accessKeyId, String action) {
+    assertThat(cloudWatch.refused()).isEmpty();
+    assertThat(cloudWatch.requests()).extracting(CloudWatchStub.Request::action).contains(action);
+    assertThat(cloudWatch.requests()).allSatisfy(r ->
+        assertThat(r.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/"));
+  }
+
+  private static int waitFor(JarRun run) {
     try {
-      assertThat(plan.waitFor(120)).as(plan.err()).isZero();
-      JarRun dashboard = JarRun.start(home, env, "dashboard", "--apply", "--metrics-endpoint", cloudWatch.endpoint(),
-          "--cache-cluster-id", "my-cache-001", "--dashboard-name", "rollout");
-      assertThat(dashboard.waitFor(120)).as(dashboard.err()).isZero();
+      return run.waitFor(120);
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
-    assertThat(plan.err()).contains("Signing the ElastiCache IAM token with AWS credentials from ")
-        .contains("(access key id " + accessKeyId + ")");
-    assertThat(cloudWatch.refused()).isEmpty();
-    assertThat(cloudWatch.requests()).extracting(CloudWatchStub.Request::action)
-        .contains("PutMetricData", "PutDashboard");
-    assertThat(cloudWatch.requests()).allSatisfy(r ->
-        assertThat(r.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/"));
-    assertThat(aws.refused()).isEmpty();
   }
 }

@@ -125,7 +125,7 @@ class ContainerImageIT {
     assertThat(logs).isNotEmpty().allSatisfy(l -> {
       JsonNode line = JSON.readTree(l);
       assertThat(line.get("level").asText()).isNotEmpty();
-      assertThat(line.get("message").asText()).isNotEmpty();
+      assertThat(line.get("formattedMessage").asText()).isNotEmpty();
     });
   }
 

@@ -3,11 +3,9 @@ package dev.cacheflush.support;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,7 +67,7 @@ public final class AwsCredentialsStub implements AutoCloseable {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Instant expires = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
       if (method.equals("POST") && path.equals("/")) {
-        Map<String, String> form = form(body);
+        Map<String, String> form = LoopbackHttp.form(body);
         if (!"AssumeRoleWithWebIdentity".equals(form.get("Action")) || form.get("WebIdentityToken") == null
             || form.get("RoleArn") == null) {
           refuse(exchange, "STS " + form);
@@ -85,7 +83,7 @@ public final class AwsCredentialsStub implements AutoCloseable {
             + "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata>"
             + "</AssumeRoleWithWebIdentityResponse>");
       } else if (method.equals("GET") && path.equals("/federation/credentials")) {
-        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = LoopbackHttp.form(exchange.getRequestURI().getRawQuery());
         if (!SSO_TOKEN.equals(exchange.getRequestHeaders().getFirst("x-amz-sso_bearer_token"))) {
           refuse(exchange, "SSO without the cached token " + query);
           return;
@@ -137,21 +135,6 @@ public final class AwsCredentialsStub implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(200, bytes.length);
     exchange.getResponseBody().write(bytes);
-  }
-
-  private static Map<String, String> form(String encoded) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (encoded == null) {
-      return params;
-    }
-    for (String pair : encoded.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return params;
   }
 
   @Override
