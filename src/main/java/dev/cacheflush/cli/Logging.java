@@ -31,7 +31,7 @@ final class Logging {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     if (root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> stderr
-        && format == Format.json != stderr.getEncoder() instanceof JsonEncoder) {
+        && (format == Format.json) != (stderr.getEncoder() instanceof JsonEncoder)) {
       Encoder<ILoggingEvent> encoder = textEncoder;
       if (format == Format.json) {
         textEncoder = stderr.getEncoder();
