@@ -20,10 +20,12 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
 public final class ShellDocs {
   private ShellDocs() {}
 
-  /** @param args the completion script's path, then the folder for the man pages' AsciiDoc */
+  /** @param args the completion script's path, the folder for the man pages' AsciiDoc, the version */
   public static void main(String[] args) throws IOException {
     CommandLine cli = Cli.commandLine(new CliContext(new PrintWriter(new StringWriter()),
         new PrintWriter(new StringWriter()), Map.of(), Path.of(""), null, new StopSignal()));
+    // The classes are not in the jar yet, so the version comes from the build.
+    cli.getCommandSpec().versionProvider(() -> new String[] {"cacheflush " + args[2]});
     Path completion = Path.of(args[0]);
     Files.createDirectories(completion.getParent());
     Files.writeString(completion, AutoComplete.bash("cacheflush", cli));
