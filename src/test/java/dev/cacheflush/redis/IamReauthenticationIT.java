@@ -54,7 +54,7 @@ class IamReauthenticationIT {
     IamSettings settings = new IamSettings("iam-flusher", "my-cache", "eu-west-1", false);
     ElastiCacheIamToken tokens = new ElastiCacheIamToken(settings, "eu-west-1",
         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAREAUTHTEST", "not-a-secret")), clock);
-    try (RedisServer server = RedisServers.standalone(); FaultProxy proxy = FaultProxy.to(server)) {
+    try (RedisServer server = RedisServers.standalone(); FaultProxy proxy = FaultProxy.to(server).recordClientBytes()) {
       // Redis cannot check a SigV4 token; the proxy shows which one was sent.
       server.call("ACL", "SETUSER", "iam-flusher", "reset", "on", "nopass", "~*", "+@all");
       ConnectOptions options = new ConnectOptions(Duration.ofSeconds(5), Duration.ofSeconds(5),

@@ -72,6 +72,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong resets = new AtomicLong();
   private final AtomicLong forwarded = new AtomicLong();
   private final ByteArrayOutputStream sentByClients = new ByteArrayOutputStream();
+  private volatile boolean recordClientBytes;
 
   private FaultProxy(String host, int targetPort, String scheme) {
     this.target = new InetSocketAddress(host, targetPort);
@@ -196,7 +197,13 @@ public final class FaultProxy implements AutoCloseable {
     return resets.get();
   }
 
-  /** Everything the clients have sent so far, all connections together, as ISO-8859-1 text. */
+  /** From now on, keeps what the clients send, for {@link #sentByClients()}; off by default, as it only grows. */
+  public FaultProxy recordClientBytes() {
+    recordClientBytes = true;
+    return this;
+  }
+
+  /** Everything the clients have sent while recording, all connections together, as ISO-8859-1 text. */
   public String sentByClients() {
     synchronized (sentByClients) {
       return sentByClients.toString(StandardCharsets.ISO_8859_1);
@@ -399,7 +406,7 @@ public final class FaultProxy implements AutoCloseable {
     readBuffer.flip();
     ByteBuffer copy = ByteBuffer.allocate(n);
     copy.put(readBuffer).flip();
-    if (direction == connection.up) {
+    if (recordClientBytes && direction == connection.up) {
       synchronized (sentByClients) {
         sentByClients.write(copy.array(), 0, n);
       }
