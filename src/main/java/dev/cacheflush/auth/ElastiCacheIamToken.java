@@ -5,6 +5,8 @@ import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.IamSettings;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -27,6 +29,7 @@ public final class ElastiCacheIamToken implements AutoCloseable {
   /** The longest life ElastiCache accepts. */
   static final Duration LIFETIME = Duration.ofMinutes(15);
   private static final String SERVICE = "elasticache";
+  private static final Logger log = LoggerFactory.getLogger(ElastiCacheIamToken.class);
 
   private final IamSettings settings;
   private final String region;
@@ -82,6 +85,9 @@ public final class ElastiCacheIamToken implements AutoCloseable {
       throw new CacheflushException(ExitCode.USAGE, "No AWS credentials to sign the ElastiCache IAM token (--iam): set "
           + "AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an instance or task role", e);
     }
+    // Which of the engineer's credentials signed it (SSO, web identity, task role...): the key id is no secret.
+    log.debug("Signing the ElastiCache IAM token with AWS credentials from {} (access key id {})",
+        identity.providerName().orElse("an unnamed provider"), identity.accessKeyId());
     SdkHttpRequest.Builder request = SdkHttpRequest.builder()
         .method(SdkHttpMethod.GET)
         .protocol("http")

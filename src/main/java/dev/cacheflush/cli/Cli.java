@@ -17,22 +17,27 @@ public final class Cli {
   private Cli() {}
 
   public static int run(CliContext context, String... args) {
-    CommandLine cli = new CommandLine(new CacheflushCommand(context))
-        .addSubcommand(new PlanCommand(context))
-        .addSubcommand(new FlushCommand(context))
-        .addSubcommand(new WatchCommand(context))
-        .addSubcommand(new GateCommand(context))
-        .addSubcommand(new DashboardCommand(context))
-        .addSubcommand(new AclCommand(context))
+    CommandLine cli = commandLine(context)
         .setOut(context.out())
         .setErr(context.err())
-        .setCaseInsensitiveEnumValuesAllowed(true)
         .setParameterExceptionHandler(parameterErrors(context))
         .setExecutionExceptionHandler(executionErrors(context));
     int code = cli.execute(args);
     context.out().flush();
     context.err().flush();
     return code;
+  }
+
+  /** The commands and their options: what runs, and what the shell completion and man pages are made from. */
+  public static CommandLine commandLine(CliContext context) {
+    return new CommandLine(new CacheflushCommand(context))
+        .addSubcommand(new PlanCommand(context))
+        .addSubcommand(new FlushCommand(context))
+        .addSubcommand(new WatchCommand(context))
+        .addSubcommand(new GateCommand(context))
+        .addSubcommand(new DashboardCommand(context))
+        .addSubcommand(new AclCommand(context))
+        .setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   private static IParameterExceptionHandler parameterErrors(CliContext context) {

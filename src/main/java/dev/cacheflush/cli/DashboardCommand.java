@@ -49,7 +49,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(false, false);
+    Logging.configure(false, false, Logging.format(null, context.env()));
     MetricsSettings settings = MetricsSettings.of(MetricsSettings.Sink.cloudwatch, cloudWatch.namespace,
         cloudWatch.endpoint, null);
     for (String id : Stream.concat(cacheClusterIds.stream(), dbInstanceIds.stream()).toList()) {

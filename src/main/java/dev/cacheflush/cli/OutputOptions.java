@@ -2,6 +2,7 @@ package dev.cacheflush.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
+import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,6 +39,16 @@ public final class OutputOptions {
   void quiet(boolean quiet) {
     this.quiet = quiet;
     oneOfVerboseAndQuiet();
+  }
+
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "Log lines on stderr as text, or json: one JSON object a line, for CloudWatch Logs Insights and "
+          + "other log stores. Env: " + Logging.FORMAT_ENV + ". Default: text.")
+  Logging.Format logFormat;
+
+  /** Sets up the run's logging from these options and the environment. */
+  void configureLogging(Map<String, String> env) {
+    Logging.configure(verbose, quiet, Logging.format(logFormat, env));
   }
 
   /** Asked for more and for less at once, the tool would have to guess which one was meant. */

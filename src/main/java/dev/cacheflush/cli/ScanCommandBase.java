@@ -41,7 +41,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
    * @param lock, verify the flags, or null where not given
    */
   int execute(Boolean dryRunFlag, boolean confirmed, Boolean lock, Boolean verify) {
-    Logging.configure(output.verbose, output.quiet);
+    output.configureLogging(context.env());
     SettingsLayer flags = tuning.applyTo(patterns.applyTo(SettingsLayer.builder()))
         .redisUrl(target.redisUrl).dryRun(dryRunFlag).lock(lock).verify(verify).access(access.layer()).build();
     Settings settings = SettingsResolver.resolve(flags, context.env(), target.config.config, context.workingDirectory(),

@@ -58,7 +58,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(output.verbose, output.quiet);
+    output.configureLogging(context.env());
     WatchSettings settings = watchSettings();
     SettingsResolver.Access redis = SettingsResolver.access(
         SettingsLayer.builder().redisUrl(target.redisUrl).access(access.layer()).build(), context.env(),

@@ -21,10 +21,15 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens connections to any server of the deployment with the same TLS checks, credentials and
@@ -32,19 +37,36 @@ import reactor.core.scheduler.Schedulers;
  * as the seed was.
  */
 final class NodeConnector implements AutoCloseable {
+  /**
+   * ElastiCache drops a connection 12 hours after it authenticated unless it authenticates again;
+   * a long watch re-authenticates each IAM connection with a fresh token well before that.
+   */
+  static final Duration IAM_REAUTHENTICATE_EVERY = Duration.ofHours(11);
+  private static final Logger log = LoggerFactory.getLogger(NodeConnector.class);
+
   private final RedisUrl url;
   private final ConnectOptions options;
   private final ClientResources resources;
   private final RedisClient client;
   private final ElastiCacheIamToken iam;
-  private final RedisCredentialsProvider credentials;
+  private final ScheduledExecutorService reauthentication;
+  private final Set<StatefulRedisConnection<byte[], byte[]>> iamConnections = ConcurrentHashMap.newKeySet();
+  private final RedisCredentialsProvider password;
 
   NodeConnector(RedisUrl url, ConnectOptions options) {
+    // First, as it may fail (no region) before there is anything to shut down.
+    this(url, options, options.iam() == null ? null : ElastiCacheIamToken.fromDefaultChain(options.iam()),
+        IAM_REAUTHENTICATE_EVERY);
+  }
+
+  /** With the token source and the re-authentication period given: a test's seam. */
+  // The re-authentication task logs its own failures, and close() ends its schedule with the executor.
+  @SuppressWarnings("FutureReturnValueIgnored")
+  NodeConnector(RedisUrl url, ConnectOptions options, ElastiCacheIamToken iam, Duration reauthenticateEvery) {
     this.url = url;
     this.options = options;
-    // First, as it may fail (no region) before there is anything to shut down.
-    this.iam = options.iam() == null ? null : ElastiCacheIamToken.fromDefaultChain(options.iam());
-    this.credentials = credentials(url, iam);
+    this.iam = iam;
+    this.password = password(url);
     // A command-line run needs few threads; the defaults size pools for a long-lived server.
     this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources);
@@ -60,16 +82,52 @@ final class NodeConnector implements AutoCloseable {
       clientOptions.sslOptions(sslOptions(options.tls(), options));
     }
     client.setOptions(clientOptions.build());
+    this.reauthentication = iam == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cacheflush-iam-reauthenticate");
+      t.setDaemon(true);
+      return t;
+    });
+    if (reauthentication != null) {
+      long period = reauthenticateEvery.toNanos();
+      reauthentication.scheduleAtFixedRate(this::reauthenticateAll, period, period, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Connects to one server, authenticated and on the URL's database; throws if it cannot. */
   StatefulRedisConnection<byte[], byte[]> connect(HostPort address) {
-    return client.connect(ByteArrayCodec.INSTANCE, uri(address, url.database()));
+    return reauthenticating(client.connect(ByteArrayCodec.INSTANCE, uri(address, url.database())));
   }
 
-  /** Connects without blocking, for use from the client's own I/O threads (a redirect to a new node). */
+  /**
+   * Connects without blocking, for use from the client's own I/O threads (a redirect to a new node).
+   * The URI, and so the IAM token, is made off those threads: signing may read instance metadata.
+   */
   CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connectAsync(HostPort address) {
-    return client.connectAsync(ByteArrayCodec.INSTANCE, uri(address, url.database())).toCompletableFuture();
+    return CompletableFuture.supplyAsync(() -> uri(address, url.database()))
+        .thenCompose(uri -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture())
+        .thenApply(this::reauthenticating);
+  }
+
+  /** Keeps an IAM connection in the set that is re-authenticated with a fresh token while it stays open. */
+  private StatefulRedisConnection<byte[], byte[]> reauthenticating(StatefulRedisConnection<byte[], byte[]> connection) {
+    if (reauthentication != null) {
+      iamConnections.add(connection);
+    }
+    return connection;
+  }
+
+  private void reauthenticateAll() {
+    iamConnections.removeIf(c -> !c.isOpen());
+    iamConnections.forEach(this::reauthenticate);
+  }
+
+  private void reauthenticate(StatefulRedisConnection<byte[], byte[]> connection) {
+    try {
+      connection.sync().auth(iam.user(), iam.token());
+    } catch (RuntimeException e) {
+      log.warn("Re-authenticating with a fresh IAM token failed: {}; ElastiCache may close the connection",
+          e.getMessage());
+    }
   }
 
   /** A Sentinel speaks plain text here and needs no credentials: the URL's are the data nodes'. */
@@ -97,29 +155,26 @@ final class NodeConnector implements AutoCloseable {
         case NONE -> SslVerifyMode.NONE;
       });
     }
-    if (credentials != null) {
-      builder.withAuthentication(credentials);
+    if (iam != null) {
+      // Signed here, as each connect builds its URI, so no connection presents an expired token;
+      // and handed over as fixed credentials, for the reason password() gives.
+      builder.withAuthentication(new StaticCredentialsProvider(RedisCredentials.just(iam.user(), iam.token())));
+    } else if (password != null) {
+      builder.withAuthentication(password);
     }
     return builder.build();
   }
 
   /**
-   * The password (and ACL user) from the URL, or IAM tokens. A token is signed anew each time a
-   * connection authenticates, which Lettuce asks for on every connect, so a reconnect after a
-   * failover never presents an expired one. Signing may read instance metadata, so it runs off the
-   * client's I/O threads.
+   * The password (and ACL user) from the URL. Lettuce resolves a StaticCredentialsProvider at once.
+   * Any other provider makes it finish the handshake off the I/O thread and hand out the connection
+   * a moment before its channel is registered, so that about one first command in ten is refused
+   * ("Currently not connected").
    */
-  private static RedisCredentialsProvider credentials(RedisUrl url, ElastiCacheIamToken iam) {
-    if (iam != null) {
-      return () -> Mono.fromCallable(() -> RedisCredentials.just(iam.user(), iam.token()))
-          .subscribeOn(Schedulers.boundedElastic());
-    }
+  private static RedisCredentialsProvider password(RedisUrl url) {
     if (url.password().isEmpty()) {
       return null;
     }
-    // Lettuce resolves a StaticCredentialsProvider at once. Any other provider makes it finish the
-    // handshake off the I/O thread and hand out the connection a moment before its channel is
-    // registered, so that about one first command in ten is refused ("Currently not connected").
     return new StaticCredentialsProvider(RedisCredentials.just(url.username().orElse(null), url.password().get()));
   }
 
@@ -139,6 +194,9 @@ final class NodeConnector implements AutoCloseable {
   // this needs them gone.
   @SuppressWarnings("FutureReturnValueIgnored")
   public void close() {
+    if (reauthentication != null) {
+      reauthentication.shutdownNow();
+    }
     client.shutdown(0, 2, TimeUnit.SECONDS);
     resources.shutdown(0, 2, TimeUnit.SECONDS);
     if (iam != null) {

@@ -14,6 +14,7 @@ import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -119,11 +120,11 @@ class MetricsIT {
     List<CloudWatchStub.Request> requests = cloudWatch.requests();
     assertThat(requests).isNotEmpty().allSatisfy(q -> {
       assertThat(q.action()).isEqualTo("PutMetricData");
-      assertThat(q.params()).containsEntry("Namespace", "Cacheflush").containsEntry("Version", "2010-08-01");
-      assertThat(q.contentType()).startsWith("application/x-www-form-urlencoded");
+      assertThat(q.fields()).containsEntry("Namespace", "Cacheflush");
+      assertThat(q.contentType()).isEqualTo("application/cbor");
       assertThat(q.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/")
           .contains("/" + REGION + "/monitoring/aws4_request");
-      assertThat(q.params().toString() + q.authorization()).doesNotContain(SECRET_KEY);
+      assertThat(q.fields().toString() + q.authorization()).doesNotContain(SECRET_KEY);
     });
 
     List<CloudWatchStub.Datum> data = cloudWatch.data();
@@ -141,8 +142,9 @@ class MetricsIT {
     one(byName, "KeysDeleted", "Count", 60, 800);
     one(byName, "KeysPreserved", "Count", 60, 200);
     one(byName, "FlushDuration", "Milliseconds", 60, report.get("durationMs").asDouble());
+    // RPC v2 CBOR carries a timestamp as epoch seconds with milliseconds.
     assertThat(byName.get("KeysDeleted").get(0).timestamp())
-        .isEqualTo(Instant.parse(report.get("flushFinishedAt").asText()));
+        .isEqualTo(Instant.parse(report.get("flushFinishedAt").asText()).truncatedTo(ChronoUnit.MILLIS));
     JsonNode hitRate = report.get("hitRate");
     one(byName, "HitRateBefore", "Percent", 60, hitRate.get("before").get("ratio").asDouble() * 100);
     one(byName, "HitRateAfter", "Percent", 60, hitRate.get("after").get("ratio").asDouble() * 100);
@@ -160,7 +162,7 @@ class MetricsIT {
       assertThat(byName.get("HitRate").get(i).value()).isCloseTo(interval.get("hitRate").asDouble() * 100,
           within(1e-9));
       assertThat(byName.get("HitRate").get(i).unit()).isEqualTo("Percent");
-      assertThat(byName.get("HitRate").get(i).timestamp()).isEqualTo(at);
+      assertThat(byName.get("HitRate").get(i).timestamp()).isEqualTo(at.truncatedTo(ChronoUnit.MILLIS));
       assertThat(byName.get("OpsPerSecond").get(i).unit()).isEqualTo("Count/Second");
       assertThat(byName.get("OpsPerSecond").get(i).value()).isEqualTo(interval.get("opsPerSecond").asDouble());
       assertThat(byName.get("Keys").get(i).value()).isEqualTo(interval.get("keys").asDouble());
@@ -271,8 +273,8 @@ class MetricsIT {
     assertThat(r.errorLines()).containsExactly("cacheflush: CloudWatch: /widgets/0: The widget has no metrics yet");
     CloudWatchStub.Request put = cloudWatch.requests().get(0);
     assertThat(put.action()).isEqualTo("PutDashboard");
-    assertThat(put.params()).containsEntry("DashboardName", "rollout");
-    JsonNode body = new ObjectMapper().readTree(put.params().get("DashboardBody"));
+    assertThat(put.fields()).containsEntry("DashboardName", "rollout");
+    JsonNode body = new ObjectMapper().readTree(put.fields().get("DashboardBody"));
     assertThat(body.get("widgets").size()).isGreaterThan(5);
     assertThat(body.toString()).contains("shop-redis-001").contains("shop-db").contains("\"region\":\"" + REGION + "\"");
 

@@ -4,11 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,7 +97,7 @@ public final class AwsStub implements AutoCloseable {
         reply(exchange, 200, "<?xml version=\"1.0\"?>\n<GetChangeResponse xmlns=\"" + ROUTE53_NS + "\">"
             + changeInfo(change.group(1), "INSYNC") + "</GetChangeResponse>");
       } else if (method.equals("POST") && path.equals("/")) {
-        elastiCache(exchange, form(new String(body, StandardCharsets.UTF_8)));
+        elastiCache(exchange, LoopbackHttp.form(new String(body, StandardCharsets.UTF_8)));
       } else {
         throw new InvalidInput("no such operation in this stand-in");
       }
@@ -217,18 +215,6 @@ public final class AwsStub implements AutoCloseable {
       throw new InvalidInput(name + " is missing");
     }
     return value;
-  }
-
-  private static Map<String, String> form(String body) {
-    Map<String, String> params = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return params;
   }
 
   private static String changeInfo(String id, String status) {

@@ -1,20 +1,21 @@
 package dev.cacheflush.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,26 +23,29 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A stand-in for CloudWatch on a loopback port that decodes what the AWS SDK really sends, with no
- * SDK code of its own: the SDK pinned in pom.xml speaks the AWS Query protocol to CloudWatch
- * (form-encoded {@code Action=PutMetricData&MetricData.member.1.MetricName=...}) and gzips bodies
- * of 10 KB and more. A request in another protocol (newer SDKs speak Smithy RPC v2 CBOR, marked by
- * a {@code smithy-protocol} header) is refused and recorded, so a test fails saying so rather than
- * passing on data it never read.
+ * SDK code of its own: the SDK pinned in pom.xml speaks the Smithy RPC v2 CBOR protocol to
+ * CloudWatch ({@code POST /service/GraniteServiceVersion20100801/operation/PutMetricData}, a
+ * {@code smithy-protocol: rpc-v2-cbor} header and a CBOR body) and gzips bodies of 10 KB and more.
+ * A request in another protocol (the AWS Query protocol older SDKs spoke, or whatever comes next)
+ * is refused and recorded, so a test fails saying so rather than passing on data it never read.
  */
 public final class CloudWatchStub implements AutoCloseable {
   public record Datum(String name, String unit, double value, Instant timestamp, Map<String, String> dimensions,
       Integer storageResolution) {}
 
   /**
+   * @param fields the body's top-level text fields (Namespace, DashboardName, DashboardBody)
    * @param bodyBytes the body as sent (compressed if gzipped)
    * @param decodedBytes the body after gunzip
    */
-  public record Request(String action, Map<String, String> params, List<Datum> data, boolean gzipped,
+  public record Request(String action, Map<String, String> fields, List<Datum> data, boolean gzipped,
       int bodyBytes, int decodedBytes, String authorization, String contentType) {}
 
-  private static final Pattern MEMBER = Pattern.compile("MetricData\\.member\\.(\\d+)\\.(.+)");
-  private static final Pattern DIMENSION = Pattern.compile("Dimensions\\.member\\.(\\d+)\\.(Name|Value)");
-  private static final String XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+  private static final String PROTOCOL = "rpc-v2-cbor";
+  private static final Pattern OPERATION = Pattern.compile("/service/GraniteServiceVersion20100801/operation/(\\w+)");
+  private static final Set<String> DATUM_FIELDS = Set.of("MetricName", "Dimensions", "Timestamp", "Value", "Unit",
+      "StorageResolution");
+  private static final CBORMapper CBOR = new CBORMapper();
 
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -71,7 +75,7 @@ public final class CloudWatchStub implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** Requests in a protocol the stub does not decode; a test expects none. */
+  /** Requests in a protocol or a shape the stub does not decode; a test expects none. */
   public List<String> refused() {
     return List.copyOf(refused);
   }
@@ -90,79 +94,88 @@ public final class CloudWatchStub implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] raw = exchange.getRequestBody().readAllBytes();
-      String smithy = exchange.getRequestHeaders().getFirst("smithy-protocol");
-      if (smithy != null) {
-        refused.add("smithy-protocol: " + smithy + " at " + exchange.getRequestURI());
-        respond(exchange, 400, error("Sender", "UnsupportedProtocol",
-            "this stub decodes the AWS Query protocol; the SDK sent " + smithy));
+      String protocol = exchange.getRequestHeaders().getFirst("smithy-protocol");
+      Matcher operation = OPERATION.matcher(exchange.getRequestURI().getPath());
+      if (!PROTOCOL.equals(protocol) || !operation.matches() || !exchange.getRequestMethod().equals("POST")) {
+        refused.add("not " + PROTOCOL + ": " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+            + " smithy-protocol=" + protocol + " Content-Type="
+            + exchange.getRequestHeaders().getFirst("Content-Type"));
+        respond(exchange, 400, error("UnsupportedProtocol", "this stub decodes Smithy RPC v2 CBOR only"));
         return;
       }
       String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
       boolean gzipped = encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip");
       byte[] body = gzipped ? gunzip(raw) : raw;
-      Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
-      String action = params.get("Action");
-      requests.add(new Request(action, params, "PutMetricData".equals(action) ? data(params) : List.of(), gzipped,
-          raw.length, body.length, exchange.getRequestHeaders().getFirst("Authorization"),
+      String action = operation.group(1);
+      JsonNode decoded = CBOR.readTree(body);
+      List<Datum> data;
+      try {
+        data = "PutMetricData".equals(action) ? data(decoded.path("MetricData")) : List.of();
+      } catch (IllegalArgumentException e) {
+        refused.add(action + ": " + e.getMessage());
+        respond(exchange, 400, error("InvalidParameterValue", e.getMessage()));
+        return;
+      }
+      Map<String, String> fields = new LinkedHashMap<>();
+      decoded.fields().forEachRemaining(f -> {
+        if (f.getValue().isTextual()) {
+          fields.put(f.getKey(), f.getValue().asText());
+        }
+      });
+      requests.add(new Request(action, fields, data, gzipped, raw.length, body.length,
+          exchange.getRequestHeaders().getFirst("Authorization"),
           exchange.getRequestHeaders().getFirst("Content-Type")));
       if (failWith != 0) {
-        respond(exchange, failWith, error(failWith >= 500 ? "Receiver" : "Sender",
-            failWith >= 500 ? "InternalServiceError" : "InvalidParameterValue", "stub failure " + failWith));
+        respond(exchange, failWith, error(failWith >= 500 ? "InternalServiceError" : "InvalidParameterValue",
+            "stub failure " + failWith));
       } else if ("PutDashboard".equals(action)) {
-        String messages = validationMessage == null ? "<DashboardValidationMessages/>"
-            : "<DashboardValidationMessages><member><DataPath>/widgets/0</DataPath><Message>" + validationMessage
-                + "</Message></member></DashboardValidationMessages>";
-        respond(exchange, 200, "<PutDashboardResponse xmlns=\"" + XMLNS + "\"><PutDashboardResult>" + messages
-            + "</PutDashboardResult>" + metadata() + "</PutDashboardResponse>");
+        ObjectNode result = CBOR.createObjectNode();
+        var messages = result.putArray("DashboardValidationMessages");
+        if (validationMessage != null) {
+          messages.addObject().put("DataPath", "/widgets/0").put("Message", validationMessage);
+        }
+        respond(exchange, 200, result);
       } else {
-        respond(exchange, 200, "<" + action + "Response xmlns=\"" + XMLNS + "\">" + metadata() + "</" + action
-            + "Response>");
+        respond(exchange, 200, CBOR.createObjectNode());
       }
     }
   }
 
-  private static List<Datum> data(Map<String, String> params) {
-    Map<Integer, Map<String, String>> members = new TreeMap<>();
-    params.forEach((name, value) -> {
-      Matcher m = MEMBER.matcher(name);
-      if (m.matches()) {
-        members.computeIfAbsent(Integer.parseInt(m.group(1)), i -> new LinkedHashMap<>()).put(m.group(2), value);
-      }
-    });
+  /** Reads MetricData as CloudWatch's model has it; a field it does not have is refused. */
+  private static List<Datum> data(JsonNode metricData) {
+    if (!metricData.isArray()) {
+      throw new IllegalArgumentException("MetricData is not a list");
+    }
     List<Datum> data = new ArrayList<>();
-    for (Map<String, String> fields : members.values()) {
-      Map<Integer, String[]> dims = new TreeMap<>();
-      fields.forEach((field, value) -> {
-        Matcher d = DIMENSION.matcher(field);
-        if (d.matches()) {
-          String[] pair = dims.computeIfAbsent(Integer.parseInt(d.group(1)), i -> new String[2]);
-          pair["Name".equals(d.group(2)) ? 0 : 1] = value;
+    for (JsonNode d : metricData) {
+      d.fieldNames().forEachRemaining(name -> {
+        if (!DATUM_FIELDS.contains(name)) {
+          throw new IllegalArgumentException("MetricDatum has no field " + name);
         }
       });
       Map<String, String> dimensions = new LinkedHashMap<>();
-      dims.values().forEach(pair -> dimensions.put(pair[0], pair[1]));
-      String resolution = fields.get("StorageResolution");
-      data.add(new Datum(fields.get("MetricName"), fields.get("Unit"), Double.parseDouble(fields.get("Value")),
-          fields.containsKey("Timestamp") ? Instant.parse(fields.get("Timestamp")) : null, dimensions,
-          resolution == null ? null : Integer.valueOf(resolution)));
+      for (JsonNode dim : d.path("Dimensions")) {
+        dimensions.put(dim.get("Name").asText(), dim.get("Value").asText());
+      }
+      JsonNode time = d.get("Timestamp");
+      JsonNode resolution = d.get("StorageResolution");
+      data.add(new Datum(d.get("MetricName").asText(), text(d.get("Unit")), d.get("Value").asDouble(),
+          time == null ? null : epochSeconds(time), dimensions, resolution == null ? null : resolution.asInt()));
     }
     return data;
   }
 
-  private static Map<String, String> form(String body) {
-    Map<String, String> params = new LinkedHashMap<>();
-    for (String pair : body.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      if (params.put(name, value) != null) {
-        throw new IllegalStateException("parameter " + name + " sent twice");
-      }
+  /** A Smithy timestamp: epoch seconds (CBOR tag 1), an integer or a fraction. */
+  private static Instant epochSeconds(JsonNode time) {
+    if (!time.isNumber()) {
+      throw new IllegalArgumentException("Timestamp is not epoch seconds: " + time);
     }
-    return params;
+    BigDecimal seconds = time.decimalValue();
+    return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
+  }
+
+  private static String text(JsonNode node) {
+    return node == null ? null : node.asText();
   }
 
   private static byte[] gunzip(byte[] raw) throws IOException {
@@ -171,18 +184,14 @@ public final class CloudWatchStub implements AutoCloseable {
     }
   }
 
-  private static String metadata() {
-    return "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>";
+  private static JsonNode error(String code, String message) {
+    return CBOR.createObjectNode().put("__type", "com.amazonaws.cloudwatch#" + code).put("message", message);
   }
 
-  private static String error(String type, String code, String message) {
-    return "<ErrorResponse xmlns=\"" + XMLNS + "\"><Error><Type>" + type + "</Type><Code>" + code + "</Code><Message>"
-        + message + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>";
-  }
-
-  private static void respond(HttpExchange exchange, int status, String xml) throws IOException {
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/xml");
+  private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    byte[] bytes = CBOR.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/cbor");
+    exchange.getResponseHeaders().set("smithy-protocol", PROTOCOL);
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }

@@ -1,5 +1,6 @@
 package dev.cacheflush.support;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -77,6 +78,8 @@ public final class FaultProxy implements AutoCloseable {
   private int fragmentCutsLeft; // loop thread only
   private final AtomicLong fragmentSeen = new AtomicLong();
   private final AtomicLong fragmentCuts = new AtomicLong();
+  private final ByteArrayOutputStream sentByClients = new ByteArrayOutputStream();
+  private volatile boolean recordClientBytes;
 
   private FaultProxy(String host, int targetPort, String scheme) {
     this.target = new InetSocketAddress(host, targetPort);
@@ -227,6 +230,19 @@ public final class FaultProxy implements AutoCloseable {
   /** Connections reset by a fault (cutAll, cutEvery, cutAfterBytes) or by a reset from either side. */
   public long resetCount() {
     return resets.get();
+  }
+
+  /** From now on, keeps what the clients send, for {@link #sentByClients()}; off by default, as it only grows. */
+  public FaultProxy recordClientBytes() {
+    recordClientBytes = true;
+    return this;
+  }
+
+  /** Everything the clients have sent while recording, all connections together, as ISO-8859-1 text. */
+  public String sentByClients() {
+    synchronized (sentByClients) {
+      return sentByClients.toString(StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** Bytes delivered, both directions. */
@@ -435,6 +451,11 @@ public final class FaultProxy implements AutoCloseable {
     readBuffer.flip();
     ByteBuffer copy = ByteBuffer.allocate(n);
     copy.put(readBuffer).flip();
+    if (recordClientBytes && direction == connection.up) {
+      synchronized (sentByClients) {
+        sentByClients.write(copy.array(), 0, n);
+      }
+    }
     if (direction == connection.up && cutsRequest(copy)) {
       reset(connection);
       return;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +27,12 @@ public final class JarRun {
   }
 
   public static JarRun start(Path workDir, String... args) {
-    return start(workDir, List.of(), args);
+    return start(workDir, null, List.of(), args);
+  }
+
+  /** With exactly this environment (nothing inherited) when it is not null: what the AWS SDK's chains read. */
+  public static JarRun start(Path workDir, Map<String, String> env, String... args) {
+    return start(workDir, env, List.of(), args);
   }
 
   /**
@@ -34,7 +40,7 @@ public final class JarRun {
    * the launcher itself so that a test of what fits in that heap follows the launcher when it changes.
    */
   public static JarRun startAsLauncher(Path workDir, String... args) {
-    return start(workDir, launcherJvmFlags(), args);
+    return start(workDir, null, launcherJvmFlags(), args);
   }
 
   /** The flags of the launcher's {@code jvm=(...)} array. */
@@ -51,20 +57,26 @@ public final class JarRun {
     }
   }
 
-  private static JarRun start(Path workDir, List<String> jvmFlags, String... args) {
+  private static JarRun start(Path workDir, Map<String, String> env, List<String> jvmFlags, String... args) {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package'");
     }
-    List<String> command = new ArrayList<>(List.of("java"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(workDir, "stdout", ".txt");
       Path err = Files.createTempFile(workDir, "stderr", ".txt");
-      Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      if (env != null) {
+        builder.environment().clear();
+        builder.environment().putAll(env);
+      }
+      Process p = builder.start();
       return new JarRun(p, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

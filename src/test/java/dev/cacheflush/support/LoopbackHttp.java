@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** An HTTP server on a free loopback port, for the stand-ins of AWS endpoints. */
 final class LoopbackHttp {
@@ -25,5 +29,21 @@ final class LoopbackHttp {
 
   static String endpoint(HttpServer server) {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** A form-encoded body or query string as its decoded parameters; null is none. */
+  static Map<String, String> form(String encoded) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (encoded == null) {
+      return params;
+    }
+    for (String pair : encoded.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return params;
   }
 }
