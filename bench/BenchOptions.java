@@ -27,12 +27,15 @@ final class BenchOptions {
   int ceilingCount = 1_000;
   String launcher;
   List<String> cacheflushArgs = new ArrayList<>();
+
   /** CACHEFLUSH_JAVA_OPTS for every cacheflush run (the launcher appends it to its own JVM flags). */
   String javaOpts = System.getenv().getOrDefault("CACHEFLUSH_JAVA_OPTS", "");
+
   Map<String, List<String>> axes = new LinkedHashMap<>();
   long runTimeoutSeconds = 1800;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: bench/run [--quick] [--sweep] [options]
         --quick               W1/10 (200,000 keys), fewer runs: a fast look (about 2-3 minutes)
         --sweep               sweep --scan-count, --batch-size, --max-in-flight and the scan strategy
@@ -77,7 +80,8 @@ final class BenchOptions {
         case "--probe-runs" -> probeRuns = Integer.parseInt(need(a, v));
         case "--ceiling-count" -> ceilingCount = Integer.parseInt(need(a, v));
         case "--cacheflush" -> launcher = Path.of(need(a, v)).toAbsolutePath().toString();
-        case "--cacheflush-args" -> cacheflushArgs.addAll(Arrays.asList(need(a, v).trim().split("\\s+")));
+        case "--cacheflush-args" ->
+            cacheflushArgs.addAll(Arrays.asList(need(a, v).trim().split("\\s+")));
         case "--java-opts" -> javaOpts = need(a, v).trim();
         case "--axis" -> {
           String[] kv = need(a, v).split("=", 2);
@@ -85,7 +89,10 @@ final class BenchOptions {
             throw new IllegalArgumentException("--axis wants NAME=V1,V2,...");
           }
           // Free-form values (flags that may hold commas) are separated by ';'.
-          axes.put(kv[0], Arrays.asList(kv[1].split(kv[0].equals("args") || kv[0].equals("java-opts") ? ";" : ",")));
+          axes.put(
+              kv[0],
+              Arrays.asList(
+                  kv[1].split(kv[0].equals("args") || kv[0].equals("java-opts") ? ";" : ",")));
         }
         case "-h", "--help" -> {
           System.out.println(USAGE);
@@ -93,8 +100,20 @@ final class BenchOptions {
         }
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
-      if (Set.of("--root", "--work", "--scale", "--runs", "--cli-runs", "--sweep-runs", "--probe-runs", "--ceiling-count",
-          "--cacheflush", "--cacheflush-args", "--java-opts", "--axis").contains(a)) {
+      if (Set.of(
+              "--root",
+              "--work",
+              "--scale",
+              "--runs",
+              "--cli-runs",
+              "--sweep-runs",
+              "--probe-runs",
+              "--ceiling-count",
+              "--cacheflush",
+              "--cacheflush-args",
+              "--java-opts",
+              "--axis")
+          .contains(a)) {
         i++;
       }
     }

@@ -1,5 +1,7 @@
 package bench;
 
+import static bench.Stats.COUNTER_COLUMNS;
+import static bench.Stats.counters;
 import static bench.Stats.fmtMb;
 import static bench.Stats.fmtMs;
 import static bench.Stats.fmtS;
@@ -10,8 +12,6 @@ import static bench.Stats.medianWall;
 import static bench.Stats.paired;
 import static bench.Stats.pooled;
 import static bench.Stats.ratio;
-import static bench.Stats.COUNTER_COLUMNS;
-import static bench.Stats.counters;
 import static bench.Stats.spread;
 import static bench.Stats.stat;
 import static bench.Stats.trim;
@@ -49,6 +49,7 @@ final class Comparison {
 
   /** CACHEFLUSH_JAVA_OPTS of the AppCDS what-if; null when it is not measured. */
   private Map<String, String> cdsEnv;
+
   private final List<Double> starts = new ArrayList<>();
   private final List<Double> fixed = new ArrayList<>();
   private final List<Double> fixedRun = new ArrayList<>();
@@ -65,7 +66,8 @@ final class Comparison {
   private final Lat rateBaseline = new Lat();
   private Run w4run;
 
-  Comparison(BenchOptions options, RedisUnderTest redis, Tools tools, Runner runner, PrintStream out) {
+  Comparison(
+      BenchOptions options, RedisUnderTest redis, Tools tools, Runner runner, PrintStream out) {
     this.options = options;
     this.redis = redis;
     this.tools = tools;
@@ -87,22 +89,34 @@ final class Comparison {
     out.println("== probe baseline (no flush running), " + trim(options.baselineSeconds) + " s");
     double fillS = redis.fill(w1);
     baseline = runner.probeAlone();
-    out.printf(Locale.ROOT, "   fill %.1f s; %s; load %s%n", fillS, baseline.summary(), Machine.loadAvg());
-    maxRate = runner.exec(List.of(options.launcher, "flush", "--help"), null, 600).stdout().contains("--max-rate");
+    out.printf(
+        Locale.ROOT, "   fill %.1f s; %s; load %s%n", fillS, baseline.summary(), Machine.loadAvg());
+    maxRate =
+        runner
+            .exec(List.of(options.launcher, "flush", "--help"), null, 600)
+            .stdout()
+            .contains("--max-rate");
     timedAndProbeRuns();
     if (maxRate) {
       maxRateRuns();
     }
     if (options.w4) {
       out.println("== memory: cacheflush on " + w4.name() + ", no probe");
-      w4run = runner.measure("cacheflush " + w4.name(), 1, w4, tools.cacheflush(Workload.FLUSH, List.of()), Map.of(),
-          false);
+      w4run =
+          runner.measure(
+              "cacheflush " + w4.name(),
+              1,
+              w4,
+              tools.cacheflush(Workload.FLUSH, List.of()),
+              Map.of(),
+              false);
     }
     out.println();
     out.println("== results (" + w1.describe() + "; load average now " + Machine.loadAvg() + ")");
-    out.println("   wall: median [min-max] of the timed runs (no probe); vs ceiling: ratio of medians; server CPU:"
-        + " redis main thread; cmd s: time the server spent in the tool's commands (INFO commandstats);"
-        + " client CPU: user+sys of the tool's processes; latencies pooled over the probe runs");
+    out.println(
+        "   wall: median [min-max] of the timed runs (no probe); vs ceiling: ratio of medians; server CPU:"
+            + " redis main thread; cmd s: time the server spent in the tool's commands (INFO commandstats);"
+            + " client CPU: user+sys of the tool's processes; latencies pooled over the probe runs");
     out.println();
     details().print(out);
     out.println();
@@ -110,7 +124,9 @@ final class Comparison {
     long invalid = invalidRuns();
     if (invalid > 0) {
       out.println();
-      out.println(invalid + " run(s) gave a wrong or failed result and are left out of the figures; see above.");
+      out.println(
+          invalid
+              + " run(s) gave a wrong or failed result and are left out of the figures; see above.");
     }
     return invalid > 0 ? 1 : 0;
   }
@@ -120,19 +136,29 @@ final class Comparison {
    * event recorder off, and that plus an AppCDS archive of the classes a real flush loads.
    */
   private void launcherWhatIfs() throws Exception {
-    boolean launcherHasCds = Files.readString(Path.of(options.launcher)).contains("SharedArchiveFile");
+    boolean launcherHasCds =
+        Files.readString(Path.of(options.launcher)).contains("SharedArchiveFile");
     if (options.appcds && launcherHasCds) {
       // A JVM cannot dump an archive while it runs on another; the what-if only asks what the
       // launcher already does.
-      out.println("== launcher what-if: " + NO_JFR + " (Lettuce's JFR events off); the AppCDS what-if is skipped,"
-          + " as the launcher already uses an archive of its own");
+      out.println(
+          "== launcher what-if: "
+              + NO_JFR
+              + " (Lettuce's JFR events off); the AppCDS what-if is skipped,"
+              + " as the launcher already uses an archive of its own");
     } else if (options.appcds) {
       Path jsa = options.work.resolve("cacheflush-appcds.jsa");
-      out.println("== launcher what-ifs: " + NO_JFR + " (Lettuce's JFR events off), and that plus AppCDS: an archive"
-          + " dumped by a training flush (-XX:ArchiveClassesAtExit), used with -XX:SharedArchiveFile");
+      out.println(
+          "== launcher what-ifs: "
+              + NO_JFR
+              + " (Lettuce's JFR events off), and that plus AppCDS: an archive"
+              + " dumped by a training flush (-XX:ArchiveClassesAtExit), used with -XX:SharedArchiveFile");
       redis.fill(Workload.scaled("train", 0.005));
-      Runner.Exec train = runner.exec(tools.cacheflush(Workload.FLUSH, List.of()), Map.of("CACHEFLUSH_JAVA_OPTS",
-          NO_JFR + " -XX:ArchiveClassesAtExit=" + jsa), 600);
+      Runner.Exec train =
+          runner.exec(
+              tools.cacheflush(Workload.FLUSH, List.of()),
+              Map.of("CACHEFLUSH_JAVA_OPTS", NO_JFR + " -XX:ArchiveClassesAtExit=" + jsa),
+              600);
       if (train.exit() != 0 || !Files.exists(jsa)) {
         out.println("   training run failed (exit " + train.exit() + "): " + train.stderr().trim());
       } else {
@@ -149,8 +175,13 @@ final class Comparison {
    * in the machine's load hits them alike.
    */
   private void startCosts() throws Exception {
-    out.println("== JVM start (" + options.launcher + " --version) and fixed cost (cacheflush flush on an empty"
-        + " database), " + options.startRuns + " rounds");
+    out.println(
+        "== JVM start ("
+            + options.launcher
+            + " --version) and fixed cost (cacheflush flush on an empty"
+            + " database), "
+            + options.startRuns
+            + " rounds");
     redis.call("FLUSHALL", "SYNC");
     List<String> version = List.of(options.launcher, "--version");
     List<String> flush = tools.cacheflush(Workload.FLUSH, List.of());
@@ -168,7 +199,11 @@ final class Comparison {
       }
     }
     out.printf(Locale.ROOT, "   --version: %s%n", stat(starts, "s"));
-    out.printf(Locale.ROOT, "   fixed cost: wall %s; its durationMs %s%n", stat(fixed, "s"), stat(fixedRun, "ms"));
+    out.printf(
+        Locale.ROOT,
+        "   fixed cost: wall %s; its durationMs %s%n",
+        stat(fixed, "s"),
+        stat(fixedRun, "ms"));
     if (!noJfrFixed.isEmpty()) {
       out.printf(Locale.ROOT, "   fixed cost, %s: %s%n", NO_JFR, stat(noJfrFixed, "s"));
     }
@@ -189,17 +224,31 @@ final class Comparison {
     if (cdsEnv != null) {
       timedTools.add(WHAT_IF);
     }
-    Map<String, List<String>> commands = Map.of(CF, tools.cacheflush(Workload.FLUSH, List.of()),
-        CEIL, tools.ceiling("pass", options.ceilingCount), PIPE, tools.pipeline(), XARGS, tools.xargs(),
-        WHAT_IF, tools.cacheflush(Workload.FLUSH, List.of()));
+    Map<String, List<String>> commands =
+        Map.of(
+            CF,
+            tools.cacheflush(Workload.FLUSH, List.of()),
+            CEIL,
+            tools.ceiling("pass", options.ceilingCount),
+            PIPE,
+            tools.pipeline(),
+            XARGS,
+            tools.xargs(),
+            WHAT_IF,
+            tools.cacheflush(Workload.FLUSH, List.of()));
     for (String t : timedTools) {
       timed.put(t, new ArrayList<>());
       probed.put(t, new ArrayList<>());
     }
     int rounds = Math.max(options.runs, options.cli ? options.cliRuns : 0);
-    out.println("== timed runs on " + w1.name() + ", each from a fresh fill, no probe: " + options.runs
-        + " x cacheflush and server ceiling" + (options.cli ? ", " + options.cliRuns + " x each redis-cli baseline" : "")
-        + (cdsEnv != null ? ", " + options.runs + " x " + WHAT_IF : ""));
+    out.println(
+        "== timed runs on "
+            + w1.name()
+            + ", each from a fresh fill, no probe: "
+            + options.runs
+            + " x cacheflush and server ceiling"
+            + (options.cli ? ", " + options.cliRuns + " x each redis-cli baseline" : "")
+            + (cdsEnv != null ? ", " + options.runs + " x " + WHAT_IF : ""));
     for (int r = 1; r <= rounds; r++) {
       for (String t : timedTools) {
         if (r <= (t.startsWith("redis-cli") ? options.cliRuns : options.runs)) {
@@ -208,8 +257,12 @@ final class Comparison {
         }
       }
     }
-    out.println("== probe runs on " + w1.name() + ", each from a fresh fill, the probe's GET loop running: "
-        + options.probeRuns + " x cacheflush, 1 x each other");
+    out.println(
+        "== probe runs on "
+            + w1.name()
+            + ", each from a fresh fill, the probe's GET loop running: "
+            + options.probeRuns
+            + " x cacheflush, 1 x each other");
     for (int r = 1; r <= options.probeRuns; r++) {
       for (String t : compared) {
         if (r == 1 || t.equals(CF)) {
@@ -226,20 +279,34 @@ final class Comparison {
    */
   private void maxRateRuns() throws Exception {
     int n = options.quick ? 1 : 2;
-    out.println("== --max-rate 100000 on " + w1.name() + ", " + n + " runs, probe running, each after "
-        + trim(options.baselineSeconds) + " s of probe with no flush on the same fill");
+    out.println(
+        "== --max-rate 100000 on "
+            + w1.name()
+            + ", "
+            + n
+            + " runs, probe running, each after "
+            + trim(options.baselineSeconds)
+            + " s of probe with no flush on the same fill");
     for (int r = 1; r <= n; r++) {
       redis.fill(w1);
       Lat before = runner.probeAlone();
       rateBaseline.add(before);
       out.printf(Locale.ROOT, "   baseline before #%d: %s%n", r, before.summary());
-      rateRuns.add(runner.measure("cacheflush --max-rate 100000", r, w1,
-          tools.cacheflush(Workload.FLUSH, List.of("--max-rate", "100000")), Map.of(), true, false));
+      rateRuns.add(
+          runner.measure(
+              "cacheflush --max-rate 100000",
+              r,
+              w1,
+              tools.cacheflush(Workload.FLUSH, List.of("--max-rate", "100000")),
+              Map.of(),
+              true,
+              false));
     }
   }
 
   private Table details() {
-    List<String> columns = new ArrayList<>(List.of("tool", "n", "wall s [min-max]", "vs ceiling", "run ms"));
+    List<String> columns =
+        new ArrayList<>(List.of("tool", "n", "wall s [min-max]", "vs ceiling", "run ms"));
     columns.addAll(COUNTER_COLUMNS);
     columns.addAll(List.of("wall with probe", "probe p50/p99/p99.9/max ms", "peak RSS"));
     Table details = new Table(columns);
@@ -256,12 +323,27 @@ final class Comparison {
     if (w4run != null) {
       details.row(detailRow("cacheflush " + w4.name(), List.of(w4run), List.of(), Double.NaN));
     }
-    details.row("probe baseline (no flush)", "1", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
-        baseline.short4(), "-");
+    details.row(
+        "probe baseline (no flush)",
+        "1",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        baseline.short4(),
+        "-");
     return details;
   }
 
-  private static List<String> detailRow(String tool, List<Run> runs, List<Run> probeRuns, double ceilMedian) {
+  private static List<String> detailRow(
+      String tool, List<Run> runs, List<Run> probeRuns, double ceilMedian) {
     List<Run> ok = runs.stream().filter(r -> r.ok).toList();
     List<Run> pok = probeRuns.stream().filter(r -> r.ok).toList();
     if (ok.isEmpty()) {
@@ -269,16 +351,26 @@ final class Comparison {
     }
     double wall = medianWall(ok);
     boolean hasReport = ok.stream().allMatch(r -> !Double.isNaN(r.reportMs));
-    List<String> row = new ArrayList<>(List.of(tool,
-        ok.size() == runs.size() ? String.valueOf(ok.size()) : ok.size() + "/" + runs.size(),
-        spread(ok),
-        Double.isNaN(ceilMedian) ? "-" : ratio(wall / ceilMedian),
-        hasReport ? String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs)) : "-"));
+    List<String> row =
+        new ArrayList<>(
+            List.of(
+                tool,
+                ok.size() == runs.size()
+                    ? String.valueOf(ok.size())
+                    : ok.size() + "/" + runs.size(),
+                spread(ok),
+                Double.isNaN(ceilMedian) ? "-" : ratio(wall / ceilMedian),
+                hasReport
+                    ? String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs))
+                    : "-"));
     row.addAll(counters(ok));
-    row.addAll(List.of(
-        pok.isEmpty() || pok == ok ? "-" : String.format(Locale.ROOT, "%.2f (n=%d)", medianWall(pok), pok.size()),
-        pok.isEmpty() ? "-" : pooled(pok).short4(),
-        tool.startsWith("cacheflush") ? fmtMb(medianOf(ok, r -> (double) r.maxRssKb)) : "-"));
+    row.addAll(
+        List.of(
+            pok.isEmpty() || pok == ok
+                ? "-"
+                : String.format(Locale.ROOT, "%.2f (n=%d)", medianWall(pok), pok.size()),
+            pok.isEmpty() ? "-" : pooled(pok).short4(),
+            tool.startsWith("cacheflush") ? fmtMb(medianOf(ok, r -> (double) r.maxRssKb)) : "-"));
     return row;
   }
 
@@ -296,18 +388,31 @@ final class Comparison {
 
   private void speedChecks(Table t, double cfMedian) {
     double ceilMedian = medianWall(timed.get(CEIL));
-    t.row("cacheflush wall time on " + w1.name() + " (launcher, JVM start included)", fmtS(cfMedian), "", "info");
-    t.row("server ceiling (one EVAL, SCAN COUNT " + options.ceilingCount + ", UNLINK in Lua)", fmtS(ceilMedian), "",
+    t.row(
+        "cacheflush wall time on " + w1.name() + " (launcher, JVM start included)",
+        fmtS(cfMedian),
+        "",
         "info");
-    t.row("cacheflush / server ceiling", ratio(cfMedian / ceilMedian) + paired(timed.get(CF), timed.get(CEIL)),
+    t.row(
+        "server ceiling (one EVAL, SCAN COUNT " + options.ceilingCount + ", UNLINK in Lua)",
+        fmtS(ceilMedian),
+        "",
+        "info");
+    t.row(
+        "cacheflush / server ceiling",
+        ratio(cfMedian / ceilMedian) + paired(timed.get(CF), timed.get(CEIL)),
         "<= 1.25x",
         verdict(cfMedian / ceilMedian <= 1.25, cfMedian, ceilMedian));
     if (options.cli) {
       double pipeMedian = medianWall(timed.get(PIPE));
       double xargsMedian = medianWall(timed.get(XARGS));
-      t.row("redis-cli pipeline / cacheflush (times faster)", ratio(pipeMedian / cfMedian), ">= 4x",
+      t.row(
+          "redis-cli pipeline / cacheflush (times faster)",
+          ratio(pipeMedian / cfMedian),
+          ">= 4x",
           verdict(pipeMedian / cfMedian >= 4, cfMedian, pipeMedian));
-      t.row("redis-cli xargs / cacheflush (times faster)", ratio(xargsMedian / cfMedian), "", "info");
+      t.row(
+          "redis-cli xargs / cacheflush (times faster)", ratio(xargsMedian / cfMedian), "", "info");
     } else {
       t.row("redis-cli pipeline / cacheflush (times faster)", "n/a: --no-cli", ">= 4x", "n/a");
     }
@@ -315,67 +420,128 @@ final class Comparison {
 
   private void latencyChecks(Table t) {
     Lat cfLat = pooled(probed.get(CF));
-    t.row("probe during cacheflush: p50 / p99", fmtMs(cfLat.pct(0.5)) + " / " + fmtMs(cfLat.pct(0.99)), "", "info");
-    t.row("probe during cacheflush: p99.9", fmtMs(cfLat.pct(0.999)), "<= 2 ms",
+    t.row(
+        "probe during cacheflush: p50 / p99",
+        fmtMs(cfLat.pct(0.5)) + " / " + fmtMs(cfLat.pct(0.99)),
+        "",
+        "info");
+    t.row(
+        "probe during cacheflush: p99.9",
+        fmtMs(cfLat.pct(0.999)),
+        "<= 2 ms",
         verdict(cfLat.count > 0 && cfLat.pct(0.999) <= 2.0, cfLat.count));
-    t.row("probe during cacheflush: max", fmtMs(cfLat.max), "<= 20 ms", verdict(cfLat.count > 0 && cfLat.max <= 20.0,
-        cfLat.count));
-    t.row("probe baseline, no flush: p50 / p99.9 / max",
-        fmtMs(baseline.pct(0.5)) + " / " + fmtMs(baseline.pct(0.999)) + " / " + fmtMs(baseline.max), "", "info");
+    t.row(
+        "probe during cacheflush: max",
+        fmtMs(cfLat.max),
+        "<= 20 ms",
+        verdict(cfLat.count > 0 && cfLat.max <= 20.0, cfLat.count));
+    t.row(
+        "probe baseline, no flush: p50 / p99.9 / max",
+        fmtMs(baseline.pct(0.5)) + " / " + fmtMs(baseline.pct(0.999)) + " / " + fmtMs(baseline.max),
+        "",
+        "info");
   }
 
   private void memoryChecks(Table t) {
     double rss1 = medianRss(timed.get(CF));
-    t.row("peak RSS of cacheflush, " + w1.name(), fmtMb(rss1), "< 200 MB", verdict(rss1 < 200 * 1024, rss1));
+    t.row(
+        "peak RSS of cacheflush, " + w1.name(),
+        fmtMb(rss1),
+        "< 200 MB",
+        verdict(rss1 < 200 * 1024, rss1));
     if (w4run != null && w4run.ok) {
       double rss4 = w4run.maxRssKb;
-      t.row("peak RSS of cacheflush, " + w4.name(), fmtMb(rss4), "< 200 MB", verdict(rss4 < 200 * 1024, rss4));
-      t.row("peak RSS " + w4.name() + " / " + w1.name(), ratio(rss4 / rss1), "<= 1.10x",
+      t.row(
+          "peak RSS of cacheflush, " + w4.name(),
+          fmtMb(rss4),
+          "< 200 MB",
+          verdict(rss4 < 200 * 1024, rss4));
+      t.row(
+          "peak RSS " + w4.name() + " / " + w1.name(),
+          ratio(rss4 / rss1),
+          "<= 1.10x",
           verdict(rss4 / rss1 <= 1.10, rss1, rss4));
     } else {
-      t.row("peak RSS " + w4.name() + " / " + w1.name(), options.w4 ? "run failed" : "n/a: --no-w4", "<= 1.10x",
+      t.row(
+          "peak RSS " + w4.name() + " / " + w1.name(),
+          options.w4 ? "run failed" : "n/a: --no-w4",
+          "<= 1.10x",
           options.w4 ? "FAIL" : "n/a");
     }
   }
 
   private void rateChecks(Table t) {
     if (!maxRate) {
-      t.row("--max-rate 100000: keys deleted per second", "n/a: not implemented", "90,000-110,000", "n/a");
-      t.row("--max-rate 100000: probe p99.9 vs baseline", "n/a: not implemented", "at baseline", "n/a");
+      t.row(
+          "--max-rate 100000: keys deleted per second",
+          "n/a: not implemented",
+          "90,000-110,000",
+          "n/a");
+      t.row(
+          "--max-rate 100000: probe p99.9 vs baseline",
+          "n/a: not implemented",
+          "at baseline",
+          "n/a");
       return;
     }
     double rate = medianOf(rateRuns, r -> r.deleted / (r.reportMs / 1000.0));
     Lat rl = pooled(rateRuns);
     double base = rateBaseline.pct(0.999);
     double bound = Math.max(1.5 * base, base + 0.1);
-    t.row("--max-rate 100000: keys deleted per second", String.format(Locale.ROOT, "%,.0f", rate),
-        "90,000-110,000", verdict(rate >= 90_000 && rate <= 110_000, rate));
-    t.row("--max-rate 100000: probe p99.9 vs its baselines", fmtMs(rl.pct(0.999)) + " (baselines right before: "
-        + fmtMs(base) + ")", "<= " + fmtMs(bound), verdict(rl.count > 0 && rateBaseline.count > 0
-        && rl.pct(0.999) <= bound, rl.count));
+    t.row(
+        "--max-rate 100000: keys deleted per second",
+        String.format(Locale.ROOT, "%,.0f", rate),
+        "90,000-110,000",
+        verdict(rate >= 90_000 && rate <= 110_000, rate));
+    t.row(
+        "--max-rate 100000: probe p99.9 vs its baselines",
+        fmtMs(rl.pct(0.999)) + " (baselines right before: " + fmtMs(base) + ")",
+        "<= " + fmtMs(bound),
+        verdict(rl.count > 0 && rateBaseline.count > 0 && rl.pct(0.999) <= bound, rl.count));
   }
 
   private void startChecks(Table t, double cfMedian) {
     double start = median(starts);
     double overhead = medianOf(timed.get(CF), r -> r.wallS - r.reportMs / 1000.0);
-    t.row("JVM start (--version) and its share of cacheflush " + w1.name(),
-        String.format(Locale.ROOT, "%.2f s = %.0f %%", start, 100 * start / cfMedian), "", "info");
-    t.row("cacheflush wall minus the report's durationMs", String.format(Locale.ROOT, "%.2f s = %.0f %%", overhead,
-        100 * overhead / cfMedian), "", "info");
-    t.row("fixed cost: flush of an empty database, and its share of cacheflush " + w1.name(),
-        String.format(Locale.ROOT, "%.2f s = %.0f %% (durationMs %.0f)", median(fixed), 100 * median(fixed) / cfMedian,
-            median(fixedRun)), "", "info");
+    t.row(
+        "JVM start (--version) and its share of cacheflush " + w1.name(),
+        String.format(Locale.ROOT, "%.2f s = %.0f %%", start, 100 * start / cfMedian),
+        "",
+        "info");
+    t.row(
+        "cacheflush wall minus the report's durationMs",
+        String.format(Locale.ROOT, "%.2f s = %.0f %%", overhead, 100 * overhead / cfMedian),
+        "",
+        "info");
+    t.row(
+        "fixed cost: flush of an empty database, and its share of cacheflush " + w1.name(),
+        String.format(
+            Locale.ROOT,
+            "%.2f s = %.0f %% (durationMs %.0f)",
+            median(fixed),
+            100 * median(fixed) / cfMedian,
+            median(fixedRun)),
+        "",
+        "info");
     if (!noJfrFixed.isEmpty()) {
       t.row("what-if " + NO_JFR + ": fixed cost", fmtS(median(noJfrFixed)), "", "info");
     }
     if (cdsEnv != null) {
-      t.row("what-if " + NO_JFR + " + AppCDS: --version / fixed cost", fmtS(median(cdsStarts)) + " / "
-          + fmtS(median(cdsFixed)), "", "info");
+      t.row(
+          "what-if " + NO_JFR + " + AppCDS: --version / fixed cost",
+          fmtS(median(cdsStarts)) + " / " + fmtS(median(cdsFixed)),
+          "",
+          "info");
       double cdsMedian = medianWall(timed.get(WHAT_IF));
       double ceilMedian = medianWall(timed.get(CEIL));
-      t.row("what-if " + NO_JFR + " + AppCDS: cacheflush " + w1.name() + " / server ceiling",
-          fmtS(cdsMedian) + " = " + ratio(cdsMedian / ceilMedian) + paired(timed.get(WHAT_IF), timed.get(CEIL)),
-          "<= 1.25x", "info");
+      t.row(
+          "what-if " + NO_JFR + " + AppCDS: cacheflush " + w1.name() + " / server ceiling",
+          fmtS(cdsMedian)
+              + " = "
+              + ratio(cdsMedian / ceilMedian)
+              + paired(timed.get(WHAT_IF), timed.get(CEIL)),
+          "<= 1.25x",
+          "info");
     }
   }
 

@@ -12,12 +12,15 @@ final class Lat {
   double max;
   long missing;
   long errors;
+
   /** When the slowest round trip started, in seconds after the probe's start (listed stalls only). */
   double maxAt = Double.NaN;
 
   static Lat parse(String json) {
     Lat l = new Lat();
-    Matcher st = Pattern.compile("\\[([0-9.]+),([0-9.]+)\\]").matcher(json.substring(json.indexOf("\"stalls\"")));
+    Matcher st =
+        Pattern.compile("\\[([0-9.]+),([0-9.]+)\\]")
+            .matcher(json.substring(json.indexOf("\"stalls\"")));
     double worst = -1;
     while (st.find()) {
       double ms = Double.parseDouble(st.group(2));

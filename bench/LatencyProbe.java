@@ -33,9 +33,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * in {@code missing} / {@code errors}: a preserved key must never go missing.
  */
 public final class LatencyProbe {
-  private static final int BUCKETS = 100_000; // 1 us each: up to 100 ms; beyond that only the count and the max
+  private static final int BUCKETS =
+      100_000; // 1 us each: up to 100 ms; beyond that only the count and the max
   private static final int MAX_STALLS = 256;
-  private static final long STALL_NANOS = 2_000_000; // round trips over 2 ms are listed with their time
+  private static final long STALL_NANOS =
+      2_000_000; // round trips over 2 ms are listed with their time
 
   private final long[] hist = new long[BUCKETS];
   private long over;
@@ -90,7 +92,8 @@ public final class LatencyProbe {
         case "--seconds" -> seconds = Double.parseDouble(args[++i]);
         case "--warmup-ms" -> warmupMs = Long.parseLong(args[++i]);
         default -> {
-          System.err.println("usage: LatencyProbe --port N --key KEY [--host H] [--seconds S] [--warmup-ms MS]");
+          System.err.println(
+              "usage: LatencyProbe --port N --key KEY [--host H] [--seconds S] [--warmup-ms MS]");
           System.exit(2);
         }
       }
@@ -111,16 +114,20 @@ public final class LatencyProbe {
   }
 
   private void controlled() throws IOException {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          commands.add(line.trim());
-        }
-      } catch (IOException e) {
-        // end of input: quit
-      }
-      commands.add("quit");
-    }, "stdin");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  commands.add(line.trim());
+                }
+              } catch (IOException e) {
+                // end of input: quit
+              }
+              commands.add("quit");
+            },
+            "stdin");
     reader.setDaemon(true);
     reader.start();
     System.out.println("READY");
@@ -272,13 +279,26 @@ public final class LatencyProbe {
   private String json() {
     double seconds = (System.nanoTime() - recordStart) / 1e9;
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT,
-        "{\"samples\":%d,\"seconds\":%.3f,\"meanMs\":%.4f,\"p50Ms\":%.3f,\"p90Ms\":%.3f,\"p99Ms\":%.3f,"
-            + "\"p999Ms\":%.3f,\"p9999Ms\":%.3f,\"maxMs\":%.3f,\"over1ms\":%d,\"over2ms\":%d,\"over20ms\":%d,"
-            + "\"missing\":%d,\"errors\":%d,\"hist\":\"",
-        count, seconds, count == 0 ? 0 : sumNanos / 1e6 / count, percentileMs(0.50), percentileMs(0.90),
-        percentileMs(0.99), percentileMs(0.999), percentileMs(0.9999), maxNanos / 1e6, countOver(1000),
-        countOver(2000), countOver(20000), missing, errors));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "{\"samples\":%d,\"seconds\":%.3f,\"meanMs\":%.4f,\"p50Ms\":%.3f,\"p90Ms\":%.3f,\"p99Ms\":%.3f,"
+                + "\"p999Ms\":%.3f,\"p9999Ms\":%.3f,\"maxMs\":%.3f,\"over1ms\":%d,\"over2ms\":%d,\"over20ms\":%d,"
+                + "\"missing\":%d,\"errors\":%d,\"hist\":\"",
+            count,
+            seconds,
+            count == 0 ? 0 : sumNanos / 1e6 / count,
+            percentileMs(0.50),
+            percentileMs(0.90),
+            percentileMs(0.99),
+            percentileMs(0.999),
+            percentileMs(0.9999),
+            maxNanos / 1e6,
+            countOver(1000),
+            countOver(2000),
+            countOver(20000),
+            missing,
+            errors));
     // The histogram itself, sparse ("us:count,..."), so runs can be pooled exactly.
     boolean first = true;
     for (int i = 0; i < BUCKETS; i++) {
@@ -292,7 +312,8 @@ public final class LatencyProbe {
     }
     s.append("\",\"stalls\":[");
     for (int i = 0; i < stalls; i++) {
-      s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "[%.3f,%.3f]", stallAt[i] / 1e9, stallNanos[i] / 1e6));
+      s.append(i == 0 ? "" : ",")
+          .append(String.format(Locale.ROOT, "[%.3f,%.3f]", stallAt[i] / 1e9, stallNanos[i] / 1e6));
     }
     s.append("]}");
     return s.toString();

@@ -18,9 +18,21 @@ final class Probe {
 
   Probe(Path root, Path work, int port, String key) throws Exception {
     this.work = work;
-    p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xms32m", "-Xmx32m", "-XX:+AlwaysPreTouch",
-        "-XX:-UsePerfData", root.resolve("bench/LatencyProbe.java").toString(), "--port", String.valueOf(port),
-        "--key", key).redirectError(work.resolve("probe.err").toFile()).start();
+    p =
+        new ProcessBuilder(
+                "java",
+                "-XX:+UseSerialGC",
+                "-Xms32m",
+                "-Xmx32m",
+                "-XX:+AlwaysPreTouch",
+                "-XX:-UsePerfData",
+                root.resolve("bench/LatencyProbe.java").toString(),
+                "--port",
+                String.valueOf(port),
+                "--key",
+                key)
+            .redirectError(work.resolve("probe.err").toFile())
+            .start();
     r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     w = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
     expect("READY");
@@ -37,7 +49,8 @@ final class Probe {
     w.flush();
     String line = r.readLine();
     if (line == null || !line.startsWith("{")) {
-      throw new IOException("latency probe: unexpected " + line + "; see " + work.resolve("probe.err"));
+      throw new IOException(
+          "latency probe: unexpected " + line + "; see " + work.resolve("probe.err"));
     }
     return Lat.parse(line);
   }
@@ -45,8 +58,13 @@ final class Probe {
   void expect(String what) throws IOException {
     String line = r.readLine();
     if (!what.equals(line)) {
-      throw new IOException("latency probe: expected " + what + ", got " + line + "; see "
-          + work.resolve("probe.err"));
+      throw new IOException(
+          "latency probe: expected "
+              + what
+              + ", got "
+              + line
+              + "; see "
+              + work.resolve("probe.err"));
     }
   }
 

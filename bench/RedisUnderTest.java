@@ -35,11 +35,32 @@ final class RedisUnderTest {
   private void startProcess() throws Exception {
     for (int attempt = 0; attempt < 5 && process == null; attempt++) {
       port = freePort();
-      Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--enable-debug-command", "local", "--dir", work.toString(),
-          "--logfile", work.resolve("redis.log").toString(), "--pidfile", work.resolve("redis.pid").toString(),
-          "--daemonize", "no", "--busy-reply-threshold", "0")
-          .redirectErrorStream(true).redirectOutput(work.resolve("redis.out").toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  "redis-server",
+                  "--port",
+                  String.valueOf(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--enable-debug-command",
+                  "local",
+                  "--dir",
+                  work.toString(),
+                  "--logfile",
+                  work.resolve("redis.log").toString(),
+                  "--pidfile",
+                  work.resolve("redis.pid").toString(),
+                  "--daemonize",
+                  "no",
+                  "--busy-reply-threshold",
+                  "0")
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("redis.out").toFile())
+              .start();
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (System.nanoTime() < deadline && p.isAlive()) {
         try {
@@ -56,7 +77,8 @@ final class RedisUnderTest {
       }
     }
     if (process == null) {
-      throw new IllegalStateException("redis-server did not start; see " + work.resolve("redis.log"));
+      throw new IllegalStateException(
+          "redis-server did not start; see " + work.resolve("redis.log"));
     }
   }
 
@@ -103,7 +125,8 @@ final class RedisUnderTest {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static final String COUNT_SCRIPT = """
+  private static final String COUNT_SCRIPT =
+      """
       local cursor, counts = '0', {}
       repeat
         local r = redis.call('SCAN', cursor, 'COUNT', 10000)

@@ -28,7 +28,11 @@ final class Resp implements Closeable {
   Object call(String... args) throws IOException {
     StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
     for (String a : args) {
-      b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+      b.append('$')
+          .append(a.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(a)
+          .append("\r\n");
     }
     o.write(b.toString().getBytes(StandardCharsets.UTF_8));
     o.flush();
@@ -45,22 +49,24 @@ final class Resp implements Closeable {
         throw new IOException("Redis error: " + line);
       case ':':
         return Long.parseLong(line);
-      case '$': {
-        int n = Integer.parseInt(line);
-        if (n < 0) {
-          return null;
+      case '$':
+        {
+          int n = Integer.parseInt(line);
+          if (n < 0) {
+            return null;
+          }
+          byte[] d = in.readNBytes(n + 2);
+          return new String(d, 0, n, StandardCharsets.UTF_8);
         }
-        byte[] d = in.readNBytes(n + 2);
-        return new String(d, 0, n, StandardCharsets.UTF_8);
-      }
-      case '*': {
-        int n = Integer.parseInt(line);
-        List<Object> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          l.add(read());
+      case '*':
+        {
+          int n = Integer.parseInt(line);
+          List<Object> l = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            l.add(read());
+          }
+          return l;
         }
-        return l;
-      }
       default:
         throw new IOException("unexpected RESP type " + t);
     }

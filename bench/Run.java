@@ -14,8 +14,10 @@ final class Run {
 
   String tool;
   int index;
+
   /** The tool runs inside the server (the ceiling's EVAL). */
   boolean serverSide;
+
   boolean ok = true;
   String problem = "";
   double wallS;

@@ -26,6 +26,7 @@ final class Runner {
   private final RedisUnderTest redis;
   private final Probe probe;
   private final PrintStream out;
+
   /** The tool running now, killed if the harness is stopped. */
   private volatile Process current;
 
@@ -43,14 +44,27 @@ final class Runner {
     return probe.end();
   }
 
-  Run measure(String tool, int index, Workload w, List<String> cmd, Map<String, String> env, boolean withProbe)
+  Run measure(
+      String tool,
+      int index,
+      Workload w,
+      List<String> cmd,
+      Map<String, String> env,
+      boolean withProbe)
       throws Exception {
     return measure(tool, index, w, cmd, env, withProbe, true);
   }
 
   /** @param refill false when {@code w} was filled just before and nothing has changed it since */
-  Run measure(String tool, int index, Workload w, List<String> cmd, Map<String, String> env, boolean withProbe,
-      boolean refill) throws Exception {
+  Run measure(
+      String tool,
+      int index,
+      Workload w,
+      List<String> cmd,
+      Map<String, String> env,
+      boolean withProbe,
+      boolean refill)
+      throws Exception {
     Run run = new Run();
     run.tool = tool;
     run.index = index;
@@ -74,9 +88,14 @@ final class Runner {
 
   /** Runs the tool under GNU time, timed by the harness's own clock around the whole process. */
   private Process timed(Run run, List<String> cmd, Map<String, String> env) throws Exception {
-    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile().toString(), "-f", "%e %U %S %M %x"));
+    List<String> full =
+        new ArrayList<>(
+            List.of("/usr/bin/time", "-o", timeFile().toString(), "-f", "%e %U %S %M %x"));
     full.addAll(cmd);
-    ProcessBuilder pb = processBuilder(full, env).redirectOutput(stdout().toFile()).redirectError(stderr().toFile());
+    ProcessBuilder pb =
+        processBuilder(full, env)
+            .redirectOutput(stdout().toFile())
+            .redirectError(stderr().toFile());
     long t0 = System.nanoTime();
     Process p = pb.start();
     current = p;
@@ -93,7 +112,10 @@ final class Runner {
 
   /** What GNU time and the tool itself said about the run. */
   private void toolOutput(Run run, Process p) throws IOException {
-    String[] time = Files.exists(timeFile()) ? lastLine(Files.readString(timeFile())).trim().split("\\s+") : new String[0];
+    String[] time =
+        Files.exists(timeFile())
+            ? lastLine(Files.readString(timeFile())).trim().split("\\s+")
+            : new String[0];
     if (time.length >= 5) {
       run.userS = Double.parseDouble(time[1]);
       run.sysS = Double.parseDouble(time[2]);
@@ -126,12 +148,14 @@ final class Runner {
   private void serverCounters(Run run, Map<String, String> cpu0) throws IOException {
     Map<String, String> cpu1 = redis.info("cpu");
     run.serverCpuS = cpuDelta(cpu0, cpu1, "used_cpu_user", "used_cpu_sys");
-    run.serverMainCpuS = cpuDelta(cpu0, cpu1, "used_cpu_user_main_thread", "used_cpu_sys_main_thread");
+    run.serverMainCpuS =
+        cpuDelta(cpu0, cpu1, "used_cpu_user_main_thread", "used_cpu_sys_main_thread");
     for (Map.Entry<String, String> e : redis.info("commandstats").entrySet()) {
       Matcher m = CALLS.matcher(e.getValue());
       if (m.find()) {
-        run.cmdstats.put(e.getKey().replace("cmdstat_", ""), new long[] {Long.parseLong(m.group(1)),
-            Long.parseLong(m.group(2))});
+        run.cmdstats.put(
+            e.getKey().replace("cmdstat_", ""),
+            new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
       }
     }
     slowlog(run);
@@ -152,15 +176,34 @@ final class Runner {
   }
 
   private void print(Run run, double fillS, String load) {
-    out.printf(Locale.ROOT, "   %-28s #%d  fill %4.1f s | wall %6.2f s%s | server CPU %5.2f s | client CPU %5.2f s"
+    out.printf(
+        Locale.ROOT,
+        "   %-28s #%d  fill %4.1f s | wall %6.2f s%s | server CPU %5.2f s | client CPU %5.2f s"
             + " RSS %s | SCAN %.0f UNLINK %.0f | slowlog>1ms %d%s | %s%s%s | load %s | %s%n",
-        run.tool, run.index, fillS, run.wallS, Double.isNaN(run.reportMs) ? "" : String.format(Locale.ROOT,
-            " (run %5.0f ms)", run.reportMs), run.serverMainCpuS, run.userS + run.sysS, Stats.fmtMb(run.maxRssKb),
-        run.calls("scan"), run.calls("unlink"), run.slowCount, run.slowCount == 0 ? "" : String.format(Locale.ROOT,
-            " (worst %.1f ms %s)", run.slowWorstMs, run.slowWorstCmd), run.lat == null ? "no probe"
+        run.tool,
+        run.index,
+        fillS,
+        run.wallS,
+        Double.isNaN(run.reportMs)
+            ? ""
+            : String.format(Locale.ROOT, " (run %5.0f ms)", run.reportMs),
+        run.serverMainCpuS,
+        run.userS + run.sysS,
+        Stats.fmtMb(run.maxRssKb),
+        run.calls("scan"),
+        run.calls("unlink"),
+        run.slowCount,
+        run.slowCount == 0
+            ? ""
+            : String.format(Locale.ROOT, " (worst %.1f ms %s)", run.slowWorstMs, run.slowWorstCmd),
+        run.lat == null
+            ? "no probe"
             : String.format(Locale.ROOT, "probe %,d GETs %s", run.lat.count, run.lat.short4()),
-        run.lat != null && run.lat.max > 2 ? String.format(Locale.ROOT, " (max at %.2f s)", run.lat.maxAt) : "",
-        run.lat != null && run.lat.errors > 0 ? " (" + run.lat.errors + " errors)" : "", load,
+        run.lat != null && run.lat.max > 2
+            ? String.format(Locale.ROOT, " (max at %.2f s)", run.lat.maxAt)
+            : "",
+        run.lat != null && run.lat.errors > 0 ? " (" + run.lat.errors + " errors)" : "",
+        load,
         run.ok ? "OK" : "INVALID:" + run.problem);
   }
 
@@ -203,7 +246,8 @@ final class Runner {
     long t1 = System.nanoTime();
     Matcher d = DURATION.matcher(e.stdout());
     if (e.exit() != 0 || !d.find()) {
-      throw new IllegalStateException("cacheflush on an empty database failed (exit " + e.exit() + "): " + e.stderr());
+      throw new IllegalStateException(
+          "cacheflush on an empty database failed (exit " + e.exit() + "): " + e.stderr());
     }
     return new double[] {(t1 - t0) / 1e9, Double.parseDouble(d.group(1))};
   }
@@ -224,7 +268,8 @@ final class Runner {
   Exec exec(List<String> cmd, Map<String, String> env, long timeoutS) throws Exception {
     Path o = Files.createTempFile(options.work, "out", ".txt");
     Path e = Files.createTempFile(options.work, "err", ".txt");
-    Process p = processBuilder(cmd, env).redirectOutput(o.toFile()).redirectError(e.toFile()).start();
+    Process p =
+        processBuilder(cmd, env).redirectOutput(o.toFile()).redirectError(e.toFile()).start();
     current = p;
     if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
       kill(p);
@@ -238,8 +283,10 @@ final class Runner {
 
   /** In the work directory, no input, CACHEFLUSH_JAVA_OPTS from --java-opts with {@code env}'s appended. */
   private ProcessBuilder processBuilder(List<String> cmd, Map<String, String> env) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(options.work.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(options.work.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().put("CACHEFLUSH_JAVA_OPTS", options.javaOpts);
     if (env != null) {
       env.forEach((k, val) -> pb.environment().merge(k, val, (a, b) -> (a + " " + b).trim()));

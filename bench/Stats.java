@@ -38,7 +38,8 @@ final class Stats {
   static String stat(List<Double> v, String unit) {
     double min = v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     double max = v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    return String.format(Locale.ROOT, "median %.3f %s [%.3f-%.3f], n=%d", median(v), unit, min, max, v.size());
+    return String.format(
+        Locale.ROOT, "median %.3f %s [%.3f-%.3f], n=%d", median(v), unit, min, max, v.size());
   }
 
   /** The probe's histograms of the valid runs, pooled. */
@@ -54,7 +55,8 @@ final class Stats {
 
   /** The columns of {@link #counters}, in both tables. */
   static final List<String> COUNTER_COLUMNS =
-      List.of("server CPU s", "cmd s", "busy", "client CPU s", "SCAN", "UNLINK", "cmds >1ms (worst)");
+      List.of(
+          "server CPU s", "cmd s", "busy", "client CPU s", "SCAN", "UNLINK", "cmds >1ms (worst)");
 
   /** The server's and the client's counters over the valid runs: their medians, and the slow log. */
   static List<String> counters(List<Run> ok) {
@@ -89,8 +91,12 @@ final class Stats {
   }
 
   static String spread(List<Run> ok) {
-    return String.format(Locale.ROOT, "%.2f [%.2f-%.2f]", medianWall(ok),
-        ok.stream().mapToDouble(r -> r.wallS).min().orElse(0), ok.stream().mapToDouble(r -> r.wallS).max().orElse(0));
+    return String.format(
+        Locale.ROOT,
+        "%.2f [%.2f-%.2f]",
+        medianWall(ok),
+        ok.stream().mapToDouble(r -> r.wallS).min().orElse(0),
+        ok.stream().mapToDouble(r -> r.wallS).max().orElse(0));
   }
 
   /** PASS/FAIL, or FAIL (no data) when a figure it depends on is missing. */

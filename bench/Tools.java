@@ -14,9 +14,24 @@ final class Tools {
   }
 
   List<String> cacheflush(List<String> flush, List<String> extra) {
-    // The hit-rate windows around a flush are observation, not the flush: left out of what is timed.
-    List<String> c = new ArrayList<>(List.of(options.launcher, "flush", "--yes", "--redis-url", redis.url(), "--no-verify", "-q",
-        "--sample-window", "0", "--format", "json", "--timeout", "30m"));
+    // The hit-rate windows around a flush are observation, not the flush: left out of what is
+    // timed.
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                options.launcher,
+                "flush",
+                "--yes",
+                "--redis-url",
+                redis.url(),
+                "--no-verify",
+                "-q",
+                "--sample-window",
+                "0",
+                "--format",
+                "json",
+                "--timeout",
+                "30m"));
     for (String f : flush) {
       c.add("--flush=" + f);
     }
@@ -30,19 +45,40 @@ final class Tools {
 
   /** The per-pattern strategy: one cacheflush run per flush pattern, one after the other. */
   List<String> perPattern() {
-    List<String> c = new ArrayList<>(List.of("bash", "-c",
-        "set -e; for p in \"${@:2}\"; do \"$1\" flush --yes --redis-url " + redis.url() + " --no-verify -q --sample-window 0"
-            + " --format json"
-            + " --timeout 30m --flush=\"$p\" " + String.join(" ", Workload.PRESERVE.stream().map(p -> "--preserve='" + p + "'")
-                .toList()) + " " + String.join(" ", options.cacheflushArgs) + "; done", "per-pattern", options.launcher));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "set -e; for p in \"${@:2}\"; do \"$1\" flush --yes --redis-url "
+                    + redis.url()
+                    + " --no-verify -q --sample-window 0"
+                    + " --format json"
+                    + " --timeout 30m --flush=\"$p\" "
+                    + String.join(
+                        " ", Workload.PRESERVE.stream().map(p -> "--preserve='" + p + "'").toList())
+                    + " "
+                    + String.join(" ", options.cacheflushArgs)
+                    + "; done",
+                "per-pattern",
+                options.launcher));
     c.addAll(Workload.FLUSH);
     return c;
   }
 
   List<String> ceiling(String mode, int count) {
-    List<String> c = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(redis.port), "--eval",
-        options.root.resolve("bench/ceiling.lua").toString(), ",", mode, String.valueOf(count),
-        String.valueOf(Workload.FLUSH.size())));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "redis-cli",
+                "-p",
+                String.valueOf(redis.port),
+                "--eval",
+                options.root.resolve("bench/ceiling.lua").toString(),
+                ",",
+                mode,
+                String.valueOf(count),
+                String.valueOf(Workload.FLUSH.size())));
     c.addAll(Workload.FLUSH);
     c.addAll(Workload.PRESERVE);
     return c;
@@ -50,17 +86,36 @@ final class Tools {
 
   /** The redis-cli pipeline, per flush pattern; redis-cli --scan's SCAN has no COUNT (so 10). */
   List<String> pipeline() {
-    List<String> c = new ArrayList<>(List.of("bash", "-c", "set -eo pipefail; for p in \"$@\"; do"
-        + " redis-cli -p " + redis.port + " --scan --pattern \"$p\" | awk '{print \"UNLINK \" $0}'"
-        + " | redis-cli -p " + redis.port + " --pipe; done", "pipeline"));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "set -eo pipefail; for p in \"$@\"; do"
+                    + " redis-cli -p "
+                    + redis.port
+                    + " --scan --pattern \"$p\" | awk '{print \"UNLINK \" $0}'"
+                    + " | redis-cli -p "
+                    + redis.port
+                    + " --pipe; done",
+                "pipeline"));
     c.addAll(Workload.FLUSH);
     return c;
   }
 
   List<String> xargs() {
-    List<String> c = new ArrayList<>(List.of("bash", "-c", "set -eo pipefail; for p in \"$@\"; do"
-        + " redis-cli -p " + redis.port + " --scan --pattern \"$p\" | xargs -n 1000 redis-cli -p " + redis.port
-        + " unlink >/dev/null; done", "xargs"));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "set -eo pipefail; for p in \"$@\"; do"
+                    + " redis-cli -p "
+                    + redis.port
+                    + " --scan --pattern \"$p\" | xargs -n 1000 redis-cli -p "
+                    + redis.port
+                    + " unlink >/dev/null; done",
+                "xargs"));
     c.addAll(Workload.FLUSH);
     return c;
   }

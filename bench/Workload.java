@@ -24,12 +24,14 @@ record Workload(String name, Workload.Family[] families) {
 
   /** W1 times {@code scale}, named W1 (or W1xF when scaled). */
   static Workload w1(double scale) {
-    return scaled(scale == 1.0 ? "W1" : String.format(Locale.ROOT, "W1x%s", Stats.trim(scale)), scale);
+    return scaled(
+        scale == 1.0 ? "W1" : String.format(Locale.ROOT, "W1x%s", Stats.trim(scale)), scale);
   }
 
   /** The memory run's workload: four times {@link #w1}. */
   static Workload w4(double scale) {
-    return scaled(scale == 1.0 ? "W4" : String.format(Locale.ROOT, "W4x%s", Stats.trim(scale)), 4 * scale);
+    return scaled(
+        scale == 1.0 ? "W4" : String.format(Locale.ROOT, "W4x%s", Stats.trim(scale)), 4 * scale);
   }
 
   static Workload scaled(String name, double factor) {
@@ -53,7 +55,12 @@ record Workload(String name, Workload.Family[] families) {
   }
 
   String describe() {
-    return String.format(Locale.ROOT, "%s = %,d keys (%,d to flush, %,d to keep), 100-byte values", name, total(),
-        flushTotal(), keepTotal());
+    return String.format(
+        Locale.ROOT,
+        "%s = %,d keys (%,d to flush, %,d to keep), 100-byte values",
+        name,
+        total(),
+        flushTotal(),
+        keepTotal());
   }
 }

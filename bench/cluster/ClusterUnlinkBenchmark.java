@@ -51,7 +51,9 @@ public final class ClusterUnlinkBenchmark {
   private static final int BATCH = 500;
   private static final int IN_FLIGHT = 8;
   private static final int ROUNDS = 5;
-  private static final byte[][] FLUSH = {bytes("mocs:"), bytes("gallery:"), bytes("wishlist:"), bytes("albums:")};
+  private static final byte[][] FLUSH = {
+    bytes("mocs:"), bytes("gallery:"), bytes("wishlist:"), bytes("albums:")
+  };
 
   interface Strategy {
     /** Deletes the matched keys of one page, never holding more than the bound unanswered. */
@@ -70,9 +72,13 @@ public final class ClusterUnlinkBenchmark {
       }
       Map<String, List<Long>> millis = new HashMap<>();
       Map<String, List<Long>> serverMillis = new HashMap<>();
-      List<String> names = List.of("single-key, one write per command", "single-key, one write per 500",
-          "slot-grouped per SCAN page", "slot-grouped, buffered across pages (<= 4000 keys)",
-          "slot+pattern-grouped, buffered (<= 4000 keys)");
+      List<String> names =
+          List.of(
+              "single-key, one write per command",
+              "single-key, one write per 500",
+              "slot-grouped per SCAN page",
+              "slot-grouped, buffered across pages (<= 4000 keys)",
+              "slot+pattern-grouped, buffered (<= 4000 keys)");
       try {
         for (int round = 0; round < ROUNDS; round++) {
           for (int k = 0; k < names.size(); k++) {
@@ -87,10 +93,12 @@ public final class ClusterUnlinkBenchmark {
             List<Future<?>> runs = new ArrayList<>();
             for (RedisServer p : primaries) {
               StatefulRedisConnection<byte[], byte[]> c = connections.get(p);
-              runs.add(pool.submit(() -> {
-                scanAndDelete(c, create(s, c, deleted, commands));
-                return null;
-              }));
+              runs.add(
+                  pool.submit(
+                      () -> {
+                        scanAndDelete(c, create(s, c, deleted, commands));
+                        return null;
+                      }));
             }
             for (Future<?> run : runs) {
               run.get(10, TimeUnit.MINUTES);
@@ -98,11 +106,19 @@ public final class ClusterUnlinkBenchmark {
             pool.shutdown();
             long elapsed = (System.nanoTime() - started) / 1_000_000;
             long cpu = Math.round((serverCpu(connections) - cpuBefore) * 1000);
-            check(deleted.sum() == 200_000, names.get(s) + " deleted " + deleted.sum() + " keys, not 200,000");
+            check(
+                deleted.sum() == 200_000,
+                names.get(s) + " deleted " + deleted.sum() + " keys, not 200,000");
             millis.computeIfAbsent(names.get(s), n -> new ArrayList<>()).add(elapsed);
             serverMillis.computeIfAbsent(names.get(s), n -> new ArrayList<>()).add(cpu);
-            System.out.printf(Locale.ROOT, "round %d  %-52s %6d ms wall %6d ms Redis CPU %,8d UNLINK commands%n",
-                round + 1, names.get(s), elapsed, cpu, commands.sum());
+            System.out.printf(
+                Locale.ROOT,
+                "round %d  %-52s %6d ms wall %6d ms Redis CPU %,8d UNLINK commands%n",
+                round + 1,
+                names.get(s),
+                elapsed,
+                cpu,
+                commands.sum());
           }
         }
       } finally {
@@ -114,8 +130,14 @@ public final class ClusterUnlinkBenchmark {
         times.sort(null);
         List<Long> cpu = new ArrayList<>(serverMillis.get(name));
         cpu.sort(null);
-        System.out.printf(Locale.ROOT, "median %-52s %6d ms wall %6d ms Redis CPU (wall %s, cpu %s)%n", name,
-            times.get(times.size() / 2), cpu.get(cpu.size() / 2), times, cpu);
+        System.out.printf(
+            Locale.ROOT,
+            "median %-52s %6d ms wall %6d ms Redis CPU (wall %s, cpu %s)%n",
+            name,
+            times.get(times.size() / 2),
+            cpu.get(cpu.size() / 2),
+            times,
+            cpu);
       }
     }
   }
@@ -137,8 +159,8 @@ public final class ClusterUnlinkBenchmark {
     strategy.finish();
   }
 
-  private static Strategy create(int which, StatefulRedisConnection<byte[], byte[]> c, LongAdder deleted,
-      LongAdder commands) {
+  private static Strategy create(
+      int which, StatefulRedisConnection<byte[], byte[]> c, LongAdder deleted, LongAdder commands) {
     return switch (which) {
       case 0 -> new SingleKeyAsync(c, deleted, commands);
       case 1 -> new Grouped(c, deleted, commands, false, 0, false);
@@ -155,7 +177,8 @@ public final class ClusterUnlinkBenchmark {
     private final LongAdder commands;
     private final Semaphore unanswered = new Semaphore(BATCH * IN_FLIGHT);
 
-    SingleKeyAsync(StatefulRedisConnection<byte[], byte[]> c, LongAdder deleted, LongAdder commands) {
+    SingleKeyAsync(
+        StatefulRedisConnection<byte[], byte[]> c, LongAdder deleted, LongAdder commands) {
       this.c = c;
       this.deleted = deleted;
       this.commands = commands;
@@ -167,12 +190,13 @@ public final class ClusterUnlinkBenchmark {
         unanswered.acquire();
         commands.increment();
         RedisFuture<Long> f = c.async().unlink(key);
-        f.whenComplete((n, e) -> {
-          if (n != null) {
-            deleted.add(n);
-          }
-          unanswered.release();
-        });
+        f.whenComplete(
+            (n, e) -> {
+              if (n != null) {
+                deleted.add(n);
+              }
+              unanswered.release();
+            });
       }
     }
 
@@ -199,8 +223,13 @@ public final class ClusterUnlinkBenchmark {
     private final Map<Integer, List<byte[]>> slots = new HashMap<>();
     private int buffered;
 
-    Grouped(StatefulRedisConnection<byte[], byte[]> c, LongAdder deleted, LongAdder commands, boolean bySlot,
-        int buffer, boolean byPattern) {
+    Grouped(
+        StatefulRedisConnection<byte[], byte[]> c,
+        LongAdder deleted,
+        LongAdder commands,
+        boolean bySlot,
+        int buffer,
+        boolean byPattern) {
       this.byPattern = byPattern;
       this.c = c;
       this.deleted = deleted;
@@ -222,7 +251,8 @@ public final class ClusterUnlinkBenchmark {
         return;
       }
       for (byte[] key : matched) {
-        // With byPattern, a group holds one flush pattern's keys, so UNLINK's count is that pattern's.
+        // With byPattern, a group holds one flush pattern's keys, so UNLINK's count is that
+        // pattern's.
         int group = RedisCluster.slotOf(key) + (byPattern ? RedisCluster.SLOTS * pattern(key) : 0);
         slots.computeIfAbsent(group, s -> new ArrayList<>()).add(key);
         buffered++;
@@ -252,21 +282,25 @@ public final class ClusterUnlinkBenchmark {
       List<AsyncCommand<byte[], byte[], Long>> futures = new ArrayList<>(unlinks.size());
       for (byte[][] keys : unlinks) {
         CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKeys(keys);
-        AsyncCommand<byte[], byte[], Long> cmd = new AsyncCommand<>(
-            new Command<>(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
+        AsyncCommand<byte[], byte[], Long> cmd =
+            new AsyncCommand<>(
+                new Command<>(
+                    CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
         batch.add(cmd);
         futures.add(cmd);
       }
       commands.add(unlinks.size());
       c.dispatch(batch);
-      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-        for (AsyncCommand<byte[], byte[], Long> f : futures) {
-          if (!f.isCompletedExceptionally()) {
-            deleted.add(f.join());
-          }
-        }
-        inFlight.release();
-      });
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+          .whenComplete(
+              (v, e) -> {
+                for (AsyncCommand<byte[], byte[], Long> f : futures) {
+                  if (!f.isCompletedExceptionally()) {
+                    deleted.add(f.join());
+                  }
+                }
+                inFlight.release();
+              });
     }
 
     @Override
@@ -283,7 +317,8 @@ public final class ClusterUnlinkBenchmark {
   }
 
   /** 300,000 keys, two thirds of them in flush families, written straight to the owning primary. */
-  private static void fill(RedisCluster cluster, Map<RedisServer, StatefulRedisConnection<byte[], byte[]>> conns) {
+  private static void fill(
+      RedisCluster cluster, Map<RedisServer, StatefulRedisConnection<byte[], byte[]>> conns) {
     Map<Integer, StatefulRedisConnection<byte[], byte[]>> bySlot = new HashMap<>();
     for (RedisServer p : conns.keySet()) {
       conns.get(p).sync().flushall();
@@ -326,7 +361,8 @@ public final class ClusterUnlinkBenchmark {
   private static int pattern(byte[] key) {
     for (int i = 0; i < FLUSH.length; i++) {
       byte[] prefix = FLUSH[i];
-      if (key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+      if (key.length >= prefix.length
+          && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
         return i;
       }
     }

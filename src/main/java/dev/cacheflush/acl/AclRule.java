@@ -29,7 +29,8 @@ import java.util.Optional;
  */
 public final class AclRule {
   /** A flush pattern and a preserve pattern that some key matches both, e.g. {@code example}. */
-  @SuppressWarnings("ArrayRecordComponent") // Redis keys are binary; an overlap is printed, never compared
+  @SuppressWarnings(
+      "ArrayRecordComponent") // Redis keys are binary; an overlap is printed, never compared
   public record Overlap(String flushPattern, String preservePattern, byte[] example) {}
 
   private static final List<String> SCAN_AND_DELETE =
@@ -98,23 +99,37 @@ public final class AclRule {
   /** The text {@code cacheflush acl} prints: the rule, the ElastiCache form, and any overlap. */
   public String render(String user) {
     StringBuilder out = new StringBuilder();
-    out.append("# A Redis user that can run cacheflush (plan, flush) and nothing more. Keys are limited to the flush\n")
-        .append("# patterns").append(keyPatterns.contains("~" + Settings.LOCK_KEY) ? " and the lock key" : "")
+    out.append(
+            "# A Redis user that can run cacheflush (plan, flush) and nothing more. Keys are limited to the flush\n")
+        .append("# patterns")
+        .append(keyPatterns.contains("~" + Settings.LOCK_KEY) ? " and the lock key" : "")
         .append(", so Redis itself refuses to delete any other key.\n");
     for (Overlap o : overlaps) {
-      out.append("# WARNING: flush pattern '").append(o.flushPattern()).append("' and preserve pattern '")
-          .append(o.preservePattern()).append("' overlap (the key ").append(KeyText.render(o.example()))
+      out.append("# WARNING: flush pattern '")
+          .append(o.flushPattern())
+          .append("' and preserve pattern '")
+          .append(o.preservePattern())
+          .append("' overlap (the key ")
+          .append(KeyText.render(o.example()))
           .append(" matches both).\n")
-          .append("# Key patterns can only allow, so this user may delete keys matching '").append(o.preservePattern())
+          .append("# Key patterns can only allow, so this user may delete keys matching '")
+          .append(o.preservePattern())
           .append("' too: cacheflush keeps them\n")
-          .append("# (preserve wins), but Redis cannot back that up. Narrow the flush pattern to make the rule exact.\n");
+          .append(
+              "# (preserve wins), but Redis cannot back that up. Narrow the flush pattern to make the rule exact.\n");
     }
-    out.append(setUser(user)).append('\n')
-        .append("# Then set its password: ACL SETUSER ").append(quote(user)).append(" >PASSWORD (or #<its SHA-256>).\n")
+    out.append(setUser(user))
+        .append('\n')
+        .append("# Then set its password: ACL SETUSER ")
+        .append(quote(user))
+        .append(" >PASSWORD (or #<its SHA-256>).\n")
         .append("# A URL naming a database other than 0 also needs +select.\n")
         .append("#\n")
-        .append("# ElastiCache user access string (the password or IAM authentication is set on the user):\n")
-        .append("# ").append(accessString()).append('\n');
+        .append(
+            "# ElastiCache user access string (the password or IAM authentication is set on the user):\n")
+        .append("# ")
+        .append(accessString())
+        .append('\n');
     return out.toString();
   }
 

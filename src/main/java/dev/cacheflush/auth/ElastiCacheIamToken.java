@@ -28,6 +28,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 public final class ElastiCacheIamToken implements AutoCloseable {
   /** The longest life ElastiCache accepts. */
   static final Duration LIFETIME = Duration.ofMinutes(15);
+
   private static final String SERVICE = "elasticache";
   private static final Logger log = LoggerFactory.getLogger(ElastiCacheIamToken.class);
 
@@ -37,7 +38,8 @@ public final class ElastiCacheIamToken implements AutoCloseable {
   private final Clock clock;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
-  public ElastiCacheIamToken(IamSettings settings, String region, AwsCredentialsProvider credentials, Clock clock) {
+  public ElastiCacheIamToken(
+      IamSettings settings, String region, AwsCredentialsProvider credentials, Clock clock) {
     this.settings = settings;
     this.region = region;
     this.credentials = credentials;
@@ -54,10 +56,12 @@ public final class ElastiCacheIamToken implements AutoCloseable {
       try {
         region = DefaultAwsRegionProviderChain.builder().build().getRegion().id();
       } catch (SdkClientException e) {
-        throw new CacheflushException(ExitCode.USAGE, "No AWS region for the IAM token: pass --region or set AWS_REGION");
+        throw new CacheflushException(
+            ExitCode.USAGE, "No AWS region for the IAM token: pass --region or set AWS_REGION");
       }
     }
-    return new ElastiCacheIamToken(settings, region, DefaultCredentialsProvider.builder().build(), Clock.systemUTC());
+    return new ElastiCacheIamToken(
+        settings, region, DefaultCredentialsProvider.builder().build(), Clock.systemUTC());
   }
 
   /** Stops the credential provider's background refresh, if it has one. */
@@ -82,31 +86,43 @@ public final class ElastiCacheIamToken implements AutoCloseable {
     try {
       identity = credentials.resolveCredentials();
     } catch (SdkClientException e) {
-      throw new CacheflushException(ExitCode.USAGE, "No AWS credentials to sign the ElastiCache IAM token (--iam): set "
-          + "AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an instance or task role", e);
+      throw new CacheflushException(
+          ExitCode.USAGE,
+          "No AWS credentials to sign the ElastiCache IAM token (--iam): set "
+              + "AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an instance or task role",
+          e);
     }
-    // Which of the engineer's credentials signed it (SSO, web identity, task role...): the key id is no secret.
-    log.debug("Signing the ElastiCache IAM token with AWS credentials from {} (access key id {})",
-        identity.providerName().orElse("an unnamed provider"), identity.accessKeyId());
-    SdkHttpRequest.Builder request = SdkHttpRequest.builder()
-        .method(SdkHttpMethod.GET)
-        .protocol("http")
-        .host(settings.cacheName())
-        .encodedPath("/")
-        .putRawQueryParameter("Action", "connect")
-        .putRawQueryParameter("User", settings.user());
+    // Which of the engineer's credentials signed it (SSO, web identity, task role...): the key id
+    // is no secret.
+    log.debug(
+        "Signing the ElastiCache IAM token with AWS credentials from {} (access key id {})",
+        identity.providerName().orElse("an unnamed provider"),
+        identity.accessKeyId());
+    SdkHttpRequest.Builder request =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.GET)
+            .protocol("http")
+            .host(settings.cacheName())
+            .encodedPath("/")
+            .putRawQueryParameter("Action", "connect")
+            .putRawQueryParameter("User", settings.user());
     if (settings.serverless()) {
       request.putRawQueryParameter("ResourceType", "ServerlessCache");
     }
-    SdkHttpRequest signed = signer.sign(r -> r
-        .identity(identity)
-        .request(request.build())
-        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-        .putProperty(AwsV4FamilyHttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
-        .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, LIFETIME)
-        .putProperty(HttpSigner.SIGNING_CLOCK, clock))
-        .request();
+    SdkHttpRequest signed =
+        signer
+            .sign(
+                r ->
+                    r.identity(identity)
+                        .request(request.build())
+                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(
+                            AwsV4FamilyHttpSigner.AUTH_LOCATION,
+                            AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
+                        .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, LIFETIME)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, clock))
+            .request();
     return signed.getUri().toString().substring("http://".length());
   }
 }

@@ -17,11 +17,12 @@ public final class Cli {
   private Cli() {}
 
   public static int run(CliContext context, String... args) {
-    CommandLine cli = commandLine(context)
-        .setOut(context.out())
-        .setErr(context.err())
-        .setParameterExceptionHandler(parameterErrors(context))
-        .setExecutionExceptionHandler(executionErrors(context));
+    CommandLine cli =
+        commandLine(context)
+            .setOut(context.out())
+            .setErr(context.err())
+            .setParameterExceptionHandler(parameterErrors(context))
+            .setExecutionExceptionHandler(executionErrors(context));
     int code = cli.execute(args);
     context.out().flush();
     context.err().flush();
@@ -44,22 +45,31 @@ public final class Cli {
     return (ParameterException e, String[] args) -> {
       CommandLine command = e.getCommandLine();
       String message = e.getMessage();
-      if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      if (e instanceof UnmatchedArgumentException unmatched
+          && !unmatched.getSuggestions().isEmpty()) {
         message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
       }
       if (e.getCause() instanceof CacheflushException cause) {
         message = cause.getMessage();
       }
-      context.err().println("cacheflush: " + message + " (see '" + command.getCommandSpec().qualifiedName()
-          + " --help')");
+      context
+          .err()
+          .println(
+              "cacheflush: "
+                  + message
+                  + " (see '"
+                  + command.getCommandSpec().qualifiedName()
+                  + " --help')");
       return ExitCode.USAGE;
     };
   }
 
   private static IExecutionExceptionHandler executionErrors(CliContext context) {
     return (Exception e, CommandLine command, ParseResult parsed) -> {
-      boolean verbose = command.getCommandSpec().mixins().values().stream()
-          .anyMatch(mixin -> mixin.userObject() instanceof OutputOptions output && output.verbose);
+      boolean verbose =
+          command.getCommandSpec().mixins().values().stream()
+              .anyMatch(
+                  mixin -> mixin.userObject() instanceof OutputOptions output && output.verbose);
       if (verbose) {
         e.printStackTrace(context.err());
       }
@@ -67,8 +77,12 @@ public final class Cli {
         context.err().println("cacheflush: " + known.getMessage());
         return known.exitCode();
       }
-      context.err().println("cacheflush: unexpected error: " + e
-          + (verbose ? "" : " (run again with --verbose for the details)"));
+      context
+          .err()
+          .println(
+              "cacheflush: unexpected error: "
+                  + e
+                  + (verbose ? "" : " (run again with --verbose for the details)"));
       return ExitCode.FAILED;
     };
   }

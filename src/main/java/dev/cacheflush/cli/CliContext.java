@@ -33,8 +33,13 @@ public final class CliContext {
   private final StopSignal stopSignal;
 
   /** A context whose stdout and stderr are on a screen exactly when there is a person to ask. */
-  public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDirectory,
-      Terminal terminal, StopSignal stopSignal) {
+  public CliContext(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Path workingDirectory,
+      Terminal terminal,
+      StopSignal stopSignal) {
     this(out, err, env, workingDirectory, terminal, terminal != null, terminal != null, stopSignal);
   }
 
@@ -42,8 +47,15 @@ public final class CliContext {
    * @param outOnScreen whether stdout is a terminal (colour in the summary)
    * @param errOnScreen whether stderr is a terminal (the live progress line)
    */
-  public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDirectory,
-      Terminal terminal, boolean outOnScreen, boolean errOnScreen, StopSignal stopSignal) {
+  public CliContext(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Path workingDirectory,
+      Terminal terminal,
+      boolean outOnScreen,
+      boolean errOnScreen,
+      StopSignal stopSignal) {
     this.out = out;
     this.err = err;
     this.env = Map.copyOf(env);
@@ -67,16 +79,18 @@ public final class CliContext {
     boolean out = isTerminal(1, console != null);
     boolean err = isTerminal(2, console != null);
     PrintWriter errWriter = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    Terminal terminal = switch (askOn(in, out && console != null, err)) {
-      case CONSOLE -> prompt -> {
-        console.printf("%s", prompt);
-        console.flush();
-        String line = console.readLine();
-        return line == null ? "" : line;
-      };
-      case STDERR -> stdinAnswers(errWriter);
-      case NOWHERE -> null;
-    };
+    Terminal terminal =
+        switch (askOn(in, out && console != null, err)) {
+          case CONSOLE ->
+              prompt -> {
+                console.printf("%s", prompt);
+                console.flush();
+                String line = console.readLine();
+                return line == null ? "" : line;
+              };
+          case STDERR -> stdinAnswers(errWriter);
+          case NOWHERE -> null;
+        };
     return new CliContext(
         new PrintWriter(System.out, true, StandardCharsets.UTF_8),
         errWriter,
@@ -106,7 +120,8 @@ public final class CliContext {
   }
 
   private static Terminal stdinAnswers(PrintWriter err) {
-    BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+    BufferedReader stdin =
+        new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
     return prompt -> {
       err.print(prompt);
       err.flush();

@@ -12,32 +12,46 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "dashboard", mixinStandardHelpOptions = true,
+@Command(
+    name = "dashboard",
+    mixinStandardHelpOptions = true,
     versionProvider = CacheflushCommand.Version.class,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:printed, or saved with --apply",
-        "1:CloudWatch refused the dashboard",
-        "2:usage or configuration error (no region, no AWS credentials)"},
+      "0:printed, or saved with --apply",
+      "1:CloudWatch refused the dashboard",
+      "2:usage or configuration error (no region, no AWS credentials)"
+    },
     description = {
-        "Print a CloudWatch dashboard of cacheflush's metrics beside ElastiCache's and RDS's; --apply saves it.",
-        "The tool's metrics (every Target and Stage) sit beside CacheHitRate, EngineCPUUtilization and CurrItems of "
-            + "the given cache clusters and ReadLatency/WriteLatency of the given DB instances."})
+      "Print a CloudWatch dashboard of cacheflush's metrics beside ElastiCache's and RDS's; --apply saves it.",
+      "The tool's metrics (every Target and Stage) sit beside CacheHitRate, EngineCPUUtilization and CurrItems of "
+          + "the given cache clusters and ReadLatency/WriteLatency of the given DB instances."
+    })
 final class DashboardCommand implements Callable<Integer> {
-  @Option(names = "--cache-cluster-id", paramLabel = "ID",
+  @Option(
+      names = "--cache-cluster-id",
+      paramLabel = "ID",
       description = "ElastiCache cache cluster (node) to show, e.g. my-redis-001; repeatable.")
   List<String> cacheClusterIds = List.of();
 
-  @Option(names = "--db-instance-id", paramLabel = "ID", description = "RDS DB instance to show; repeatable.")
+  @Option(
+      names = "--db-instance-id",
+      paramLabel = "ID",
+      description = "RDS DB instance to show; repeatable.")
   List<String> dbInstanceIds = List.of();
 
   @Mixin CloudWatchOptions cloudWatch;
   @Mixin RegionOption region;
 
-  @Option(names = "--apply", description = "Save the dashboard in CloudWatch instead of printing it.")
+  @Option(
+      names = "--apply",
+      description = "Save the dashboard in CloudWatch instead of printing it.")
   boolean apply;
 
-  @Option(names = "--dashboard-name", paramLabel = "NAME", defaultValue = "cacheflush",
+  @Option(
+      names = "--dashboard-name",
+      paramLabel = "NAME",
+      defaultValue = "cacheflush",
       description = "Name to save it under. Default: ${DEFAULT-VALUE}.")
   String name;
 
@@ -50,21 +64,25 @@ final class DashboardCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Logging.configure(false, false, Logging.format(null, context.env()));
-    MetricsSettings settings = MetricsSettings.of(MetricsSettings.Sink.cloudwatch, cloudWatch.namespace,
-        cloudWatch.endpoint, null);
+    MetricsSettings settings =
+        MetricsSettings.of(
+            MetricsSettings.Sink.cloudwatch, cloudWatch.namespace, cloudWatch.endpoint, null);
     for (String id : Stream.concat(cacheClusterIds.stream(), dbInstanceIds.stream()).toList()) {
       if (!id.matches("[A-Za-z0-9-]{1,255}")) {
-        throw new ConfigException("'" + id + "' is not an ElastiCache or RDS identifier (letters, digits, hyphens)");
+        throw new ConfigException(
+            "'" + id + "' is not an ElastiCache or RDS identifier (letters, digits, hyphens)");
       }
     }
     if (!name.matches("[A-Za-z0-9_-]{1,255}")) {
-      throw new ConfigException("--dashboard-name '" + name + "' may only hold letters, digits, - and _");
+      throw new ConfigException(
+          "--dashboard-name '" + name + "' may only hold letters, digits, - and _");
     }
     if (cloudWatch.endpoint != null && !apply) {
       throw new ConfigException("--metrics-endpoint only applies with --apply");
     }
     String regionName = CloudWatchClients.region(region.region).id();
-    String body = new Dashboard(settings.namespace(), regionName, cacheClusterIds, dbInstanceIds).body();
+    String body =
+        new Dashboard(settings.namespace(), regionName, cacheClusterIds, dbInstanceIds).body();
     if (!apply) {
       context.out().println(body);
       return 0;

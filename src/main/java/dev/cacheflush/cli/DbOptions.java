@@ -7,16 +7,24 @@ import picocli.CommandLine.Option;
 
 /** The optional database latency probe. */
 public final class DbOptions {
-  @Option(names = "--db-url", paramLabel = "JDBC_URL",
-      description = "Probe this database's latency (jdbc:postgresql://, jdbc:mysql://, jdbc:mariadb://). Credentials "
-          + "from $DB_USER/$DB_PASSWORD or the URL; never printed.")
+  @Option(
+      names = "--db-url",
+      paramLabel = "JDBC_URL",
+      description =
+          "Probe this database's latency (jdbc:postgresql://, jdbc:mysql://, jdbc:mariadb://). Credentials "
+              + "from $DB_USER/$DB_PASSWORD or the URL; never printed.")
   String url;
 
-  @Option(names = "--db-query", paramLabel = "SQL",
+  @Option(
+      names = "--db-query",
+      paramLabel = "SQL",
       description = "The query to time, run read-only. Default: " + DbSettings.DEFAULT_QUERY + ".")
   String query;
 
-  @Option(names = "--db-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--db-interval",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Time between two probe queries. Default: 500ms.")
   Duration interval;
 

@@ -1,9 +1,9 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.MetricsSettings;
 import dev.cacheflush.config.MonitorSettings;
-import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.config.WatchSettings;
 import dev.cacheflush.flush.FlushObserver;
@@ -19,40 +19,55 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "flush", mixinStandardHelpOptions = true,
+@Command(
+    name = "flush",
+    mixinStandardHelpOptions = true,
     versionProvider = CacheflushCommand.Version.class,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:flushed (with --until-hit-rate: and recovered)",
-        "1:Redis unreachable or erroring after retries",
-        "2:usage or configuration error, or confirmation declined: nothing deleted",
-        "3:the --timeout deadline was reached (partial work reported), or the hit rate did not recover within --watch",
-        "4:a safety check failed: nothing deleted",
-        "5:another flush holds the lock on this cache",
-        "130:stopped by Ctrl-C or SIGTERM; the report says what was done"},
+      "0:flushed (with --until-hit-rate: and recovered)",
+      "1:Redis unreachable or erroring after retries",
+      "2:usage or configuration error, or confirmation declined: nothing deleted",
+      "3:the --timeout deadline was reached (partial work reported), or the hit rate did not recover within --watch",
+      "4:a safety check failed: nothing deleted",
+      "5:another flush holds the lock on this cache",
+      "130:stopped by Ctrl-C or SIGTERM; the report says what was done"
+    },
     description = {
-        "Delete the keys that match a flush pattern and no preserve pattern.",
-        "Asks for confirmation on a terminal; --yes confirms up front (required without a terminal).",
-        "Measures the hit rate before and after it (--sample-window), can watch it recover (--watch), probe the "
-            + "database (--db-url) and publish metrics (--metrics); a dry run does none of these."})
+      "Delete the keys that match a flush pattern and no preserve pattern.",
+      "Asks for confirmation on a terminal; --yes confirms up front (required without a terminal).",
+      "Measures the hit rate before and after it (--sample-window), can watch it recover (--watch), probe the "
+          + "database (--db-url) and publish metrics (--metrics); a dry run does none of these."
+    })
 final class FlushCommand extends ScanCommandBase {
   private static final Logger log = LoggerFactory.getLogger(FlushCommand.class);
 
-  @Option(names = "--dry-run", negatable = true,
-      description = "Only count and show what would be deleted (the same as 'plan'). Default: $DRY_RUN, else false.")
+  @Option(
+      names = "--dry-run",
+      negatable = true,
+      description =
+          "Only count and show what would be deleted (the same as 'plan'). Default: $DRY_RUN, else false.")
   Boolean dryRun;
 
-  @Option(names = {"-y", "--yes"}, description = "Confirm the flush without being asked.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Confirm the flush without being asked.")
   boolean yes;
 
-  @Option(names = "--lock", negatable = true,
-      description = "Hold the lock key cacheflush:lock while flushing, so two flushes cannot run at once; --no-lock for "
-          + "read-only replicas or ACLs that cannot write it. Default: on.")
+  @Option(
+      names = "--lock",
+      negatable = true,
+      description =
+          "Hold the lock key cacheflush:lock while flushing, so two flushes cannot run at once; --no-lock for "
+              + "read-only replicas or ACLs that cannot write it. Default: on.")
   Boolean lock;
 
-  @Option(names = "--verify", negatable = true,
-      description = "Scan again after the flush and report the keys still matching (live traffic re-creates hot keys)"
-          + " and the preserved keys before and after. Default: on.")
+  @Option(
+      names = "--verify",
+      negatable = true,
+      description =
+          "Scan again after the flush and report the keys still matching (live traffic re-creates hot keys)"
+              + " and the preserved keys before and after. Default: on.")
   Boolean verify;
 
   @Mixin MonitorOptions monitor;
@@ -73,30 +88,47 @@ final class FlushCommand extends ScanCommandBase {
   FlushObserver observer(Settings settings) {
     MonitorSettings observe = monitorSettings();
     if (settings.dryRun()) {
-      if (observe.watch() != null || observe.db() != null || observe.metrics().sink() != MetricsSettings.Sink.none) {
+      if (observe.watch() != null
+          || observe.db() != null
+          || observe.metrics().sink() != MetricsSettings.Sink.none) {
         log.info("A dry run deletes nothing, so it is not watched, probed or published");
       }
       return FlushObserver.NONE;
     }
     boolean json = output.format == OutputOptions.Format.json;
     PrintWriter lines = json ? (output.quiet ? null : context.err()) : context.out();
-    return new CacheObserver(settings.redisUrl(), ConnectOptions.of(settings), observe,
-        MetricsSinks.open(observe.metrics(), context.out()), new WatchPrinter(lines, observe.db() != null),
-        Ticker.system(context.stopSignal()), Clock.systemUTC(), context.stopSignal());
+    return new CacheObserver(
+        settings.redisUrl(),
+        ConnectOptions.of(settings),
+        observe,
+        MetricsSinks.open(observe.metrics(), context.out()),
+        new WatchPrinter(lines, observe.db() != null),
+        Ticker.system(context.stopSignal()),
+        Clock.systemUTC(),
+        context.stopSignal());
   }
 
   /** Checked for every flush, dry or not, so that a mistake shows before the real one. */
   private MonitorSettings monitorSettings() {
     WatchSettings watch = null;
     if (monitor.watch != null) {
-      watch = WatchSettings.of("--watch", monitor.watch, watchCondition.interval, watchCondition.untilHitRate,
-          watchCondition.consecutive);
+      watch =
+          WatchSettings.of(
+              "--watch",
+              monitor.watch,
+              watchCondition.interval,
+              watchCondition.untilHitRate,
+              watchCondition.consecutive);
     } else if (watchCondition.anyGiven()) {
-      throw new ConfigException("--interval, --until-hit-rate and --consecutive shape the watch after the flush: "
-          + "add --watch DURATION (e.g. --watch 10m --until-hit-rate 0.8)");
+      throw new ConfigException(
+          "--interval, --until-hit-rate and --consecutive shape the watch after the flush: "
+              + "add --watch DURATION (e.g. --watch 10m --until-hit-rate 0.8)");
     }
     DbSettings database = db.settings(context.env());
-    return MonitorSettings.of(monitor.sampleWindow, watch, database,
+    return MonitorSettings.of(
+        monitor.sampleWindow,
+        watch,
+        database,
         metrics.settings(output.format == OutputOptions.Format.json));
   }
 }

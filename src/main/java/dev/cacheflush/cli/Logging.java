@@ -2,7 +2,6 @@ package dev.cacheflush.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import java.util.concurrent.atomic.AtomicReference;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -11,6 +10,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import dev.cacheflush.config.ConfigException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 
 /** Sets how much the tool logs on stderr; the libraries stay at WARN so secrets never reach a debug line. */
@@ -22,7 +22,10 @@ final class Logging {
   static final String FORMAT_ENV = "CACHEFLUSH_LOG_FORMAT";
 
   /** Log lines for people, or one JSON object a line (Logback's JsonEncoder) for CloudWatch Logs Insights. */
-  enum Format { text, json }
+  enum Format {
+    text,
+    json
+  }
 
   /** logback.xml's own encoder, kept while JSON lines are on, for an in-process run that asks for text again. */
   private static Encoder<ILoggingEvent> textEncoder;
@@ -78,8 +81,8 @@ final class Logging {
     try {
       return Format.valueOf(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(FORMAT_ENV + "='" + value + "' is not a log format: use text or json");
+      throw new ConfigException(
+          FORMAT_ENV + "='" + value + "' is not a log format: use text or json");
     }
   }
-
 }

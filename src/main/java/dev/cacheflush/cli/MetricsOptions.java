@@ -7,24 +7,33 @@ import picocli.CommandLine.Option;
 
 /** Where the run's metrics go (docs/metrics.md). */
 public final class MetricsOptions {
-  @Option(names = "--metrics", paramLabel = "SINK",
-      description = "none, cloudwatch (PutMetricData with the default AWS credentials and region) or emf (CloudWatch "
-          + "Embedded Metric Format lines on stdout, for Lambda/ECS). Default: none.")
+  @Option(
+      names = "--metrics",
+      paramLabel = "SINK",
+      description =
+          "none, cloudwatch (PutMetricData with the default AWS credentials and region) or emf (CloudWatch "
+              + "Embedded Metric Format lines on stdout, for Lambda/ECS). Default: none.")
   MetricsSettings.Sink sink;
 
   @Mixin CloudWatchOptions cloudWatch;
 
-  @Option(names = "--stage", paramLabel = "NAME",
-      description = "Rollout stage, the Stage dimension of every metric (e.g. canary-10). Default: "
-          + MetricsSettings.DEFAULT_STAGE + ".")
+  @Option(
+      names = "--stage",
+      paramLabel = "NAME",
+      description =
+          "Rollout stage, the Stage dimension of every metric (e.g. canary-10). Default: "
+              + MetricsSettings.DEFAULT_STAGE
+              + ".")
   String stage;
 
   /** @param jsonOnStdout whether stdout is to hold the JSON report (--format json) */
   MetricsSettings settings(boolean jsonOnStdout) {
-    MetricsSettings settings = MetricsSettings.of(sink, cloudWatch.namespace, cloudWatch.endpoint, stage);
+    MetricsSettings settings =
+        MetricsSettings.of(sink, cloudWatch.namespace, cloudWatch.endpoint, stage);
     if (jsonOnStdout && settings.sink() == MetricsSettings.Sink.emf) {
-      throw new ConfigException("--metrics emf writes EMF lines on stdout, which --format json keeps for the report "
-          + "alone: drop --format json and read the report from --report FILE");
+      throw new ConfigException(
+          "--metrics emf writes EMF lines on stdout, which --format json keeps for the report "
+              + "alone: drop --format json and read the report from --report FILE");
     }
     return settings;
   }

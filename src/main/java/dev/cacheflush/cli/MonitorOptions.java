@@ -5,13 +5,21 @@ import picocli.CommandLine.Option;
 
 /** What a real flush observes around itself. */
 public final class MonitorOptions {
-  @Option(names = "--sample-window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Measure the hit rate for this long right before the flush and again right after it; 0 skips "
-          + "both (the flush then starts at once). Default: 10s.")
+  @Option(
+      names = "--sample-window",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Measure the hit rate for this long right before the flush and again right after it; 0 skips "
+              + "both (the flush then starts at once). Default: 10s.")
   Duration sampleWindow;
 
-  @Option(names = "--watch", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "After the flush, watch the hit rate for this long, one line per --interval (the runbook's wait, "
-          + "e.g. 2m). With --until-hit-rate, stop early on recovery, and exit 3 if it does not recover in time.")
+  @Option(
+      names = "--watch",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "After the flush, watch the hit rate for this long, one line per --interval (the runbook's wait, "
+              + "e.g. 2m). With --until-hit-rate, stop early on recovery, and exit 3 if it does not recover in time.")
   Duration watch;
 }

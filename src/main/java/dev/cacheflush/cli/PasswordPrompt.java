@@ -26,11 +26,13 @@ final class PasswordPrompt {
   static String ask() {
     char[] typed = read();
     if (typed == null) {
-      throw new ConfigException("--redis-password without a value asks on the terminal, and there is none: set "
-          + "REDIS_PASSWORD instead");
+      throw new ConfigException(
+          "--redis-password without a value asks on the terminal, and there is none: set "
+              + "REDIS_PASSWORD instead");
     }
     if (typed.length == 0) {
-      throw new ConfigException("No password typed at the prompt of --redis-password: type it, or set REDIS_PASSWORD");
+      throw new ConfigException(
+          "No password typed at the prompt of --redis-password: type it, or set REDIS_PASSWORD");
     }
     return new String(typed);
   }
@@ -56,8 +58,9 @@ final class PasswordPrompt {
     try (OutputStream screen = new FileOutputStream(tty)) {
       // Echo off before the prompt shows: what is typed as soon as it does must not appear.
       stty(tty, "-echo");
-      try (BufferedReader keyboard = new BufferedReader(new InputStreamReader(new FileInputStream(tty),
-          StandardCharsets.UTF_8))) {
+      try (BufferedReader keyboard =
+          new BufferedReader(
+              new InputStreamReader(new FileInputStream(tty), StandardCharsets.UTF_8))) {
         screen.write(PROMPT.getBytes(StandardCharsets.UTF_8));
         screen.flush();
         String line = keyboard.readLine();
@@ -72,8 +75,13 @@ final class PasswordPrompt {
 
   private static void stty(File tty, String setting) throws IOException {
     try {
-      int code = new ProcessBuilder("stty", setting).redirectInput(ProcessBuilder.Redirect.from(tty))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+      int code =
+          new ProcessBuilder("stty", setting)
+              .redirectInput(ProcessBuilder.Redirect.from(tty))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start()
+              .waitFor();
       if (code != 0) {
         throw new IOException("stty " + setting + " failed");
       }

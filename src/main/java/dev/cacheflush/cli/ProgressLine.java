@@ -93,14 +93,28 @@ final class ProgressLine implements Progress {
     double seconds = (now - firstNanos) / 1e9;
     double rate = seconds > 0.05 ? (scanned - firstScanned) / seconds : 0;
     long percent = totalKeys == 0 ? 100 : Math.min(100, scanned * 100 / totalKeys);
-    String left = rate > 0 && scanned < totalKeys ? ", " + duration((totalKeys - scanned) / rate) + " left" : "";
-    return String.format(Locale.ROOT, "%3d%% %,d/%,d keys, %s %,d, %s keys/s%s", percent, scanned, totalKeys,
-        dryRun ? "matched" : "deleted", done, rate > 0 ? String.format(Locale.ROOT, "%,.0f", rate) : "-", left);
+    String left =
+        rate > 0 && scanned < totalKeys
+            ? ", " + duration((totalKeys - scanned) / rate) + " left"
+            : "";
+    return String.format(
+        Locale.ROOT,
+        "%3d%% %,d/%,d keys, %s %,d, %s keys/s%s",
+        percent,
+        scanned,
+        totalKeys,
+        dryRun ? "matched" : "deleted",
+        done,
+        rate > 0 ? String.format(Locale.ROOT, "%,.0f", rate) : "-",
+        left);
   }
 
   static String duration(double seconds) {
     long s = (long) Math.ceil(seconds);
-    return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02ds", s % 60)
-        : (s / 3600) + "h" + String.format(Locale.ROOT, "%02dm", s % 3600 / 60);
+    return s < 60
+        ? s + "s"
+        : s < 3600
+            ? (s / 60) + "m" + String.format(Locale.ROOT, "%02ds", s % 60)
+            : (s / 3600) + "h" + String.format(Locale.ROOT, "%02dm", s % 3600 / 60);
   }
 }

@@ -34,12 +34,20 @@ final class ReportFiles {
   }
 
   static ReportFiles check(CliContext context, OutputOptions output) {
-    Path json = output.report == null ? null : context.workingDirectory().resolve(output.report).normalize();
-    Path html = output.html == null ? null : context.workingDirectory().resolve(output.html).normalize();
+    Path json =
+        output.report == null
+            ? null
+            : context.workingDirectory().resolve(output.report).normalize();
+    Path html =
+        output.html == null ? null : context.workingDirectory().resolve(output.html).normalize();
     if (json != null && json.equals(html)) {
-      throw new ConfigException("--report and --html both name " + json + ": give each its own file");
+      throw new ConfigException(
+          "--report and --html both name " + json + ": give each its own file");
     }
-    return new ReportFiles(context, output.quiet, json == null ? null : ReportFile.check(json, "the report", "--report"),
+    return new ReportFiles(
+        context,
+        output.quiet,
+        json == null ? null : ReportFile.check(json, "the report", "--report"),
         html == null ? null : ReportFile.check(html, "the HTML report", "--html"));
   }
 

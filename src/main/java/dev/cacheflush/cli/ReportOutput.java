@@ -13,22 +13,36 @@ final class ReportOutput {
   private ReportOutput() {}
 
   /** @return the run's exit code */
-  static int flush(CliContext context, OutputOptions output, ReportFiles files, FlushReport report,
+  static int flush(
+      CliContext context,
+      OutputOptions output,
+      ReportFiles files,
+      FlushReport report,
       Supplier<String> summary) {
     files.write(report);
     return finish(context, output, files, report, summary, report.exitCode(), report.message());
   }
 
   /** @return the run's exit code */
-  static int watch(CliContext context, OutputOptions output, ReportFiles files, WatchRunReport report,
+  static int watch(
+      CliContext context,
+      OutputOptions output,
+      ReportFiles files,
+      WatchRunReport report,
       Supplier<String> summary) {
     files.write(report);
     return finish(context, output, files, report, summary, report.exitCode(), report.message());
   }
 
   /** @param summary the text summary, ending in a newline */
-  private static int finish(CliContext context, OutputOptions output, ReportFiles files, Object report,
-      Supplier<String> summary, int exitCode, String message) {
+  private static int finish(
+      CliContext context,
+      OutputOptions output,
+      ReportFiles files,
+      Object report,
+      Supplier<String> summary,
+      int exitCode,
+      String message) {
     if (output.format == OutputOptions.Format.json) {
       context.out().println(JsonReport.toJson(report));
     } else {

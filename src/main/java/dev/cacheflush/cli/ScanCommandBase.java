@@ -42,29 +42,62 @@ abstract class ScanCommandBase implements Callable<Integer> {
    */
   int execute(Boolean dryRunFlag, boolean confirmed, Boolean lock, Boolean verify) {
     output.configureLogging(context.env());
-    SettingsLayer flags = tuning.applyTo(patterns.applyTo(SettingsLayer.builder()))
-        .redisUrl(target.redisUrl).dryRun(dryRunFlag).lock(lock).verify(verify).access(access.layer()).build();
-    Settings settings = SettingsResolver.resolve(flags, context.env(), target.config.config, context.workingDirectory(),
-        patterns.allowBroad);
-    log.debug("Settings in force: {} {}, flush {}, preserve {}, scan count {}, batch size {}, in flight {}, timeout {},"
-        + " retries {}, lock {}, verify {}", settings.dryRun() ? "dry run on" : "flush of", settings.redisUrl().masked(),
+    SettingsLayer flags =
+        tuning
+            .applyTo(patterns.applyTo(SettingsLayer.builder()))
+            .redisUrl(target.redisUrl)
+            .dryRun(dryRunFlag)
+            .lock(lock)
+            .verify(verify)
+            .access(access.layer())
+            .build();
+    Settings settings =
+        SettingsResolver.resolve(
+            flags,
+            context.env(),
+            target.config.config,
+            context.workingDirectory(),
+            patterns.allowBroad);
+    log.debug(
+        "Settings in force: {} {}, flush {}, preserve {}, scan count {}, batch size {}, in flight {}, timeout {},"
+            + " retries {}, lock {}, verify {}",
+        settings.dryRun() ? "dry run on" : "flush of",
+        settings.redisUrl().masked(),
         settings.flushPatterns().stream().map(RedisGlob::pattern).toList(),
-        settings.preservePatterns().stream().map(RedisGlob::pattern).toList(), settings.scanCount(),
-        settings.batchSize(), settings.maxInFlight(), Durations.format(settings.timeout()), settings.retries(),
-        settings.lock(), settings.verify());
+        settings.preservePatterns().stream().map(RedisGlob::pattern).toList(),
+        settings.scanCount(),
+        settings.batchSize(),
+        settings.maxInFlight(),
+        Durations.format(settings.timeout()),
+        settings.retries(),
+        settings.lock(),
+        settings.verify());
     if (!settings.dryRun() && !confirmed && !context.interactive()) {
-      throw new ConfigException("Refusing to flush without confirmation: there is no terminal to ask on; pass --yes "
-          + "to confirm, or --dry-run to only look");
+      throw new ConfigException(
+          "Refusing to flush without confirmation: there is no terminal to ask on; pass --yes "
+              + "to confirm, or --dry-run to only look");
     }
     ReportFiles files = ReportFiles.check(context, output);
 
-    Confirmation confirmation = confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
-    Progress progress = context.liveProgress() && !output.quiet ? new ProgressLine(context.err(), settings.dryRun())
-        : Progress.NONE;
+    Confirmation confirmation =
+        confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
+    Progress progress =
+        context.liveProgress() && !output.quiet
+            ? new ProgressLine(context.err(), settings.dryRun())
+            : Progress.NONE;
     Clock clock = Clock.systemUTC();
-    FlushReport report = new FlushCoordinator(settings, RedisFlushTarget.connector(settings, context.stopSignal(),
-        clock), confirmation, observer(settings), progress, context.stopSignal(), clock).run();
-    return ReportOutput.flush(context, output, files, report, () -> TextReport.render(report, context.colour()));
+    FlushReport report =
+        new FlushCoordinator(
+                settings,
+                RedisFlushTarget.connector(settings, context.stopSignal(), clock),
+                confirmation,
+                observer(settings),
+                progress,
+                context.stopSignal(),
+                clock)
+            .run();
+    return ReportOutput.flush(
+        context, output, files, report, () -> TextReport.render(report, context.colour()));
   }
 
   /** What watches the cache around the run; {@code flush} overrides it to observe a real flush. */

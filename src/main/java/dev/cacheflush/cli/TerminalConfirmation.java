@@ -19,8 +19,12 @@ final class TerminalConfirmation implements Confirmation {
 
   @Override
   public boolean confirm(String maskedTarget, String mode, long keys) {
-    String flush = settings.flushPatterns().stream().map(RedisGlob::pattern).collect(Collectors.joining(" "));
-    String preserve = settings.preservePatterns().stream().map(RedisGlob::pattern).collect(Collectors.joining(" "));
+    String flush =
+        settings.flushPatterns().stream().map(RedisGlob::pattern).collect(Collectors.joining(" "));
+    String preserve =
+        settings.preservePatterns().stream()
+            .map(RedisGlob::pattern)
+            .collect(Collectors.joining(" "));
     context.err().printf(Locale.ROOT, "About to DELETE keys matching   %s%n", flush);
     context.err().printf(Locale.ROOT, "keeping every key matching      %s%n", preserve);
     context.err().printf(Locale.ROOT, "on %s (%s, %,d keys).%n", maskedTarget, mode, keys);
@@ -35,13 +39,16 @@ final class TerminalConfirmation implements Confirmation {
    */
   private String ask(String prompt) {
     CompletableFuture<String> answer = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        answer.complete(context.terminal().readLine(prompt));
-      } catch (RuntimeException e) {
-        answer.completeExceptionally(e);
-      }
-    }, "cacheflush-prompt");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                answer.complete(context.terminal().readLine(prompt));
+              } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+              }
+            },
+            "cacheflush-prompt");
     reader.setDaemon(true);
     reader.start();
     CompletableFuture.anyOf(answer, context.stopSignal().asFuture()).join();

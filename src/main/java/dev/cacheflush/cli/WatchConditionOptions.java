@@ -5,17 +5,27 @@ import picocli.CommandLine.Option;
 
 /** How a watch samples and what ends it early; shared by {@code watch} and {@code flush --watch}. */
 public final class WatchConditionOptions {
-  @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Length of each watch interval, one line each. Default: 10s (or the whole watch if shorter).")
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Length of each watch interval, one line each. Default: 10s (or the whole watch if shorter).")
   Duration interval;
 
-  @Option(names = "--until-hit-rate", paramLabel = "RATIO",
-      description = "Stop as soon as the hit rate is RATIO (0-1, e.g. 0.8) or more in --consecutive intervals in a "
-          + "row: exit 0; not reaching it in time is exit 3.")
+  @Option(
+      names = "--until-hit-rate",
+      paramLabel = "RATIO",
+      description =
+          "Stop as soon as the hit rate is RATIO (0-1, e.g. 0.8) or more in --consecutive intervals in a "
+              + "row: exit 0; not reaching it in time is exit 3.")
   Double untilHitRate;
 
-  @Option(names = "--consecutive", paramLabel = "N",
-      description = "Intervals in a row at or above --until-hit-rate that count as recovered. Default: 3.")
+  @Option(
+      names = "--consecutive",
+      paramLabel = "N",
+      description =
+          "Intervals in a row at or above --until-hit-rate that count as recovered. Default: 3.")
   Integer consecutive;
 
   boolean anyGiven() {

@@ -112,8 +112,18 @@ public record AccessLayer(
     }
 
     public AccessLayer build() {
-      return new AccessLayer(username, password, tlsCa, tlsVerify, tlsCert, tlsKey, iam, iamUser, iamCacheName,
-          iamServerless, region);
+      return new AccessLayer(
+          username,
+          password,
+          tlsCa,
+          tlsVerify,
+          tlsCert,
+          tlsKey,
+          iam,
+          iamUser,
+          iamCacheName,
+          iamServerless,
+          region);
     }
   }
 }

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -29,15 +29,17 @@ import java.util.stream.Collectors;
 public final class ConfigFile {
   public static final String DEFAULT_NAME = "cacheflush.yml";
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
-      // A second 'preserve:' would otherwise replace the first without a word, and drop a preserve list.
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationSetting()))
-      .addMixIn(SettingsLayer.class, FileLayer.class)
-      .addMixIn(SettingsLayer.Builder.class, FileBuilder.class);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
+          // A second 'preserve:' would otherwise replace the first without a word, and drop a
+          // preserve list.
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationSetting()))
+          .addMixIn(SettingsLayer.class, FileLayer.class)
+          .addMixIn(SettingsLayer.Builder.class, FileBuilder.class);
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
 
   /**
@@ -82,7 +84,8 @@ public final class ConfigFile {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw new ConfigException("Config file " + file + " does not exist: check the path given to --config");
+      throw new ConfigException(
+          "Config file " + file + " does not exist: check the path given to --config");
     } catch (IOException e) {
       throw new ConfigException("Cannot read config file " + file + ": " + e.getMessage());
     }
@@ -93,23 +96,42 @@ public final class ConfigFile {
     try {
       layer = YAML.readValue(text, SettingsLayer.class);
     } catch (PropertyBindingException e) {
-      throw new ConfigException(file + settingLine(text, e.getPropertyName(), e.getLocation()) + ": unknown setting '"
-          + e.getPropertyName() + "'; known settings are " + e.getKnownPropertyIds().stream().map(String::valueOf)
-          .sorted().collect(Collectors.joining(", ")));
+      throw new ConfigException(
+          file
+              + settingLine(text, e.getPropertyName(), e.getLocation())
+              + ": unknown setting '"
+              + e.getPropertyName()
+              + "'; known settings are "
+              + e.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", ")));
     } catch (JsonProcessingException e) {
-      if (e.getCause() instanceof ConfigException bad && e instanceof JsonMappingException mapping
+      if (e.getCause() instanceof ConfigException bad
+          && e instanceof JsonMappingException mapping
           && !mapping.getPath().isEmpty()) {
         String name = mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
-        throw new ConfigException(file + settingLine(text, name, e.getLocation()) + ": " + bad.getMessage(), bad);
+        throw new ConfigException(
+            file + settingLine(text, name, e.getLocation()) + ": " + bad.getMessage(), bad);
       }
       Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
       if (duplicate.find()) {
         String name = duplicate.group(1);
-        throw new ConfigException(file + ": '" + name + "' is set twice, on " + settingLines(text, name,
-            e.getLocation()) + ": keep one (YAML would silently keep only the last)");
+        throw new ConfigException(
+            file
+                + ": '"
+                + name
+                + "' is set twice, on "
+                + settingLines(text, name, e.getLocation())
+                + ": keep one (YAML would silently keep only the last)");
       }
-      throw new ConfigException(file + where(e.getLocation()) + ": " + e.getOriginalMessage()
-          .replaceAll("\\s+", " ").replaceAll(" \\(for Object starting.*", ""));
+      throw new ConfigException(
+          file
+              + where(e.getLocation())
+              + ": "
+              + e.getOriginalMessage()
+                  .replaceAll("\\s+", " ")
+                  .replaceAll(" \\(for Object starting.*", ""));
     }
     return layer == null ? SettingsLayer.EMPTY : layer;
   }
@@ -124,14 +146,20 @@ public final class ConfigFile {
       }
     }
     if (numbers.size() < 2) {
-      // Written in a way the scan above does not see (flow style): Jackson's place of the second one.
+      // Written in a way the scan above does not see (flow style): Jackson's place of the second
+      // one.
       return where(fallback).isEmpty() ? "two lines" : where(fallback).strip();
     }
-    return "lines " + String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and " + numbers.get(numbers.size() - 1);
+    return "lines "
+        + String.join(", ", numbers.subList(0, numbers.size() - 1))
+        + " and "
+        + numbers.get(numbers.size() - 1);
   }
 
   private static boolean startsWithSetting(String line, String name) {
-    return line.startsWith(name + ":") || line.startsWith("\"" + name + "\":") || line.startsWith("'" + name + "':")
+    return line.startsWith(name + ":")
+        || line.startsWith("\"" + name + "\":")
+        || line.startsWith("'" + name + "':")
         || line.startsWith(name + " :");
   }
 

@@ -13,16 +13,18 @@ public final class Durations {
   public static Duration parse(String text, String settingName) {
     Matcher m = FORM.matcher(text == null ? "" : text.strip());
     if (!m.matches()) {
-      throw new ConfigException(settingName + " '" + text + "' is not a duration: write it as 500ms, 60s, 2m or 1h");
+      throw new ConfigException(
+          settingName + " '" + text + "' is not a duration: write it as 500ms, 60s, 2m or 1h");
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> amount;
-      case "s" -> amount * 1_000;
-      case "m" -> amount * 60_000;
-      default -> amount * 3_600_000;
-    };
+    double millis =
+        switch (unit) {
+          case "ms" -> amount;
+          case "s" -> amount * 1_000;
+          case "m" -> amount * 60_000;
+          default -> amount * 3_600_000;
+        };
     return Duration.ofMillis(Math.round(millis));
   }
 

@@ -19,11 +19,12 @@ public final class Environment {
         .flush(patternList(env, "FLUSH_PATTERNS"))
         .preserve(patternList(env, "PRESERVE_PATTERNS"))
         .dryRun(bool(env, "DRY_RUN"))
-        .access(AccessLayer.builder()
-            .username(value(env, "REDIS_USERNAME"))
-            .password(value(env, "REDIS_PASSWORD"))
-            .region(region(env))
-            .build())
+        .access(
+            AccessLayer.builder()
+                .username(value(env, "REDIS_USERNAME"))
+                .password(value(env, "REDIS_PASSWORD"))
+                .region(region(env))
+                .build())
         .build();
   }
 
@@ -41,7 +42,9 @@ public final class Environment {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes" -> true;
       case "false", "0", "no" -> false;
-      default -> throw new ConfigException(name + "='" + value + "' is not a boolean: set it to true or false");
+      default ->
+          throw new ConfigException(
+              name + "='" + value + "' is not a boolean: set it to true or false");
     };
   }
 
@@ -53,8 +56,11 @@ public final class Environment {
     List<String> patterns = new ArrayList<>();
     for (String part : value.split(",", -1)) {
       if (part.isBlank()) {
-        throw new ConfigException(name + " contains an empty pattern: separate patterns with single commas, e.g. "
-            + name + "='mocs:*,gallery:*'");
+        throw new ConfigException(
+            name
+                + " contains an empty pattern: separate patterns with single commas, e.g. "
+                + name
+                + "='mocs:*,gallery:*'");
       }
       patterns.add(part.strip());
     }

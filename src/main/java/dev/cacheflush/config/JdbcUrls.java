@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 public final class JdbcUrls {
   private static final String MASK = "****";
   private static final Pattern USER_INFO = Pattern.compile("(//[^/@?:]*:)([^@/?]*)(@)");
-  private static final Pattern SECRET_PARAMETER = Pattern.compile(
-      "(?i)([?&;,(]\\s*[\\w.-]*(?:password|passwd|pwd|secret|token)[\\w.-]*\\s*=)([^&;,)]*)");
+  private static final Pattern SECRET_PARAMETER =
+      Pattern.compile(
+          "(?i)([?&;,(]\\s*[\\w.-]*(?:password|passwd|pwd|secret|token)[\\w.-]*\\s*=)([^&;,)]*)");
 
   private JdbcUrls() {}
 

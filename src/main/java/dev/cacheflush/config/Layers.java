@@ -20,14 +20,18 @@ final class Layers {
       for (int i = 0; i < components.length; i++) {
         Object low = components[i].getAccessor().invoke(lower);
         Object high = components[i].getAccessor().invoke(higher);
-        values[i] = low instanceof Record l && high instanceof Record h ? merge(l, h) : high != null ? high : low;
+        values[i] =
+            low instanceof Record l && high instanceof Record h
+                ? merge(l, h)
+                : high != null ? high : low;
         types[i] = components[i].getType();
       }
       @SuppressWarnings("unchecked")
       Constructor<T> canonical = (Constructor<T>) lower.getClass().getDeclaredConstructor(types);
       return canonical.newInstance(values);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot merge " + lower.getClass().getSimpleName(),
+      throw new IllegalStateException(
+          "cannot merge " + lower.getClass().getSimpleName(),
           e instanceof InvocationTargetException t ? t.getCause() : e);
     }
   }

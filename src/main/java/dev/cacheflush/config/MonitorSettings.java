@@ -11,17 +11,21 @@ import java.time.Duration;
  * @param watch the watch right after the flush, or null
  * @param db the database probe, or null
  */
-public record MonitorSettings(Duration sampleWindow, WatchSettings watch, DbSettings db, MetricsSettings metrics) {
+public record MonitorSettings(
+    Duration sampleWindow, WatchSettings watch, DbSettings db, MetricsSettings metrics) {
   public static final Duration DEFAULT_SAMPLE_WINDOW = Duration.ofSeconds(10);
 
-  public static MonitorSettings of(Duration sampleWindow, WatchSettings watch, DbSettings db, MetricsSettings metrics) {
+  public static MonitorSettings of(
+      Duration sampleWindow, WatchSettings watch, DbSettings db, MetricsSettings metrics) {
     Duration window = sampleWindow != null ? sampleWindow : DEFAULT_SAMPLE_WINDOW;
     if (window.isNegative() || (!window.isZero() && window.toMillis() < 100)) {
-      throw new ConfigException("--sample-window must be 0 (skip) or 100ms or more, got " + Durations.format(window));
+      throw new ConfigException(
+          "--sample-window must be 0 (skip) or 100ms or more, got " + Durations.format(window));
     }
     if (db != null && window.isZero() && watch == null) {
-      throw new ConfigException("--db-url needs time to measure in: keep --sample-window above 0 (the baseline "
-          + "before the flush) or add --watch");
+      throw new ConfigException(
+          "--db-url needs time to measure in: keep --sample-window above 0 (the baseline "
+              + "before the flush) or add --watch");
     }
     return new MonitorSettings(window, watch, db, metrics);
   }

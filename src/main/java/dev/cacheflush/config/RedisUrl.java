@@ -44,7 +44,12 @@ public final class RedisUrl {
   private final int database;
   private final String sentinelMaster;
 
-  private RedisUrl(Scheme scheme, List<HostPort> hosts, String username, String password, int database,
+  private RedisUrl(
+      Scheme scheme,
+      List<HostPort> hosts,
+      String username,
+      String password,
+      int database,
       String sentinelMaster) {
     this.scheme = scheme;
     this.hosts = List.copyOf(hosts);
@@ -56,7 +61,8 @@ public final class RedisUrl {
 
   public static RedisUrl parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new ConfigException("No Redis URL given: pass --redis-url redis://host:6379 or set REDIS_URL");
+      throw new ConfigException(
+          "No Redis URL given: pass --redis-url redis://host:6379 or set REDIS_URL");
     }
     String url = text.strip();
     int schemeEnd = url.indexOf("://");
@@ -71,7 +77,9 @@ public final class RedisUrl {
       }
     }
     if (scheme == null) {
-      throw invalid(url, "the scheme '" + schemeText + "' is not one of redis://, rediss://, redis-sentinel://");
+      throw invalid(
+          url,
+          "the scheme '" + schemeText + "' is not one of redis://, rediss://, redis-sentinel://");
     }
     String rest = url.substring(schemeEnd + 3);
 
@@ -97,8 +105,10 @@ public final class RedisUrl {
         user = emptyToNull(decode(userInfo.substring(0, colon)));
         pass = emptyToNull(decode(userInfo.substring(colon + 1)));
       } else {
-        // A user name, as RFC 3986 and redis-py read it (redis-cli and Lettuce read a password), so that
-        // redis://flusher@host with REDIS_PASSWORD authenticates as flusher; a password alone is :secret@.
+        // A user name, as RFC 3986 and redis-py read it (redis-cli and Lettuce read a password), so
+        // that
+        // redis://flusher@host with REDIS_PASSWORD authenticates as flusher; a password alone is
+        // :secret@.
         user = emptyToNull(decode(userInfo));
       }
     }
@@ -125,10 +135,14 @@ public final class RedisUrl {
       hosts.add(parseHostPort(url, hostPort, scheme.defaultPort));
     }
     if (hosts.size() > 1 && scheme != Scheme.SENTINEL) {
-      throw invalid(url, "several hosts are only allowed with redis-sentinel://; for a cluster give any one node");
+      throw invalid(
+          url,
+          "several hosts are only allowed with redis-sentinel://; for a cluster give any one node");
     }
     if (scheme == Scheme.SENTINEL && (master == null || master.isBlank())) {
-      throw invalid(url, "a redis-sentinel:// URL needs the primary's name after '#', e.g. redis-sentinel://host:26379#mymaster");
+      throw invalid(
+          url,
+          "a redis-sentinel:// URL needs the primary's name after '#', e.g. redis-sentinel://host:26379#mymaster");
     }
     if (scheme != Scheme.SENTINEL && master != null) {
       throw invalid(url, "'#" + master + "' only makes sense in a redis-sentinel:// URL");
@@ -208,7 +222,12 @@ public final class RedisUrl {
 
   /** Returns a copy whose credentials are replaced by the given ones where those are present. */
   public RedisUrl withCredentials(String user, String pass) {
-    return new RedisUrl(scheme, hosts, user != null ? user : username, pass != null ? pass : password, database,
+    return new RedisUrl(
+        scheme,
+        hosts,
+        user != null ? user : username,
+        pass != null ? pass : password,
+        database,
         sentinelMaster);
   }
 

@@ -44,9 +44,12 @@ public record Settings(
 
   /** SCAN COUNT and keys per UNLINK batch when not set; the measurements behind them: docs/benchmarks.md. */
   public static final int SCAN_COUNT = 500;
+
   public static final int BATCH_SIZE = 250;
+
   /** The same, for a flush paced by --max-rate or --max-latency. */
   public static final int PACED_SCAN_COUNT = 100;
+
   public static final int PACED_BATCH_SIZE = 100;
 
   /**
@@ -55,17 +58,22 @@ public record Settings(
    * server, which serves every other client in between. Server times from docs/benchmarks.md.
    */
   public static final int MAX_SCAN_COUNT = 10_000;
-  public static final String MAX_SCAN_COUNT_WHY = "one SCAN of more keys would hold the server for over 10 ms (about "
-      + "1.1 us a key) while every other client waits";
+
+  public static final String MAX_SCAN_COUNT_WHY =
+      "one SCAN of more keys would hold the server for over 10 ms (about "
+          + "1.1 us a key) while every other client waits";
   public static final int MAX_BATCH_SIZE = 10_000;
-  public static final String MAX_BATCH_SIZE_WHY = "one UNLINK batch of more keys would hold the server for over 15 ms "
-      + "(about 1.7 us a key) while every other client waits";
+  public static final String MAX_BATCH_SIZE_WHY =
+      "one UNLINK batch of more keys would hold the server for over 15 ms "
+          + "(about 1.7 us a key) while every other client waits";
   public static final int MAX_IN_FLIGHT = 64;
-  public static final String MAX_IN_FLIGHT_WHY = "64 batches of 250 keys in flight already keep up 1.6 million keys a "
-      + "second over a 10 ms round trip, more than one server deletes; more would only queue in its output buffer";
+  public static final String MAX_IN_FLIGHT_WHY =
+      "64 batches of 250 keys in flight already keep up 1.6 million keys a "
+          + "second over a 10 ms round trip, more than one server deletes; more would only queue in its output buffer";
   public static final long MAX_RATE = 10_000_000;
-  public static final String MAX_RATE_WHY = "one server deletes well under a million keys a second, so a higher cap "
-      + "would never slow anything; for no cap at all, give 0";
+  public static final String MAX_RATE_WHY =
+      "one server deletes well under a million keys a second, so a higher cap "
+          + "would never slow anything; for no cap at all, give 0";
 
   /** The key a real flush holds while it runs; no flush pattern may match it. */
   public static final String LOCK_KEY = "cacheflush:lock";

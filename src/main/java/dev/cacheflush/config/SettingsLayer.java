@@ -32,6 +32,7 @@ public record SettingsLayer(
 
   /** The defaults, each once: the help texts quote these constants. */
   public static final String FLUSH = "mocs:* gallery:* wishlist:* albums:*";
+
   public static final String PRESERVE = "sessions:* ratelimit:* user-profiles:*";
   public static final int MAX_IN_FLIGHT = 2;
   public static final String TIMEOUT = "60s";
@@ -42,20 +43,21 @@ public record SettingsLayer(
   public static final SettingsLayer EMPTY = builder().build();
 
   /** The story's lists and figures, and the tuning measured in docs/benchmarks.md. */
-  public static final SettingsLayer DEFAULTS = builder()
-      .flush(List.of(FLUSH.split(" ")))
-      .preserve(List.of(PRESERVE.split(" ")))
-      .dryRun(false)
-      // scanCount and batchSize: the resolver picks them by whether the flush is paced
-      .maxInFlight(MAX_IN_FLIGHT)
-      .timeout(Durations.parse(TIMEOUT, "timeout"))
-      .retries(RETRIES)
-      .connectTimeout(Durations.parse(CONNECT_TIMEOUT, "connectTimeout"))
-      .commandTimeout(Durations.parse(COMMAND_TIMEOUT, "commandTimeout"))
-      .lock(true)
-      .verify(true)
-      .maxRate(0L)
-      .build();
+  public static final SettingsLayer DEFAULTS =
+      builder()
+          .flush(List.of(FLUSH.split(" ")))
+          .preserve(List.of(PRESERVE.split(" ")))
+          .dryRun(false)
+          // scanCount and batchSize: the resolver picks them by whether the flush is paced
+          .maxInFlight(MAX_IN_FLIGHT)
+          .timeout(Durations.parse(TIMEOUT, "timeout"))
+          .retries(RETRIES)
+          .connectTimeout(Durations.parse(CONNECT_TIMEOUT, "connectTimeout"))
+          .commandTimeout(Durations.parse(COMMAND_TIMEOUT, "commandTimeout"))
+          .lock(true)
+          .verify(true)
+          .maxRate(0L)
+          .build();
 
   public SettingsLayer {
     access = access == null ? AccessLayer.EMPTY : access;
@@ -178,8 +180,24 @@ public record SettingsLayer(
     }
 
     public SettingsLayer build() {
-      return new SettingsLayer(redisUrl, flush, preserve, dryRun, scanCount, batchSize, maxInFlight, timeout, retries,
-          connectTimeout, commandTimeout, lock, verify, maxRate, maxLatency, maxKeys, access);
+      return new SettingsLayer(
+          redisUrl,
+          flush,
+          preserve,
+          dryRun,
+          scanCount,
+          batchSize,
+          maxInFlight,
+          timeout,
+          retries,
+          connectTimeout,
+          commandTimeout,
+          lock,
+          verify,
+          maxRate,
+          maxLatency,
+          maxKeys,
+          access);
     }
   }
 }

@@ -32,8 +32,15 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter {
    * @param watch told of every slot a MOVED or ASK names, so that the slot is scanned again
    * @param settleMillis how long to wait for the replies (redirects included) of the batches in flight
    */
-  public ClusterUnlinkDeleter(RedisNode node, ClusterRedirects redirects, SlotWatch watch, Tally tally, int batchSize,
-      int maxInFlight, long settleMillis, Throttle throttle) {
+  public ClusterUnlinkDeleter(
+      RedisNode node,
+      ClusterRedirects redirects,
+      SlotWatch watch,
+      Tally tally,
+      int batchSize,
+      int maxInFlight,
+      long settleMillis,
+      Throttle throttle) {
     super(tally, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;
     this.redirects = redirects;

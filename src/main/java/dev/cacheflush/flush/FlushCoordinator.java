@@ -45,8 +45,14 @@ public final class FlushCoordinator {
   private final Clock clock;
 
   /** @param observer {@link FlushObserver#NONE} for a dry run */
-  public FlushCoordinator(Settings settings, FlushTarget.Connector connector, Confirmation confirmation,
-      FlushObserver observer, Progress progress, StopSignal stop, Clock clock) {
+  public FlushCoordinator(
+      Settings settings,
+      FlushTarget.Connector connector,
+      Confirmation confirmation,
+      FlushObserver observer,
+      Progress progress,
+      StopSignal stop,
+      Clock clock) {
     this.settings = settings;
     this.connector = connector;
     this.confirmation = confirmation;
@@ -60,11 +66,15 @@ public final class FlushCoordinator {
   private static final class Run {
     final Instant started;
     final Tally tally;
+
     /** Null until connected: how the cache is deployed is found, not configured. */
     Deployment mode;
+
     long dbSize;
+
     /** The baseline window and the wait for a person's answer: not the run's own time. */
     Duration paused = Duration.ZERO;
+
     Instant flushStarted;
     Instant workEnded;
     Outcome outcome;
@@ -87,8 +97,10 @@ public final class FlushCoordinator {
     }
 
     boolean deleted() {
-      return flushStarted != null && (outcome == Outcome.COMPLETED || outcome == Outcome.TIMEOUT
-          || outcome == Outcome.CAP_REACHED);
+      return flushStarted != null
+          && (outcome == Outcome.COMPLETED
+              || outcome == Outcome.TIMEOUT
+              || outcome == Outcome.CAP_REACHED);
     }
   }
 
@@ -104,12 +116,14 @@ public final class FlushCoordinator {
         boolean confirmed = confirm(run);
         run.paused = Duration.between(pauseStarted, clock.instant());
         if (confirmed) {
-          // Time spent waiting for a person to type "yes" is not the run's: its deadline starts now.
+          // Time spent waiting for a person to type "yes" is not the run's: its deadline starts
+          // now.
           Deadline deadline = new Deadline(clock, settings.timeout());
           target.retryWithin(deadline);
           run.flushStarted = clock.instant();
           observing.flushStarting();
-          try (FlushTarget.HeldLock lock = settings.dryRun() || !settings.lock() ? null : target.lock()) {
+          try (FlushTarget.HeldLock lock =
+              settings.dryRun() || !settings.lock() ? null : target.lock()) {
             pass(target, deadline, run);
             verify(target, deadline, run);
           }
@@ -140,8 +154,11 @@ public final class FlushCoordinator {
 
   /** Whether to go ahead: a dry run does, a real flush when the person says so, neither after a stop. */
   private boolean confirm(Run run) {
-    boolean confirmed = !stop.requested()
-        && (settings.dryRun() || confirmation.confirm(settings.redisUrl().masked(), run.mode.reportName(), run.dbSize));
+    boolean confirmed =
+        !stop.requested()
+            && (settings.dryRun()
+                || confirmation.confirm(
+                    settings.redisUrl().masked(), run.mode.reportName(), run.dbSize));
     if (stop.requested()) {
       run.end(Outcome.INTERRUPTED, "stopped on request before the flush; nothing was deleted");
       return false;
@@ -164,8 +181,12 @@ public final class FlushCoordinator {
   private void connected(FlushTarget target, Run run) {
     run.mode = target.mode();
     run.dbSize = target.dbSize();
-    log.info("Connected to {} ({}{}), {} keys", settings.redisUrl().masked(), run.mode.reportName(),
-        run.mode == Deployment.CLUSTER ? ", " + target.shards() + " shards" : "", run.dbSize);
+    log.info(
+        "Connected to {} ({}{}), {} keys",
+        settings.redisUrl().masked(),
+        run.mode.reportName(),
+        run.mode == Deployment.CLUSTER ? ", " + target.shards() + " shards" : "",
+        run.dbSize);
     observer.connected();
   }
 
@@ -180,18 +201,33 @@ public final class FlushCoordinator {
       run.shards = target.shardCounts();
     }
     switch (run.outcome) {
-      case TIMEOUT -> run.message = "the deadline of " + Durations.format(settings.timeout()) + " passed; the counts"
-          + " show the work done before it (raise --timeout to finish)";
-      case INTERRUPTED -> run.message = "stopped on request after the batches in flight; the counts show the work"
-          + " done before it";
-      case CAP_REACHED -> run.message = String.format(Locale.ROOT, "stopped at the --max-keys cap of %,d keys "
-          + "deleted: more keys match; narrow the patterns or raise --max-keys", settings.maxKeys());
+      case TIMEOUT ->
+          run.message =
+              "the deadline of "
+                  + Durations.format(settings.timeout())
+                  + " passed; the counts"
+                  + " show the work done before it (raise --timeout to finish)";
+      case INTERRUPTED ->
+          run.message =
+              "stopped on request after the batches in flight; the counts show the work"
+                  + " done before it";
+      case CAP_REACHED ->
+          run.message =
+              String.format(
+                  Locale.ROOT,
+                  "stopped at the --max-keys cap of %,d keys "
+                      + "deleted: more keys match; narrow the patterns or raise --max-keys",
+                  settings.maxKeys());
       default -> {
         if (settings.dryRun()) {
           run.estimate = estimate(run.tally, System.nanoTime() - scanStarted, run.dbSize);
           if (settings.maxKeys() != null && run.tally.matched() > settings.maxKeys()) {
-            run.message = String.format(Locale.ROOT, "a real flush would stop at the --max-keys cap of %,d: %,d "
-                + "keys match", settings.maxKeys(), run.tally.matched());
+            run.message =
+                String.format(
+                    Locale.ROOT,
+                    "a real flush would stop at the --max-keys cap of %,d: %,d " + "keys match",
+                    settings.maxKeys(),
+                    run.tally.matched());
           }
         }
       }
@@ -210,8 +246,12 @@ public final class FlushCoordinator {
     if (!stop.requested() || run.outcome == Outcome.INTERRUPTED) {
       return false;
     }
-    run.end(Outcome.INTERRUPTED, "stopped on request " + when + "; the flush "
-        + (run.outcome == Outcome.TIMEOUT ? "had reached its deadline" : "had completed"));
+    run.end(
+        Outcome.INTERRUPTED,
+        "stopped on request "
+            + when
+            + "; the flush "
+            + (run.outcome == Outcome.TIMEOUT ? "had reached its deadline" : "had completed"));
     return true;
   }
 
@@ -224,9 +264,13 @@ public final class FlushCoordinator {
   private FlushReport.DeadlineEstimate estimate(Tally tally, long scanNanos, long dbSize) {
     double nanosPerKey = tally.scanned() == 0 ? 0 : (double) scanNanos / tally.scanned();
     double matchedShare = tally.scanned() == 0 ? 0 : (double) tally.matched() / tally.scanned();
-    long estimatedMs = (long) (dbSize * nanosPerKey * (1 + matchedShare * DELETE_COST_PER_SCAN_COST) / 1e6);
+    long estimatedMs =
+        (long) (dbSize * nanosPerKey * (1 + matchedShare * DELETE_COST_PER_SCAN_COST) / 1e6);
     long keysPerSecond = nanosPerKey == 0 ? 0 : (long) (1e9 / nanosPerKey);
-    return new FlushReport.DeadlineEstimate(keysPerSecond, estimatedMs, settings.timeout().toMillis(),
+    return new FlushReport.DeadlineEstimate(
+        keysPerSecond,
+        estimatedMs,
+        settings.timeout().toMillis(),
         estimatedMs < settings.timeout().toMillis());
   }
 
@@ -240,13 +284,19 @@ public final class FlushCoordinator {
     List<RedisGlob> flush = settings.flushPatterns();
     List<FlushReport.PatternCount> patterns = new ArrayList<>();
     for (int i = 0; i < flush.size(); i++) {
-      patterns.add(new FlushReport.PatternCount(flush.get(i).pattern(), tally.matched(i), tally.deleted(i),
-          tally.samples(i)));
+      patterns.add(
+          new FlushReport.PatternCount(
+              flush.get(i).pattern(), tally.matched(i), tally.deleted(i), tally.samples(i)));
     }
-    List<FlushReport.ConflictSample> conflicts = tally.conflictSamples().stream()
-        .map(c -> new FlushReport.ConflictSample(c.key(), flush.get(c.flushPattern()).pattern(),
-            settings.preservePatterns().get(c.preservePattern()).pattern()))
-        .toList();
+    List<FlushReport.ConflictSample> conflicts =
+        tally.conflictSamples().stream()
+            .map(
+                c ->
+                    new FlushReport.ConflictSample(
+                        c.key(),
+                        flush.get(c.flushPattern()).pattern(),
+                        settings.preservePatterns().get(c.preservePattern()).pattern()))
+            .toList();
     return new FlushReport(
         FlushReport.SCHEMA_VERSION,
         settings.dryRun() ? "plan" : "flush",
@@ -273,9 +323,16 @@ public final class FlushCoordinator {
         r.recoveries,
         r.verification,
         r.estimate,
-        new FlushReport.Tuning(settings.scanCount(), settings.batchSize(), settings.maxInFlight(),
-            settings.timeout().toMillis(), settings.retries(), settings.commandTimeout().toMillis(), settings.lock(),
-            settings.verify(), settings.maxRate(),
+        new FlushReport.Tuning(
+            settings.scanCount(),
+            settings.batchSize(),
+            settings.maxInFlight(),
+            settings.timeout().toMillis(),
+            settings.retries(),
+            settings.commandTimeout().toMillis(),
+            settings.lock(),
+            settings.verify(),
+            settings.maxRate(),
             settings.maxLatency() == null ? null : settings.maxLatency().toMillis()),
         r.shards,
         observed.hitRate(),

@@ -41,8 +41,10 @@ public final class FlushLock implements AutoCloseable {
 
   private final RedisTarget redis;
   private final RedisNode node;
+
   /** Null when the flush goes on without the lock: there is nothing to release. */
   private final byte[] value;
+
   /** When the key expires by itself: retrying its release past that is pointless. */
   private final Deadline expiry;
 
@@ -59,8 +61,12 @@ public final class FlushLock implements AutoCloseable {
    */
   public static FlushLock acquire(RedisTarget redis, Duration ttl, Clock clock) {
     RedisNode node = redis.lockNode();
-    Holder me = new Holder(hostName(), ProcessHandle.current().pid(), clock.instant().toString(),
-        UUID.randomUUID().toString());
+    Holder me =
+        new Holder(
+            hostName(),
+            ProcessHandle.current().pid(),
+            clock.instant().toString(),
+            UUID.randomUUID().toString());
     byte[] value = encode(me);
     // Counted from before the SET, so it never outlasts the key.
     Deadline expiry = new Deadline(clock, ttl);
@@ -73,9 +79,11 @@ public final class FlushLock implements AutoCloseable {
         throw e;
       }
       if (node.get(KEY) == null) {
-        log.warn("Redis at {} is at its maxmemory and refuses to store the lock {} (OOM, with the noeviction policy);"
-            + " flushing without it, which frees memory. Make sure no other flush of this cache runs now",
-            node.address(), Settings.LOCK_KEY);
+        log.warn(
+            "Redis at {} is at its maxmemory and refuses to store the lock {} (OOM, with the noeviction policy);"
+                + " flushing without it, which frees memory. Make sure no other flush of this cache runs now",
+            node.address(),
+            Settings.LOCK_KEY);
         return new FlushLock(redis, node, null, expiry);
       }
     }
@@ -85,9 +93,16 @@ public final class FlushLock implements AutoCloseable {
       return new FlushLock(redis, node, value, expiry);
     }
     long ttlLeft = node.pttl(KEY);
-    throw new CacheflushException(ExitCode.LOCKED, "Another flush is running on this cache: " + describe(current)
-        + " holds " + Settings.LOCK_KEY + (ttlLeft > 0 ? " (it expires in " + (ttlLeft + 999) / 1000 + " s if that run "
-        + "died)" : "") + "; wait for it to finish, or run with --no-lock only if you are sure it is gone");
+    throw new CacheflushException(
+        ExitCode.LOCKED,
+        "Another flush is running on this cache: "
+            + describe(current)
+            + " holds "
+            + Settings.LOCK_KEY
+            + (ttlLeft > 0
+                ? " (it expires in " + (ttlLeft + 999) / 1000 + " s if that run " + "died)"
+                : "")
+            + "; wait for it to finish, or run with --no-lock only if you are sure it is gone");
   }
 
   /**
@@ -108,7 +123,10 @@ public final class FlushLock implements AutoCloseable {
     } catch (CacheflushException e) {
       throw e;
     } catch (RuntimeException noRight) {
-      log.debug("Cannot look at {} ({}); the key count may include it", Settings.LOCK_KEY, noRight.getMessage());
+      log.debug(
+          "Cannot look at {} ({}); the key count may include it",
+          Settings.LOCK_KEY,
+          noRight.getMessage());
       return keys;
     }
   }
@@ -122,19 +140,27 @@ public final class FlushLock implements AutoCloseable {
     redis.retryWithin(expiry);
     try {
       if (!node.deleteIfHeld(KEY, value) && node.get(KEY) != null) {
-        log.warn("The lock {} was no longer ours to release (it expired and another run took it)", Settings.LOCK_KEY);
+        log.warn(
+            "The lock {} was no longer ours to release (it expired and another run took it)",
+            Settings.LOCK_KEY);
       }
     } catch (RuntimeException e) {
       long left = expiry.remaining().toSeconds() + 1;
-      log.warn("Could not release the lock {} on {} ({}): it expires by itself within {} s; to free it now, once no"
-          + " flush of this cache runs: {}", Settings.LOCK_KEY, node.address(), e.getMessage(), left,
+      log.warn(
+          "Could not release the lock {} on {} ({}): it expires by itself within {} s; to free it now, once no"
+              + " flush of this cache runs: {}",
+          Settings.LOCK_KEY,
+          node.address(),
+          e.getMessage(),
+          left,
           freeCommand(redis.url(), node.hostPort()));
     }
   }
 
   /** The redis-cli line that deletes the lock key on {@code node}; asks for the password, never shows it. */
   static String freeCommand(RedisUrl url, HostPort node) {
-    StringBuilder cli = new StringBuilder("redis-cli -h ").append(node.host()).append(" -p ").append(node.port());
+    StringBuilder cli =
+        new StringBuilder("redis-cli -h ").append(node.host()).append(" -p ").append(node.port());
     if (url.tls()) {
       cli.append(" --tls");
     }

@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +53,10 @@ public final class KeyspacePass {
 
   /** Workers at once: all the shards of usual ElastiCache clusters, few threads for one command. */
   static final int MAX_PARALLEL_SHARDS = 16;
+
   /** How often a worker asks its node which slots are where, to notice resharding. */
   private static final long LOOK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   /** Rounds of scanning moved slots again; a slot still moving after these is reported, not chased. */
   static final int MAX_RESCANS = 5;
 
@@ -73,15 +75,23 @@ public final class KeyspacePass {
   private final StopSignal stop;
   private final Retry retry;
   private final Throttle throttle;
-  private final List<FlushReport.Recovery> recoveries = Collections.synchronizedList(new ArrayList<>());
+  private final List<FlushReport.Recovery> recoveries =
+      Collections.synchronizedList(new ArrayList<>());
   private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
+
   /** Set when one worker failed for good, so the others stop instead of working on in vain. */
   private final AtomicBoolean aborted = new AtomicBoolean();
+
   /** Keys handed to a deleter, over every shard: what --max-keys caps. */
   private final AtomicLong toDelete = new AtomicLong();
 
   /** @param delete false for the dry run and the verification pass, which only count */
-  public KeyspacePass(Settings settings, boolean delete, Tally tally, Progress progress, Deadline deadline,
+  public KeyspacePass(
+      Settings settings,
+      boolean delete,
+      Tally tally,
+      Progress progress,
+      Deadline deadline,
       StopSignal stop) {
     this.settings = settings;
     this.delete = delete;
@@ -112,18 +122,32 @@ public final class KeyspacePass {
       BitSet slots = new BitSet();
       moved.forEach(m -> slots.or(m.slots()));
       if (round > MAX_RESCANS) {
-        recoveries.add(new FlushReport.Recovery(describe(moved), "slots " + slotList(slots) + " were still moving after "
-            + MAX_RESCANS + " scans of them; keys moving then may remain (the verification pass counts them)", false));
+        recoveries.add(
+            new FlushReport.Recovery(
+                describe(moved),
+                "slots "
+                    + slotList(slots)
+                    + " were still moving after "
+                    + MAX_RESCANS
+                    + " scans of them; keys moving then may remain (the verification pass counts them)",
+                false));
         break;
       }
-      log.warn("Slots {} moved between shards during the scan (resharding); scanning them again on {}",
-          slotList(slots), describe(moved));
+      log.warn(
+          "Slots {} moved between shards during the scan (resharding); scanning them again on {}",
+          slotList(slots),
+          describe(moved));
       jobs = new ArrayList<>();
       for (SlotWatch.Rescan rescan : moved) {
         RedisNode node = target.primary(rescan.nodeId(), rescan.address());
         jobs.add(new Job(node, shardTally(node), rescan.slots()));
-        recoveries.add(new FlushReport.Recovery(rescan.address().toString(), "slots " + slotList(rescan.slots())
-            + " moved to this shard during the scan (resharding)", true));
+        recoveries.add(
+            new FlushReport.Recovery(
+                rescan.address().toString(),
+                "slots "
+                    + slotList(rescan.slots())
+                    + " moved to this shard during the scan (resharding)",
+                true));
       }
       outcome = runAll(jobs, target, watch, totalKeys);
     }
@@ -151,11 +175,14 @@ public final class KeyspacePass {
   private Outcome runAll(List<Job> jobs, RedisTarget target, SlotWatch watch, long totalKeys)
       throws InterruptedException {
     AtomicInteger number = new AtomicInteger();
-    ExecutorService workers = Executors.newFixedThreadPool(Math.min(jobs.size(), MAX_PARALLEL_SHARDS), r -> {
-      Thread t = new Thread(r, "cacheflush-shard-" + number.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService workers =
+        Executors.newFixedThreadPool(
+            Math.min(jobs.size(), MAX_PARALLEL_SHARDS),
+            r -> {
+              Thread t = new Thread(r, "cacheflush-shard-" + number.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<Outcome>> running = new ArrayList<>();
       for (Job job : jobs) {
@@ -172,7 +199,10 @@ public final class KeyspacePass {
         } catch (ExecutionException e) {
           aborted.set(true);
           if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            failure =
+                e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(e.getCause());
           }
         }
       }
@@ -188,15 +218,32 @@ public final class KeyspacePass {
     }
   }
 
-  private Outcome runNode(Job job, RedisTarget target, SlotWatch watch, long totalKeys) throws InterruptedException {
+  private Outcome runNode(Job job, RedisTarget target, SlotWatch watch, long totalKeys)
+      throws InterruptedException {
     RedisNode node = job.node();
-    KeyScanner scanner = new KeyScanner(node, settings.scanCount(), settings.commandTimeout().plusSeconds(1));
-    Deleter deleter = !delete ? new DryRunDeleter()
-        : watch != null
-            ? new ClusterUnlinkDeleter(node, target.redirects(), watch, job.tally(), settings.batchSize(),
-                settings.maxInFlight(), redirectSettleMillis(), throttle)
-            : new UnlinkDeleter(node, job.tally(), classifier.flushPatternCount(), settings.batchSize(),
-                settings.maxInFlight(), settings.commandTimeout().toMillis() + 1_000, throttle);
+    KeyScanner scanner =
+        new KeyScanner(node, settings.scanCount(), settings.commandTimeout().plusSeconds(1));
+    Deleter deleter =
+        !delete
+            ? new DryRunDeleter()
+            : watch != null
+                ? new ClusterUnlinkDeleter(
+                    node,
+                    target.redirects(),
+                    watch,
+                    job.tally(),
+                    settings.batchSize(),
+                    settings.maxInFlight(),
+                    redirectSettleMillis(),
+                    throttle)
+                : new UnlinkDeleter(
+                    node,
+                    job.tally(),
+                    classifier.flushPatternCount(),
+                    settings.batchSize(),
+                    settings.maxInFlight(),
+                    settings.commandTimeout().toMillis() + 1_000,
+                    throttle);
     int failuresInARow = 0;
     boolean reconnect = false;
     String lastCause = null;
@@ -218,11 +265,15 @@ public final class KeyspacePass {
           deleter.retryFailed();
           raise(deleter.failure());
           reconnect = false;
-          String where = before.equals(node.address()) ? node.address() : before + " -> " + node.address();
+          String where =
+              before.equals(node.address()) ? node.address() : before + " -> " + node.address();
           recoveries.add(new FlushReport.Recovery(where, lastCause, !resumed));
-          log.warn("Reconnected to {}; {}", where, resumed
-              ? "the scan goes on from its cursor"
-              : "the server restarted or was replaced (new run_id), so the scan starts again from the beginning");
+          log.warn(
+              "Reconnected to {}; {}",
+              where,
+              resumed
+                  ? "the scan goes on from its cursor"
+                  : "the server restarted or was replaced (new run_id), so the scan starts again from the beginning");
         }
         if (watch != null && System.nanoTime() - lastLook >= LOOK_EVERY_NANOS) {
           look(node, watch);
@@ -237,7 +288,8 @@ public final class KeyspacePass {
           return Outcome.COMPLETED;
         }
         for (byte[] key : scanner.nextPage()) {
-          if ((job.slots() == null || job.slots().get(ClusterNodes.slotOf(key))) && !classify(key, deleter, job.tally())) {
+          if ((job.slots() == null || job.slots().get(ClusterNodes.slotOf(key)))
+              && !classify(key, deleter, job.tally())) {
             // The keys already handed over are within the cap: they go; nothing after them does.
             deleter.finish();
             raise(deleter.failure());
@@ -257,11 +309,22 @@ public final class KeyspacePass {
         lastCause = RedisFailures.hint(e);
         // Past the deadline the loop's next turn reports a timeout, so only the count ends it here.
         if (failuresInARow > retry.retries()) {
-          throw new CacheflushException(ExitCode.FAILED, "Gave up on Redis at " + node.address() + " after "
-              + failuresInARow + " failed attempts in a row; last: " + lastCause, e);
+          throw new CacheflushException(
+              ExitCode.FAILED,
+              "Gave up on Redis at "
+                  + node.address()
+                  + " after "
+                  + failuresInARow
+                  + " failed attempts in a row; last: "
+                  + lastCause,
+              e);
         }
-        log.warn("Redis at {} failed ({}); reconnecting (attempt {} of {})", node.address(), lastCause,
-            failuresInARow, retry.retries());
+        log.warn(
+            "Redis at {} failed ({}); reconnecting (attempt {} of {})",
+            node.address(),
+            lastCause,
+            failuresInARow,
+            retry.retries());
         retry.pause(failuresInARow);
         reconnect = true;
       }
@@ -326,7 +389,9 @@ public final class KeyspacePass {
     switch (decision.kind()) {
       case FLUSH -> {
         counts.addMatched(decision.flushPattern(), key);
-        if (delete && settings.maxKeys() != null && toDelete.incrementAndGet() > settings.maxKeys()) {
+        if (delete
+            && settings.maxKeys() != null
+            && toDelete.incrementAndGet() > settings.maxKeys()) {
           return false;
         }
         deleter.delete(decision.flushPattern(), key);

@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 abstract class PipelinedDeleter implements Deleter {
   /** Bytes of key names that make a batch full, at most; a longer key goes alone. */
   static final long BATCH_BYTES = 1 << 20;
+
   /** Bytes of key names sent and unanswered, at most; a batch larger than this goes alone. */
   static final int IN_FLIGHT_BYTES = 4 << 20;
+
   /** What a key costs beyond its name, in a batch and on the wire: the array's header and RESP framing. */
   static final int KEY_OVERHEAD = 32;
 
@@ -40,8 +42,10 @@ abstract class PipelinedDeleter implements Deleter {
   record Batch(int[] patterns, byte[][][] groups, int size, long bytes) {}
 
   private final int batchSize;
+
   /** The keys buffered for the next batch, and the flush pattern of each. */
   private final byte[][] keys;
+
   private final int[] keyPatterns;
   private int filled;
   private long filledBytes;
@@ -58,7 +62,8 @@ abstract class PipelinedDeleter implements Deleter {
    * @param settleMillis how long to wait for the replies of the batches in flight; a reply not
    *     back by then counts as lost and its batch is sent again
    */
-  PipelinedDeleter(Tally tally, int batchSize, int maxInFlight, long settleMillis, Throttle throttle) {
+  PipelinedDeleter(
+      Tally tally, int batchSize, int maxInFlight, long settleMillis, Throttle throttle) {
     this.tally = tally;
     this.batchSize = batchSize;
     this.keys = new byte[batchSize][];
@@ -104,7 +109,8 @@ abstract class PipelinedDeleter implements Deleter {
   }
 
   private void sendBuffered() throws InterruptedException {
-    Batch batch = batch(Arrays.copyOf(keyPatterns, filled), Arrays.copyOf(keys, filled), filledBytes);
+    Batch batch =
+        batch(Arrays.copyOf(keyPatterns, filled), Arrays.copyOf(keys, filled), filledBytes);
     Arrays.fill(keys, 0, filled, null);
     filled = 0;
     filledBytes = 0;
@@ -147,7 +153,8 @@ abstract class PipelinedDeleter implements Deleter {
    *
    * @param replies one per group of the batch, in order
    */
-  // The callback on all the replies only records and releases, and cannot fail: its future has nothing to report.
+  // The callback on all the replies only records and releases, and cannot fail: its future has
+  // nothing to report.
   @SuppressWarnings("FutureReturnValueIgnored")
   final void count(Batch batch, List<CompletableFuture<Long>> replies, long sentNanos) {
     boolean[] lost = new boolean[replies.size()];
@@ -155,25 +162,34 @@ abstract class PipelinedDeleter implements Deleter {
     CompletableFuture<?>[] outcomes = new CompletableFuture<?>[replies.size()];
     for (int i = 0; i < outcomes.length; i++) {
       int group = i;
-      outcomes[i] = replies.get(i).handle((removed, error) -> {
-        if (error == null) {
-          tally.addDeleted(batch.patterns()[group], removed);
-        } else {
-          lastError[0] = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          lost[group] = true;
-        }
-        return null;
-      });
+      outcomes[i] =
+          replies
+              .get(i)
+              .handle(
+                  (removed, error) -> {
+                    if (error == null) {
+                      tally.addDeleted(batch.patterns()[group], removed);
+                    } else {
+                      lastError[0] =
+                          error instanceof CompletionException && error.getCause() != null
+                              ? error.getCause()
+                              : error;
+                      lost[group] = true;
+                    }
+                    return null;
+                  });
     }
-    CompletableFuture.allOf(outcomes).whenComplete((done, error) -> {
-      Batch again = lostGroups(batch, lost);
-      if (again != null) {
-        lost(again, lastError[0]);
-      } else {
-        throttle.observed(System.nanoTime() - sentNanos);
-      }
-      release(batch);
-    });
+    CompletableFuture.allOf(outcomes)
+        .whenComplete(
+            (done, error) -> {
+              Batch again = lostGroups(batch, lost);
+              if (again != null) {
+                lost(again, lastError[0]);
+              } else {
+                throttle.observed(System.nanoTime() - sentNanos);
+              }
+              release(batch);
+            });
   }
 
   /** The groups whose UNLINK failed; null when none did. */

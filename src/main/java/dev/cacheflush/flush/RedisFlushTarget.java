@@ -31,8 +31,12 @@ public final class RedisFlushTarget implements FlushTarget {
   }
 
   public static Connector connector(Settings settings, StopSignal stop, Clock clock) {
-    return deadline -> new RedisFlushTarget(settings,
-        RedisTarget.connect(settings.redisUrl(), ConnectOptions.of(settings), deadline), stop, clock);
+    return deadline ->
+        new RedisFlushTarget(
+            settings,
+            RedisTarget.connect(settings.redisUrl(), ConnectOptions.of(settings), deadline),
+            stop,
+            clock);
   }
 
   @Override
@@ -66,26 +70,36 @@ public final class RedisFlushTarget implements FlushTarget {
   }
 
   @Override
-  public Outcome pass(boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys)
+  public Outcome pass(
+      boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys)
       throws InterruptedException {
     flushPass = new KeyspacePass(settings, delete, tally, progress, deadline, stop);
     return flushPass.run(redis, totalKeys);
   }
 
   @Override
-  public FlushReport.Verification verify(Tally flushed, Deadline deadline) throws InterruptedException {
+  public FlushReport.Verification verify(Tally flushed, Deadline deadline)
+      throws InterruptedException {
     Tally after = new Tally(settings.flushPatterns().size());
-    Outcome outcome = new KeyspacePass(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
+    Outcome outcome =
+        new KeyspacePass(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
     List<String> samples = new ArrayList<>();
     for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
       after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).forEach(samples::add);
     }
     if (after.matched() > 0) {
-      log.info("Verification: {} {} a flush pattern again (live traffic re-creates hot keys)", after.matched(),
+      log.info(
+          "Verification: {} {} a flush pattern again (live traffic re-creates hot keys)",
+          after.matched(),
           after.matched() == 1 ? "key matches" : "keys match");
     }
-    return new FlushReport.Verification(outcome == Outcome.COMPLETED, after.scanned(), after.matched(), samples,
-        flushed.preserved(), after.preserved());
+    return new FlushReport.Verification(
+        outcome == Outcome.COMPLETED,
+        after.scanned(),
+        after.matched(),
+        samples,
+        flushed.preserved(),
+        after.preserved());
   }
 
   @Override
@@ -98,8 +112,16 @@ public final class RedisFlushTarget implements FlushTarget {
     if (flushPass == null) {
       return List.of();
     }
-    return flushPass.shards().stream().map(s -> new FlushReport.Shard(s.node().nodeId(), s.node().address(),
-        s.tally().scanned(), s.tally().matched(), s.tally().deleted())).toList();
+    return flushPass.shards().stream()
+        .map(
+            s ->
+                new FlushReport.Shard(
+                    s.node().nodeId(),
+                    s.node().address(),
+                    s.tally().scanned(),
+                    s.tally().matched(),
+                    s.tally().deleted()))
+        .toList();
   }
 
   @Override

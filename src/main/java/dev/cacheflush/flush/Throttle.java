@@ -22,6 +22,7 @@ public final class Throttle {
 
   private static final long MIN_PAUSE = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long MAX_PAUSE = TimeUnit.SECONDS.toNanos(1);
+
   /**
    * How far behind its schedule the cap may fall and still catch up. A sleep ends late by tens of
    * microseconds; with a batch every millisecond, forgiving that lateness every time would lose

@@ -16,11 +16,18 @@ import java.util.Arrays;
  */
 public final class UnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
+
   /** Keys of each flush pattern in the batch being made; reused, so the pattern count costs no allocation per batch. */
   private final int[] perPattern;
 
   /** @param settleMillis see {@link PipelinedDeleter} */
-  public UnlinkDeleter(RedisNode node, Tally tally, int patterns, int batchSize, int maxInFlight, long settleMillis,
+  public UnlinkDeleter(
+      RedisNode node,
+      Tally tally,
+      int patterns,
+      int batchSize,
+      int maxInFlight,
+      long settleMillis,
       Throttle throttle) {
     super(tally, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;

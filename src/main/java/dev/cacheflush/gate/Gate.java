@@ -36,7 +36,12 @@ public final class Gate {
   private final String baselineName;
   private final Thresholds thresholds;
 
-  private Gate(JsonNode report, String reportName, JsonNode baseline, String baselineName, Thresholds thresholds) {
+  private Gate(
+      JsonNode report,
+      String reportName,
+      JsonNode baseline,
+      String baselineName,
+      Thresholds thresholds) {
     this.report = report;
     this.reportName = reportName;
     this.baseline = baseline;
@@ -48,7 +53,11 @@ public final class Gate {
    * @param report a watch report, or a flush report with a watch
    * @param baseline the flush report whose database baseline counts (may be the report itself)
    */
-  public static List<Check> check(JsonNode report, String reportName, JsonNode baseline, String baselineName,
+  public static List<Check> check(
+      JsonNode report,
+      String reportName,
+      JsonNode baseline,
+      String baselineName,
       Thresholds thresholds) {
     return new Gate(report, reportName, baseline, baselineName, thresholds).checks();
   }
@@ -59,14 +68,27 @@ public final class Gate {
     List<JsonNode> intervals = new ArrayList<>();
     watch.path("intervals").forEach(intervals::add);
     if ("failed".equals(watch.path("outcome").asText())) {
-      checks.add(new Check("watch", false, "the watch in " + reportName + " failed: "
-          + watch.path("message").asText("no reason given")));
+      checks.add(
+          new Check(
+              "watch",
+              false,
+              "the watch in "
+                  + reportName
+                  + " failed: "
+                  + watch.path("message").asText("no reason given")));
     }
     int last = thresholds.last();
     boolean enough = intervals.size() >= last;
-    List<JsonNode> lastIntervals = intervals.subList(Math.max(0, intervals.size() - last), intervals.size());
-    String noData = "no data: " + reportName + " has " + intervals.size()
-        + (intervals.size() == 1 ? " watch interval" : " watch intervals") + ", the gate needs the last " + last;
+    List<JsonNode> lastIntervals =
+        intervals.subList(Math.max(0, intervals.size() - last), intervals.size());
+    String noData =
+        "no data: "
+            + reportName
+            + " has "
+            + intervals.size()
+            + (intervals.size() == 1 ? " watch interval" : " watch intervals")
+            + ", the gate needs the last "
+            + last;
     if (thresholds.minHitRate() != null) {
       checks.add(enough ? hitRate(lastIntervals) : new Check("hit rate", false, noData));
     }
@@ -85,55 +107,106 @@ public final class Gate {
       passed &= rate.isNumber() && rate.asDouble() >= min;
       rates.add(rate.isNumber() ? WatchText.percent(rate.asDouble()) : "n/a (no lookups)");
     }
-    return new Check("hit rate", passed, String.join(", ", rates) + " in the last " + intervals.size()
-        + " intervals; the gate needs " + WatchText.percent(min) + " or more in each"
-        + (passed ? "" : ": not recovered"));
+    return new Check(
+        "hit rate",
+        passed,
+        String.join(", ", rates)
+            + " in the last "
+            + intervals.size()
+            + " intervals; the gate needs "
+            + WatchText.percent(min)
+            + " or more in each"
+            + (passed ? "" : ": not recovered"));
   }
 
   private Check database(List<JsonNode> intervals) {
     JsonNode database = report.path("database");
     if (!database.isObject()) {
-      return new Check("database", false, "no data: " + reportName + " has no database probe (watched without "
-          + "--db-url)");
+      return new Check(
+          "database",
+          false,
+          "no data: " + reportName + " has no database probe (watched without " + "--db-url)");
     }
     if (database.hasNonNull("error")) {
-      return new Check("database", false, "the probe failed in " + reportName + ": " + database.get("error").asText());
+      return new Check(
+          "database",
+          false,
+          "the probe failed in " + reportName + ": " + database.get("error").asText());
     }
     if (!report.path("target").asText().equals(baseline.path("target").asText())) {
-      return new Check("database", false, reportName + " and " + baselineName + " are of different caches ("
-          + report.path("target").asText() + ", " + baseline.path("target").asText() + ")");
+      return new Check(
+          "database",
+          false,
+          reportName
+              + " and "
+              + baselineName
+              + " are of different caches ("
+              + report.path("target").asText()
+              + ", "
+              + baseline.path("target").asText()
+              + ")");
     }
     JsonNode before = baseline.path("database");
     if (!before.isObject()) {
-      return new Check("database", false, "no baseline: " + baselineName + " has no database section (flushed "
-          + "without --db-url)");
+      return new Check(
+          "database",
+          false,
+          "no baseline: "
+              + baselineName
+              + " has no database section (flushed "
+              + "without --db-url)");
     }
     JsonNode p50 = before.path("baseline").path("p50Ms");
     if (!p50.isNumber()) {
-      return new Check("database", false, "no baseline: the probe measured nothing before the flush in "
-          + baselineName + (before.hasNonNull("error") ? " (" + before.get("error").asText() + ")" : ""));
+      return new Check(
+          "database",
+          false,
+          "no baseline: the probe measured nothing before the flush in "
+              + baselineName
+              + (before.hasNonNull("error") ? " (" + before.get("error").asText() + ")" : ""));
     }
     List<Double> p50s = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (JsonNode interval : intervals) {
       JsonNode value = interval.path("dbP50Ms");
       if (!value.isNumber()) {
-        return new Check("database", false, "no data: an interval of the last " + intervals.size() + " in "
-            + reportName + " has no probe latency");
+        return new Check(
+            "database",
+            false,
+            "no data: an interval of the last "
+                + intervals.size()
+                + " in "
+                + reportName
+                + " has no probe latency");
       }
       p50s.add(value.asDouble());
       values.add(WatchText.ms(value.asDouble()));
     }
-    // The median of the intervals' p50s: one interval in which the probe shared a busy host is noise,
+    // The median of the intervals' p50s: one interval in which the probe shared a busy host is
+    // noise,
     // a database still loaded by the refill is slow in most of them.
     p50s.sort(null);
     double median = p50s.get((p50s.size() + 1) / 2 - 1);
     double base = p50.asDouble();
     double limit = Math.max(thresholds.maxDbSpike() * base, base + thresholds.dbSlackMs());
     boolean passed = median <= limit;
-    return new Check("database", passed, "p50 " + String.join(", ", values) + " in the last " + intervals.size()
-        + " intervals, median " + WatchText.ms(median) + "; the gate allows " + WatchText.ms(limit)
-        + String.format(Locale.ROOT, " (%.2f x or +%s of the baseline %s)", thresholds.maxDbSpike(),
-        WatchText.ms(thresholds.dbSlackMs()), WatchText.ms(base)) + (passed ? "" : ": not settled"));
+    return new Check(
+        "database",
+        passed,
+        "p50 "
+            + String.join(", ", values)
+            + " in the last "
+            + intervals.size()
+            + " intervals, median "
+            + WatchText.ms(median)
+            + "; the gate allows "
+            + WatchText.ms(limit)
+            + String.format(
+                Locale.ROOT,
+                " (%.2f x or +%s of the baseline %s)",
+                thresholds.maxDbSpike(),
+                WatchText.ms(thresholds.dbSlackMs()),
+                WatchText.ms(base))
+            + (passed ? "" : ": not settled"));
   }
 }

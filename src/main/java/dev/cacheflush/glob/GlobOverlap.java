@@ -65,7 +65,8 @@ public final class GlobOverlap {
         BitSet both = (BitSet) (ta.star() ? ANY : ta.bytes()).clone();
         both.and(tb.star() ? ANY : tb.bytes());
         if (!both.isEmpty()) {
-          State next = new State(ta.star() ? s.a() : s.a() + 1, tb.star() ? s.b() : s.b() + 1, true);
+          State next =
+              new State(ta.star() ? s.a() : s.a() + 1, tb.star() ? s.b() : s.b() + 1, true);
           visit(parent, queue, next, new Step(s, readable(both)));
         }
       }

@@ -39,6 +39,7 @@ public final class RedisGlob {
 
   private static final int NO_MATCH = 0;
   private static final int MATCH = 1;
+
   /**
    * Redis's {@code skipLongerMatches}: a {@code *} found no position at which the rest of the
    * pattern matches. Redis sets a flag shared by the whole call tree and every enclosing {@code *}
@@ -61,6 +62,7 @@ public final class RedisGlob {
   private final byte[] pattern;
   private final String source;
   private final Shape shape;
+
   /** Length of the literal part for {@link Shape#EXACT} and {@link Shape#PREFIX}. */
   private final int literalLength;
 
@@ -103,16 +105,20 @@ public final class RedisGlob {
   public static RedisGlob compile(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
     try {
-      ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(pattern));
+      ByteBuffer encoded =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(pattern));
       byte[] bytes = new byte[encoded.remaining()];
       encoded.get(bytes);
       return new RedisGlob(bytes, pattern);
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("pattern is not valid Unicode (unpaired surrogate): "
-          + pattern.codePoints().mapToObj(c -> String.format("U+%04X", c)).toList(), e);
+      throw new IllegalArgumentException(
+          "pattern is not valid Unicode (unpaired surrogate): "
+              + pattern.codePoints().mapToObj(c -> String.format("U+%04X", c)).toList(),
+          e);
     }
   }
 
@@ -123,8 +129,10 @@ public final class RedisGlob {
       case EXACT -> Arrays.equals(pattern, key);
       // stringmatchlen never matches an empty key against a non-empty pattern, so "**" needs a
       // byte even though its literal prefix is empty.
-      case PREFIX -> key.length > 0 && key.length >= literalLength
-          && Arrays.equals(pattern, 0, literalLength, key, 0, literalLength);
+      case PREFIX ->
+          key.length > 0
+              && key.length >= literalLength
+              && Arrays.equals(pattern, 0, literalLength, key, 0, literalLength);
       case GENERAL -> match(key, 0, 0, 0) == MATCH;
     };
   }
@@ -182,7 +190,8 @@ public final class RedisGlob {
    * Where the C code reads {@code pattern[patternLen]} it sees the string's NUL terminator, which is
    * never special; the bounds checks below stand in for it.
    */
-  @SuppressWarnings("StatementSwitchToExpressionSwitch") // case for case as in util.c, to read side by side
+  @SuppressWarnings(
+      "StatementSwitchToExpressionSwitch") // case for case as in util.c, to read side by side
   private int match(byte[] key, int p, int s, int nesting) {
     if (nesting > MAX_NESTING) {
       return NO_MATCH;
@@ -193,75 +202,78 @@ public final class RedisGlob {
 
     while (p < plen && s < slen) {
       switch (pat[p]) {
-        case '*': {
-          while (p + 1 < plen && pat[p + 1] == '*') {
-            p++;
-          }
-          if (p == plen - 1) {
-            return MATCH;
-          }
-          for (; s < slen; s++) {
-            int rest = match(key, p + 1, s, nesting + 1);
-            if (rest != NO_MATCH) {
-              return rest;
+        case '*':
+          {
+            while (p + 1 < plen && pat[p + 1] == '*') {
+              p++;
             }
+            if (p == plen - 1) {
+              return MATCH;
+            }
+            for (; s < slen; s++) {
+              int rest = match(key, p + 1, s, nesting + 1);
+              if (rest != NO_MATCH) {
+                return rest;
+              }
+            }
+            // The rest of the pattern matches nowhere in the rest of the key; an earlier '*' taking
+            // more bytes would only start it later, so Redis abandons the whole match.
+            return GIVE_UP;
           }
-          // The rest of the pattern matches nowhere in the rest of the key; an earlier '*' taking
-          // more bytes would only start it later, so Redis abandons the whole match.
-          return GIVE_UP;
-        }
         case '?':
           s++;
           break;
-        case '[': {
-          p++;
-          boolean negate = p < plen && pat[p] == '^';
-          if (negate) {
+        case '[':
+          {
             p++;
-          }
-          boolean member = false;
-          byte c = key[s];
-          while (true) {
-            if (plen - p >= 2 && pat[p] == '\\') {
+            boolean negate = p < plen && pat[p] == '^';
+            if (negate) {
               p++;
-              if (pat[p] == c) {
-                member = true;
-              }
-            } else if (p < plen && pat[p] == ']') {
-              break;
-            } else if (p == plen) {
-              // Out of pattern without ']': Redis steps back onto the last byte so the increment
-              // after the switch lands exactly on the end, and the class ends there.
-              p--;
-              break;
-            } else if (plen - p >= 3 && pat[p + 1] == '-') {
-              // Keep Java's signed bytes (no & 0xff): Redis's char is signed on x86-64, so 0x80..0xff
-              // sort below 0x00 in ranges, and the live-server differential test relies on that.
-              int start = pat[p];
-              int end = pat[p + 2];
-              if (start > end) {
-                int t = start;
-                start = end;
-                end = t;
-              }
-              p += 2;
-              if (c >= start && c <= end) {
-                member = true;
-              }
-            } else if (pat[p] == c) {
-              member = true;
             }
-            p++;
+            boolean member = false;
+            byte c = key[s];
+            while (true) {
+              if (plen - p >= 2 && pat[p] == '\\') {
+                p++;
+                if (pat[p] == c) {
+                  member = true;
+                }
+              } else if (p < plen && pat[p] == ']') {
+                break;
+              } else if (p == plen) {
+                // Out of pattern without ']': Redis steps back onto the last byte so the increment
+                // after the switch lands exactly on the end, and the class ends there.
+                p--;
+                break;
+              } else if (plen - p >= 3 && pat[p + 1] == '-') {
+                // Keep Java's signed bytes (no & 0xff): Redis's char is signed on x86-64, so
+                // 0x80..0xff
+                // sort below 0x00 in ranges, and the live-server differential test relies on that.
+                int start = pat[p];
+                int end = pat[p + 2];
+                if (start > end) {
+                  int t = start;
+                  start = end;
+                  end = t;
+                }
+                p += 2;
+                if (c >= start && c <= end) {
+                  member = true;
+                }
+              } else if (pat[p] == c) {
+                member = true;
+              }
+              p++;
+            }
+            if (negate) {
+              member = !member;
+            }
+            if (!member) {
+              return NO_MATCH;
+            }
+            s++;
+            break;
           }
-          if (negate) {
-            member = !member;
-          }
-          if (!member) {
-            return NO_MATCH;
-          }
-          s++;
-          break;
-        }
         default:
           // A trailing backslash has nothing to escape and stands for itself.
           if (pat[p] == '\\' && plen - p >= 2) {
@@ -290,7 +302,8 @@ public final class RedisGlob {
 
   private static String readable(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

@@ -22,16 +22,19 @@ public final class CloudWatchClients {
 
   /** @param regionFlag the region a command's --region names, or null to use the chain */
   public static CloudWatchClient create(URI endpoint, String regionFlag) {
-    CloudWatchClientBuilder builder = CloudWatchClient.builder()
-        .region(region(regionFlag))
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofSeconds(10))
-            .build())
-        .overrideConfiguration(o -> o
-            .apiCallAttemptTimeout(Duration.ofSeconds(10))
-            .apiCallTimeout(Duration.ofSeconds(30)));
+    CloudWatchClientBuilder builder =
+        CloudWatchClient.builder()
+            .region(region(regionFlag))
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(10))
+                    .build())
+            .overrideConfiguration(
+                o ->
+                    o.apiCallAttemptTimeout(Duration.ofSeconds(10))
+                        .apiCallTimeout(Duration.ofSeconds(30)));
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
@@ -46,15 +49,17 @@ public final class CloudWatchClients {
   public static Region region(String flag) {
     if (flag != null) {
       if (!flag.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-        throw new ConfigException("--region '" + flag + "' is not an AWS region name, e.g. eu-west-1");
+        throw new ConfigException(
+            "--region '" + flag + "' is not an AWS region name, e.g. eu-west-1");
       }
       return Region.of(flag);
     }
     try {
       return new DefaultAwsRegionProviderChain().getRegion();
     } catch (SdkClientException e) {
-      throw new ConfigException("CloudWatch needs an AWS region and none is configured: set AWS_REGION, or a region "
-          + "in the AWS profile in use");
+      throw new ConfigException(
+          "CloudWatch needs an AWS region and none is configured: set AWS_REGION, or a region "
+              + "in the AWS profile in use");
     }
   }
 }

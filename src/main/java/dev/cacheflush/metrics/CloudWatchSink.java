@@ -26,11 +26,13 @@ public final class CloudWatchSink implements MetricsSink {
 
   private final CloudWatchClient client;
   private final String namespace;
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "cacheflush-cloudwatch");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "cacheflush-cloudwatch");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
 
@@ -51,10 +53,14 @@ public final class CloudWatchSink implements MetricsSink {
   private void send(List<MetricDatum> data) {
     requests.incrementAndGet();
     try {
-      client.putMetricData(PutMetricDataRequest.builder().namespace(namespace).metricData(data).build());
+      client.putMetricData(
+          PutMetricDataRequest.builder().namespace(namespace).metricData(data).build());
     } catch (SdkException e) {
       if (failures.getAndIncrement() == 0) {
-        log.warn("Could not publish {} metrics to CloudWatch (the run goes on): {}", data.size(), oneLine(e));
+        log.warn(
+            "Could not publish {} metrics to CloudWatch (the run goes on): {}",
+            data.size(),
+            oneLine(e));
       } else {
         log.debug("Could not publish {} metrics to CloudWatch: {}", data.size(), oneLine(e));
       }
@@ -63,7 +69,9 @@ public final class CloudWatchSink implements MetricsSink {
 
   private static MetricDatum datum(Metric m) {
     List<Dimension> dimensions = new ArrayList<>();
-    m.dimensions().forEach((name, value) -> dimensions.add(Dimension.builder().name(name).value(value).build()));
+    m.dimensions()
+        .forEach(
+            (name, value) -> dimensions.add(Dimension.builder().name(name).value(value).build()));
     return MetricDatum.builder()
         .metricName(m.name())
         .unit(StandardUnit.fromValue(m.unit().cloudWatchName()))
@@ -80,7 +88,9 @@ public final class CloudWatchSink implements MetricsSink {
     try {
       if (!sender.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
         sender.shutdownNow();
-        log.warn("Gave up waiting for CloudWatch after {} s; some metrics were not published", CLOSE_WAIT_SECONDS);
+        log.warn(
+            "Gave up waiting for CloudWatch after {} s; some metrics were not published",
+            CLOSE_WAIT_SECONDS);
       }
     } catch (InterruptedException e) {
       sender.shutdownNow();
@@ -88,7 +98,10 @@ public final class CloudWatchSink implements MetricsSink {
     }
     int failed = failures.get();
     if (failed > 1) {
-      log.warn("{} of {} CloudWatch requests failed; their metrics were not published", failed, requests.get());
+      log.warn(
+          "{} of {} CloudWatch requests failed; their metrics were not published",
+          failed,
+          requests.get());
     }
     client.close();
   }

@@ -14,7 +14,8 @@ import java.util.List;
  * with SEARCH, so every target and stage shows up as its own line without naming them here.
  */
 public final class Dashboard {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int HALF = 12;
   private static final int HEIGHT = 6;
 
@@ -23,7 +24,8 @@ public final class Dashboard {
   private final List<String> cacheClusterIds;
   private final List<String> dbInstanceIds;
 
-  public Dashboard(String namespace, String region, List<String> cacheClusterIds, List<String> dbInstanceIds) {
+  public Dashboard(
+      String namespace, String region, List<String> cacheClusterIds, List<String> dbInstanceIds) {
     this.namespace = namespace;
     this.region = region;
     this.cacheClusterIds = List.copyOf(cacheClusterIds);
@@ -39,9 +41,14 @@ public final class Dashboard {
     ObjectNode text = widgets.addObject();
     text.put("type", "text");
     place(text, 0, 0, 24, 2);
-    text.putObject("properties").put("markdown", "## Cache flush before rollout stages\n"
-        + "`cacheflush` metrics (namespace `" + namespace + "`, one line per Target and Stage) beside ElastiCache "
-        + "and RDS. Runbook: flush, watch the hit rate recover and the database settle, then advance the weights.");
+    text.putObject("properties")
+        .put(
+            "markdown",
+            "## Cache flush before rollout stages\n"
+                + "`cacheflush` metrics (namespace `"
+                + namespace
+                + "`, one line per Target and Stage) beside ElastiCache "
+                + "and RDS. Runbook: flush, watch the hit rate recover and the database settle, then advance the weights.");
 
     ObjectNode hitRateWidget = widget(widgets, "Hit rate (%)", 0, 2, "Average", 10);
     hitRateWidget.putObject("yAxis").putObject("left").put("min", 0).put("max", 100);
@@ -59,8 +66,15 @@ public final class Dashboard {
     }
     search(load, "ops", FlushMetrics.OPS, "Average", 10, "ops/s (cacheflush)", true);
 
-    ArrayNode db = metricsOf(widget(widgets, "Database latency: cacheflush probe ms (left), RDS seconds (right)",
-        0, 2 + HEIGHT, "Average", 60));
+    ArrayNode db =
+        metricsOf(
+            widget(
+                widgets,
+                "Database latency: cacheflush probe ms (left), RDS seconds (right)",
+                0,
+                2 + HEIGHT,
+                "Average",
+                60));
     search(db, "p50", FlushMetrics.DB_LATENCY_P50, "Average", 10, "probe p50", false);
     search(db, "p99", FlushMetrics.DB_LATENCY_P99, "Maximum", 10, "probe p99", false);
     for (String id : dbInstanceIds) {
@@ -68,23 +82,33 @@ public final class Dashboard {
       aws(db, "AWS/RDS", "WriteLatency", "DBInstanceIdentifier", id, true);
     }
 
-    ArrayNode flush = metricsOf(widget(widgets, "Flushes: keys (left), duration ms (right)", HALF, 2 + HEIGHT,
-        "Sum", 60));
+    ArrayNode flush =
+        metricsOf(
+            widget(
+                widgets, "Flushes: keys (left), duration ms (right)", HALF, 2 + HEIGHT, "Sum", 60));
     search(flush, "scan", FlushMetrics.KEYS_SCANNED, "Sum", 60, "scanned", false);
     search(flush, "del", FlushMetrics.KEYS_DELETED, "Sum", 60, "deleted", false);
     search(flush, "mat", FlushMetrics.KEYS_MATCHED, "Sum", 60, "matched", false);
     search(flush, "pre", FlushMetrics.KEYS_PRESERVED, "Sum", 60, "preserved", false);
     search(flush, "dur", FlushMetrics.FLUSH_DURATION, "Maximum", 60, "duration", true);
 
-    ArrayNode spike = metricsOf(widget(widgets, "Database latency around flushes: ms (left), spike ratio (right)",
-        0, 2 + 2 * HEIGHT, "Maximum", 60));
+    ArrayNode spike =
+        metricsOf(
+            widget(
+                widgets,
+                "Database latency around flushes: ms (left), spike ratio (right)",
+                0,
+                2 + 2 * HEIGHT,
+                "Maximum",
+                60));
     search(spike, "bp50", FlushMetrics.DB_BASELINE_P50, "Maximum", 60, "baseline p50", false);
     search(spike, "dp50", FlushMetrics.DB_DURING_P50, "Maximum", 60, "after p50", false);
     search(spike, "bp99", FlushMetrics.DB_BASELINE_P99, "Maximum", 60, "baseline p99", false);
     search(spike, "dp99", FlushMetrics.DB_DURING_P99, "Maximum", 60, "after p99", false);
     search(spike, "ratio", FlushMetrics.DB_SPIKE_RATIO, "Maximum", 60, "spike ratio", true);
 
-    ArrayNode keys = metricsOf(widget(widgets, "Keys in the cache", HALF, 2 + 2 * HEIGHT, "Average", 60));
+    ArrayNode keys =
+        metricsOf(widget(widgets, "Keys in the cache", HALF, 2 + 2 * HEIGHT, "Average", 60));
     search(keys, "keys", FlushMetrics.KEYS, "Average", 10, "keys (cacheflush)", false);
     for (String id : cacheClusterIds) {
       aws(keys, "AWS/ElastiCache", "CurrItems", "CacheClusterId", id, false);
@@ -98,7 +122,8 @@ public final class Dashboard {
   }
 
   /** A time-series widget with an empty metrics array; returns its properties. */
-  private ObjectNode widget(ArrayNode widgets, String title, int x, int y, String stat, int period) {
+  private ObjectNode widget(
+      ArrayNode widgets, String title, int x, int y, String stat, int period) {
     ObjectNode widget = widgets.addObject();
     widget.put("type", "metric");
     place(widget, x, y, HALF, HEIGHT);
@@ -124,11 +149,30 @@ public final class Dashboard {
     widget.put("height", height);
   }
 
-  private void search(ArrayNode metrics, String id, String name, String stat, int period, String label,
+  private void search(
+      ArrayNode metrics,
+      String id,
+      String name,
+      String stat,
+      int period,
+      String label,
       boolean rightAxis) {
     ObjectNode expression = metrics.addArray().addObject();
-    expression.put("expression", "SEARCH('{\"" + namespace + "\"," + FlushMetrics.STAGE + "," + FlushMetrics.TARGET
-        + "} MetricName=\"" + name + "\"', '" + stat + "', " + period + ")");
+    expression.put(
+        "expression",
+        "SEARCH('{\""
+            + namespace
+            + "\","
+            + FlushMetrics.STAGE
+            + ","
+            + FlushMetrics.TARGET
+            + "} MetricName=\""
+            + name
+            + "\"', '"
+            + stat
+            + "', "
+            + period
+            + ")");
     expression.put("id", id);
     expression.put("label", label);
     if (rightAxis) {
@@ -136,7 +180,12 @@ public final class Dashboard {
     }
   }
 
-  private static void aws(ArrayNode metrics, String namespace, String name, String dimension, String id,
+  private static void aws(
+      ArrayNode metrics,
+      String namespace,
+      String name,
+      String dimension,
+      String id,
       boolean rightAxis) {
     ArrayNode metric = metrics.addArray();
     metric.add(namespace).add(name).add(dimension).add(id);
@@ -146,5 +195,4 @@ public final class Dashboard {
       options.put("yAxis", "right");
     }
   }
-
 }

@@ -21,19 +21,27 @@ public final class DashboardPublisher {
    */
   public static List<String> put(URI endpoint, String region, String name, String body) {
     try (CloudWatchClient client = CloudWatchClients.create(endpoint, region)) {
-      PutDashboardResponse response = client.putDashboard(b -> b.dashboardName(name).dashboardBody(body));
+      PutDashboardResponse response =
+          client.putDashboard(b -> b.dashboardName(name).dashboardBody(body));
       return response.dashboardValidationMessages().stream().map(DashboardPublisher::line).toList();
     } catch (SdkException e) {
       if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
-        // The SDK's message lists every provider of its chain and why each declined: 1,400 characters
+        // The SDK's message lists every provider of its chain and why each declined: 1,400
+        // characters
         // that bury the one thing to do.
-        throw new ConfigException("CloudWatch needs AWS credentials and none were found: set AWS_PROFILE (after "
-            + "'aws sso login'), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or task role");
+        throw new ConfigException(
+            "CloudWatch needs AWS credentials and none were found: set AWS_PROFILE (after "
+                + "'aws sso login'), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance or task role");
       }
       String message = String.valueOf(e.getMessage());
       int nl = message.indexOf('\n');
-      throw new CacheflushException(ExitCode.FAILED, "CloudWatch did not save dashboard '" + name + "': "
-          + (nl < 0 ? message : message.substring(0, nl)), e);
+      throw new CacheflushException(
+          ExitCode.FAILED,
+          "CloudWatch did not save dashboard '"
+              + name
+              + "': "
+              + (nl < 0 ? message : message.substring(0, nl)),
+          e);
     }
   }
 

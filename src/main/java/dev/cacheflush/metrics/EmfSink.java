@@ -35,20 +35,23 @@ public final class EmfSink implements MetricsSink {
   public void publish(List<Metric> metrics) {
     Map<Group, List<Metric>> groups = new LinkedHashMap<>();
     for (Metric m : metrics) {
-      groups.computeIfAbsent(new Group(m.timestamp(), m.dimensions()), g -> new ArrayList<>()).add(m);
+      groups
+          .computeIfAbsent(new Group(m.timestamp(), m.dimensions()), g -> new ArrayList<>())
+          .add(m);
     }
-    groups.forEach((group, members) -> {
-      List<Metric> document = new ArrayList<>();
-      for (Metric m : members) {
-        boolean repeated = document.stream().anyMatch(d -> Objects.equals(d.name(), m.name()));
-        if (repeated || document.size() == MAX_METRICS_PER_DOCUMENT) {
+    groups.forEach(
+        (group, members) -> {
+          List<Metric> document = new ArrayList<>();
+          for (Metric m : members) {
+            boolean repeated = document.stream().anyMatch(d -> Objects.equals(d.name(), m.name()));
+            if (repeated || document.size() == MAX_METRICS_PER_DOCUMENT) {
+              write(group, document);
+              document = new ArrayList<>();
+            }
+            document.add(m);
+          }
           write(group, document);
-          document = new ArrayList<>();
-        }
-        document.add(m);
-      }
-      write(group, document);
-    });
+        });
     out.flush();
   }
 

@@ -54,7 +54,8 @@ public final class FlushMetrics {
   }
 
   /** The flush's counts and duration, at the time it finished. */
-  public List<Metric> flushed(long scanned, long matched, long deleted, long preserved, long durationMs, Instant at) {
+  public List<Metric> flushed(
+      long scanned, long matched, long deleted, long preserved, long durationMs, Instant at) {
     return List.of(
         metric(KEYS_SCANNED, Unit.COUNT, (double) scanned, at, false),
         metric(KEYS_MATCHED, Unit.COUNT, (double) matched, at, false),
@@ -108,7 +109,8 @@ public final class FlushMetrics {
     return metrics;
   }
 
-  private void addIfKnown(List<Metric> metrics, String name, Double value, Instant at, boolean highResolution) {
+  private void addIfKnown(
+      List<Metric> metrics, String name, Double value, Instant at, boolean highResolution) {
     if (value != null) {
       metrics.add(metric(name, Unit.MILLISECONDS, value, at, highResolution));
     }

@@ -11,12 +11,18 @@ import java.util.Map;
  * @param highResolution stored per second rather than per minute (CloudWatch StorageResolution 1),
  *     for the series a watch publishes every few seconds
  */
-public record Metric(String name, Unit unit, double value, Instant timestamp, Map<String, String> dimensions,
+public record Metric(
+    String name,
+    Unit unit,
+    double value,
+    Instant timestamp,
+    Map<String, String> dimensions,
     boolean highResolution) {
 
   public Metric {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("CloudWatch takes no NaN or infinite values: " + name + "=" + value);
+      throw new IllegalArgumentException(
+          "CloudWatch takes no NaN or infinite values: " + name + "=" + value);
     }
     dimensions = Collections.unmodifiableMap(new LinkedHashMap<>(dimensions));
   }

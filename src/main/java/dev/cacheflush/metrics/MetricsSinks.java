@@ -12,7 +12,8 @@ public final class MetricsSinks {
     return switch (settings.sink()) {
       case none -> new NoMetrics();
       case emf -> new EmfSink(stdout, settings.namespace());
-      case cloudwatch -> new CloudWatchSink(CloudWatchClients.create(settings), settings.namespace());
+      case cloudwatch ->
+          new CloudWatchSink(CloudWatchClients.create(settings), settings.namespace());
     };
   }
 }

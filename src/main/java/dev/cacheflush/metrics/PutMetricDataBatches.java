@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class PutMetricDataBatches {
   public static final int MAX_METRICS = 1_000;
+
   /** 1 MB less room for the request's own fields (Action, Version, Namespace). */
   public static final int MAX_BYTES = 1_048_576 - 4_096;
 
@@ -42,11 +43,12 @@ public final class PutMetricDataBatches {
   static long encodedSize(Metric m) {
     // "&MetricData.member.1000." is the longest prefix a metric's fields get.
     int prefix = "&MetricData.member.1000.".length();
-    long size = field(prefix, "MetricName", m.name())
-        + field(prefix, "Unit", m.unit().cloudWatchName())
-        + field(prefix, "Value", "-1.7976931348623157E308")
-        + field(prefix, "Timestamp", "2000-01-01T00%3A00%3A00.000Z")
-        + field(prefix, "StorageResolution", "60");
+    long size =
+        field(prefix, "MetricName", m.name())
+            + field(prefix, "Unit", m.unit().cloudWatchName())
+            + field(prefix, "Value", "-1.7976931348623157E308")
+            + field(prefix, "Timestamp", "2000-01-01T00%3A00%3A00.000Z")
+            + field(prefix, "StorageResolution", "60");
     int d = 1;
     for (Map.Entry<String, String> dimension : m.dimensions().entrySet()) {
       size += field(prefix, "Dimensions.member." + d + ".Name", dimension.getKey());
@@ -64,8 +66,14 @@ public final class PutMetricDataBatches {
     long length = 0;
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~';
+      boolean unreserved =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || c == '.'
+              || c == '~';
       length += unreserved ? 1 : 3;
     }
     return length;

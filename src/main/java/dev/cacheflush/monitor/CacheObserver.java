@@ -43,6 +43,7 @@ public final class CacheObserver implements FlushObserver {
   private final Ticker ticker;
   private final Clock clock;
   private final StopSignal stop;
+
   /** Opens the connection to sample over; a seam for tests. */
   private final Sampling sampling;
 
@@ -53,8 +54,10 @@ public final class CacheObserver implements FlushObserver {
   private long probeStart;
   private long flushStart;
   private long flushEnd;
+
   /** The flush ran, or failed trying: not declined. */
   private boolean flushed;
+
   private boolean deleted;
   private Measured before;
   private Measured after;
@@ -72,13 +75,28 @@ public final class CacheObserver implements FlushObserver {
    * @param sink closed with this observer
    * @param printer shows each watch interval as it ends
    */
-  public CacheObserver(RedisUrl url, ConnectOptions connect, MonitorSettings settings, MetricsSink sink,
-      Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock, StopSignal stop) {
+  public CacheObserver(
+      RedisUrl url,
+      ConnectOptions connect,
+      MonitorSettings settings,
+      MetricsSink sink,
+      Consumer<WatchReport.Interval> printer,
+      Ticker ticker,
+      Clock clock,
+      StopSignal stop) {
     this(url, connect, settings, sink, printer, ticker, clock, stop, CacheObserver::connectSampler);
   }
 
-  CacheObserver(RedisUrl url, ConnectOptions connect, MonitorSettings settings, MetricsSink sink,
-      Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock, StopSignal stop, Sampling sampling) {
+  CacheObserver(
+      RedisUrl url,
+      ConnectOptions connect,
+      MonitorSettings settings,
+      MetricsSink sink,
+      Consumer<WatchReport.Interval> printer,
+      Ticker ticker,
+      Clock clock,
+      StopSignal stop,
+      Sampling sampling) {
     this.url = url;
     // The flush connects and retries on its own; observing must not add its own round of retries.
     this.connect = connect.withoutRetries();
@@ -93,7 +111,8 @@ public final class CacheObserver implements FlushObserver {
   }
 
   private static StatsSource connectSampler(CacheObserver o) {
-    o.redis = RedisTarget.connect(o.url, o.connect, new Deadline(o.clock, o.connect.connectTimeout()));
+    o.redis =
+        RedisTarget.connect(o.url, o.connect, new Deadline(o.clock, o.connect.connectTimeout()));
     return new StatsSampler(o.redis.readNodes(), o.redis.primaries(), o.ticker, o.clock);
   }
 
@@ -115,7 +134,8 @@ public final class CacheObserver implements FlushObserver {
   @Override
   public void baseline() {
     if (sampler != null && settings.samples()) {
-      log.info("Measuring the hit rate for {} before the flush (--sample-window 0 skips this)",
+      log.info(
+          "Measuring the hit rate for {} before the flush (--sample-window 0 skips this)",
           Durations.format(settings.sampleWindow()));
       before = measure("before the flush");
     }
@@ -134,9 +154,17 @@ public final class CacheObserver implements FlushObserver {
       // Never started (the run failed before): nothing ran, so the baseline is all there is.
       flushStart = flushEnd;
     }
-    List<Metric> done = new ArrayList<>(metrics.flushed(tally.scanned(), tally.matched(), tally.deleted(),
-        tally.preserved(), durationMs, at));
-    done.addAll(metrics.hitRate(FlushMetrics.HIT_RATE_BEFORE, before == null ? null : before.report()));
+    List<Metric> done =
+        new ArrayList<>(
+            metrics.flushed(
+                tally.scanned(),
+                tally.matched(),
+                tally.deleted(),
+                tally.preserved(),
+                durationMs,
+                at));
+    done.addAll(
+        metrics.hitRate(FlushMetrics.HIT_RATE_BEFORE, before == null ? null : before.report()));
     sink.publish(done);
   }
 
@@ -144,7 +172,9 @@ public final class CacheObserver implements FlushObserver {
   public void after() {
     deleted = true;
     if (sampler != null && settings.samples()) {
-      log.info("Measuring the hit rate for {} after the flush", Durations.format(settings.sampleWindow()));
+      log.info(
+          "Measuring the hit rate for {} after the flush",
+          Durations.format(settings.sampleWindow()));
       after = measure("after the flush");
       if (after != null) {
         sink.publish(metrics.hitRate(FlushMetrics.HIT_RATE_AFTER, after.report()));
@@ -161,8 +191,11 @@ public final class CacheObserver implements FlushObserver {
     if (watch.outcome() == WatchOutcome.FAILED) {
       log.warn("The watch stopped: {}", watch.report().message());
     }
-    return settings.watch().gated() && watch.outcome() != WatchOutcome.RECOVERED
-        && watch.outcome() != WatchOutcome.INTERRUPTED ? WatchLoop.notRecovered(settings.watch(), watch) : null;
+    return settings.watch().gated()
+            && watch.outcome() != WatchOutcome.RECOVERED
+            && watch.outcome() != WatchOutcome.INTERRUPTED
+        ? WatchLoop.notRecovered(settings.watch(), watch)
+        : null;
   }
 
   private WatchLoop.Watched startWatch() {
@@ -176,15 +209,23 @@ public final class CacheObserver implements FlushObserver {
       log.warn("Could not watch the hit rate: {}", e.getMessage());
       return WatchLoop.failedToStart(settings.watch(), e.getMessage());
     }
-    log.info("Watching the hit rate for {}{}", Durations.format(settings.watch().limit()),
+    log.info(
+        "Watching the hit rate for {}{}",
+        Durations.format(settings.watch().limit()),
         settings.watch().gated()
-            ? String.format(Locale.ROOT, " or until it is %.1f%% or more in %d consecutive intervals",
-                settings.watch().untilHitRate() * 100, settings.watch().consecutive())
+            ? String.format(
+                Locale.ROOT,
+                " or until it is %.1f%% or more in %d consecutive intervals",
+                settings.watch().untilHitRate() * 100,
+                settings.watch().consecutive())
             : "");
-    return new WatchLoop(sampler, probe, settings.watch(), ticker, stop).run(start, interval -> {
-      printer.accept(interval);
-      sink.publish(metrics.interval(interval));
-    });
+    return new WatchLoop(sampler, probe, settings.watch(), ticker, stop)
+        .run(
+            start,
+            interval -> {
+              printer.accept(interval);
+              sink.publish(metrics.interval(interval));
+            });
   }
 
   @Override
@@ -195,17 +236,26 @@ public final class CacheObserver implements FlushObserver {
       probe.close();
       LatencySummary baseline = probe.between(probeStart, flushed ? flushStart : end);
       LatencySummary during = deleted ? probe.between(flushEnd, end) : null;
-      database = new DatabaseReport(settings.db().maskedUrl(), settings.db().query(),
-          settings.db().interval().toMillis(), baseline.report(), during == null ? null : during.report(),
-          LatencySummary.spikeRatio(baseline, during), probe.firstError());
+      database =
+          new DatabaseReport(
+              settings.db().maskedUrl(),
+              settings.db().query(),
+              settings.db().interval().toMillis(),
+              baseline.report(),
+              during == null ? null : during.report(),
+              LatencySummary.spikeRatio(baseline, during),
+              probe.firstError());
       if (flushed) {
         sink.publish(metrics.database(database, clock.instant()));
       }
     }
-    HitRateReport hitRate = settings.samples()
-        ? new HitRateReport(settings.sampleWindow().toMillis(), before == null ? null : before.report(),
-            after == null ? null : after.report())
-        : null;
+    HitRateReport hitRate =
+        settings.samples()
+            ? new HitRateReport(
+                settings.sampleWindow().toMillis(),
+                before == null ? null : before.report(),
+                after == null ? null : after.report())
+            : null;
     return new Observation(hitRate, database, watch == null ? null : watch.report());
   }
 
@@ -219,10 +269,16 @@ public final class CacheObserver implements FlushObserver {
       }
       StatsSnapshot end = sampler.snapshot();
       StatsWindow window = StatsWindow.between(start, end);
-      log.info("Hit rate {}: {} of {} lookups in {} ms", when,
-          window.hitRate().defined() ? String.format(Locale.ROOT, "%.1f%%", window.hitRate().ratio() * 100) : "n/a",
-          window.hitRate().lookups(), window.windowMs());
-      return new Measured(window.report(probe == null ? null : probe.between(start.nanos(), end.nanos())), end);
+      log.info(
+          "Hit rate {}: {} of {} lookups in {} ms",
+          when,
+          window.hitRate().defined()
+              ? String.format(Locale.ROOT, "%.1f%%", window.hitRate().ratio() * 100)
+              : "n/a",
+          window.hitRate().lookups(),
+          window.windowMs());
+      return new Measured(
+          window.report(probe == null ? null : probe.between(start.nanos(), end.nanos())), end);
     } catch (CacheflushException e) {
       log.warn("Could not measure the hit rate {}: {}", when, e.getMessage());
       return null;

@@ -28,6 +28,7 @@ public final class DbProbe implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DbProbe.class);
   private static final int QUERY_TIMEOUT_SECONDS = 5;
   private static final int LOGIN_TIMEOUT_SECONDS = 10;
+
   /** How often closing looks whether a stop was asked for while a query runs. */
   private static final long STOP_LOOK_MILLIS = 100;
 
@@ -50,11 +51,13 @@ public final class DbProbe implements AutoCloseable {
     if (settings.password() != null) {
       secrets.add(settings.password());
     }
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "cacheflush-db-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cacheflush-db-probe");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -62,12 +65,17 @@ public final class DbProbe implements AutoCloseable {
    *
    * @param stop once requested, closing no longer waits for a query still running
    */
-  // probeOnce records its own failures, and close() ends the schedule by shutting the executor down.
+  // probeOnce records its own failures, and close() ends the schedule by shutting the executor
+  // down.
   @SuppressWarnings("FutureReturnValueIgnored")
   public static DbProbe start(DbSettings settings, Ticker ticker, StopSignal stop) {
     DbProbe probe = new DbProbe(settings, ticker, stop);
-    probe.executor.scheduleWithFixedDelay(probe::probeOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
-    log.info("Probing the database at {} every {} ms", settings.maskedUrl(), settings.interval().toMillis());
+    probe.executor.scheduleWithFixedDelay(
+        probe::probeOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "Probing the database at {} every {} ms",
+        settings.maskedUrl(),
+        settings.interval().toMillis());
     return probe;
   }
 
@@ -162,7 +170,9 @@ public final class DbProbe implements AutoCloseable {
     closeConnection();
     if (firstError == null) {
       firstError = message;
-      log.warn("Database probe failed at {}: {} (it tries again; nothing else waits for it)", settings.maskedUrl(),
+      log.warn(
+          "Database probe failed at {}: {} (it tries again; nothing else waits for it)",
+          settings.maskedUrl(),
           message);
     } else {
       log.debug("Database probe failed again: {}", message);
@@ -190,7 +200,8 @@ public final class DbProbe implements AutoCloseable {
   public void close() {
     executor.shutdown();
     try {
-      long waitUntil = ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
+      long waitUntil =
+          ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
       while (!executor.awaitTermination(STOP_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
         if (stop.requested() || ticker.nanos() - waitUntil > 0) {
           executor.shutdownNow();

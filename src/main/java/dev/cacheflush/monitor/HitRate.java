@@ -7,7 +7,8 @@ package dev.cacheflush.monitor;
 public record HitRate(long hits, long misses) {
   public HitRate {
     if (hits < 0 || misses < 0) {
-      throw new IllegalArgumentException("negative lookups: " + hits + " hits, " + misses + " misses");
+      throw new IllegalArgumentException(
+          "negative lookups: " + hits + " hits, " + misses + " misses");
     }
   }
 

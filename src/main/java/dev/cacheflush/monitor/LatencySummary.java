@@ -15,7 +15,11 @@ public record LatencySummary(int samples, int errors, Double p50Ms, Double p99Ms
     }
     long[] sorted = latencyNanos.clone();
     Arrays.sort(sorted);
-    return new LatencySummary(sorted.length, errors, millis(percentile(sorted, 50)), millis(percentile(sorted, 99)),
+    return new LatencySummary(
+        sorted.length,
+        errors,
+        millis(percentile(sorted, 50)),
+        millis(percentile(sorted, 99)),
         millis(sorted[sorted.length - 1]));
   }
 
@@ -30,7 +34,10 @@ public record LatencySummary(int samples, int errors, Double p50Ms, Double p99Ms
 
   /** during p50 / baseline p50: how many times slower the typical query got; null when either is unknown. */
   public static Double spikeRatio(LatencySummary baseline, LatencySummary during) {
-    if (baseline == null || during == null || baseline.p50Ms() == null || during.p50Ms() == null
+    if (baseline == null
+        || during == null
+        || baseline.p50Ms() == null
+        || during.p50Ms() == null
         || baseline.p50Ms() <= 0) {
       return null;
     }

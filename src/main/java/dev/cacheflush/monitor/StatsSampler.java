@@ -17,7 +17,8 @@ public final class StatsSampler implements StatsSource {
   private final Ticker ticker;
   private final Clock clock;
 
-  public StatsSampler(List<RedisNode> readNodes, List<RedisNode> primaries, Ticker ticker, Clock clock) {
+  public StatsSampler(
+      List<RedisNode> readNodes, List<RedisNode> primaries, Ticker ticker, Clock clock) {
     this.readNodes = List.copyOf(readNodes);
     this.primaries = List.copyOf(primaries);
     this.ticker = ticker;
@@ -33,8 +34,12 @@ public final class StatsSampler implements StatsSource {
       for (RedisNode node : readNodes) {
         current = node;
         Map<String, String> stats = node.info("stats");
-        nodes.put(node.address(), new NodeCounters(counter(stats, "keyspace_hits"), counter(stats, "keyspace_misses"),
-            counter(stats, "total_commands_processed")));
+        nodes.put(
+            node.address(),
+            new NodeCounters(
+                counter(stats, "keyspace_hits"),
+                counter(stats, "keyspace_misses"),
+                counter(stats, "total_commands_processed")));
       }
       for (RedisNode node : primaries) {
         current = node;
@@ -49,7 +54,8 @@ public final class StatsSampler implements StatsSource {
   private static long counter(Map<String, String> stats, String name) {
     String value = stats.get(name);
     if (value == null) {
-      throw new IllegalStateException("INFO stats has no " + name + " field; is this a Redis server?");
+      throw new IllegalStateException(
+          "INFO stats has no " + name + " field; is this a Redis server?");
     }
     return Long.parseLong(value);
   }

@@ -5,7 +5,12 @@ import java.time.Instant;
 import java.util.Map;
 
 /** What happened between two snapshots: the hit rate from the counters' deltas, ops/s, and the keys at its end. */
-public record StatsWindow(Instant startedAt, Instant endedAt, long windowMs, HitRate hitRate, double opsPerSecond,
+public record StatsWindow(
+    Instant startedAt,
+    Instant endedAt,
+    long windowMs,
+    HitRate hitRate,
+    double opsPerSecond,
     long keys) {
 
   public static StatsWindow between(StatsSnapshot from, StatsSnapshot to) {
@@ -25,8 +30,13 @@ public record StatsWindow(Instant startedAt, Instant endedAt, long windowMs, Hit
       commands += delta(before.commands(), after.commands());
     }
     long nanos = Math.max(1, to.nanos() - from.nanos());
-    return new StatsWindow(from.at(), to.at(), Math.round(nanos / 1e6), new HitRate(hits, misses),
-        commands * 1e9 / nanos, to.keys());
+    return new StatsWindow(
+        from.at(),
+        to.at(),
+        Math.round(nanos / 1e6),
+        new HitRate(hits, misses),
+        commands * 1e9 / nanos,
+        to.keys());
   }
 
   /**
@@ -43,7 +53,15 @@ public record StatsWindow(Instant startedAt, Instant endedAt, long windowMs, Hit
 
   /** @param db the database probe's latencies over the same window, or null without a probe */
   public HitRateReport.Window report(LatencySummary db) {
-    return new HitRateReport.Window(startedAt.toString(), windowMs, hitRate.hits(), hitRate.misses(), hitRate.ratio(),
-        Math.round(opsPerSecond * 10) / 10.0, keys, db == null ? null : db.p50Ms(), db == null ? null : db.p99Ms());
+    return new HitRateReport.Window(
+        startedAt.toString(),
+        windowMs,
+        hitRate.hits(),
+        hitRate.misses(),
+        hitRate.ratio(),
+        Math.round(opsPerSecond * 10) / 10.0,
+        keys,
+        db == null ? null : db.p50Ms(),
+        db == null ? null : db.p99Ms());
   }
 }

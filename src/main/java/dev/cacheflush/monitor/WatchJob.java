@@ -37,8 +37,16 @@ public final class WatchJob {
   private final StopSignal stop;
 
   /** @param db the database to probe, or null */
-  public WatchJob(SettingsResolver.Access access, WatchSettings settings, DbSettings db, MetricsSink sink, String stage,
-      Consumer<WatchReport.Interval> printer, Ticker ticker, Clock clock, StopSignal stop) {
+  public WatchJob(
+      SettingsResolver.Access access,
+      WatchSettings settings,
+      DbSettings db,
+      MetricsSink sink,
+      String stage,
+      Consumer<WatchReport.Interval> printer,
+      Ticker ticker,
+      Clock clock,
+      StopSignal stop) {
     this.access = access;
     this.settings = settings;
     this.db = db;
@@ -60,15 +68,21 @@ public final class WatchJob {
     WatchLoop.Watched watch;
     DatabaseReport database = null;
     ConnectOptions options = ConnectOptions.of(access);
-    try (RedisTarget redis = RedisTarget.connect(access.url(), options, new Deadline(clock, settings.limit()))) {
+    try (RedisTarget redis =
+        RedisTarget.connect(access.url(), options, new Deadline(clock, settings.limit()))) {
       // A sample is retried like any command, even the last one, taken as the watch ends.
-      redis.retryWithin(new Deadline(clock, settings.limit().plus(options.backoff().longestWait())));
+      redis.retryWithin(
+          new Deadline(clock, settings.limit().plus(options.backoff().longestWait())));
       mode = redis.mode();
       StatsSampler sampler = new StatsSampler(redis.readNodes(), redis.primaries(), ticker, clock);
-      watch = new WatchLoop(sampler, probe, settings, ticker, stop).run(sampler.snapshot(), interval -> {
-        printer.accept(interval);
-        sink.publish(metrics.interval(interval));
-      });
+      watch =
+          new WatchLoop(sampler, probe, settings, ticker, stop)
+              .run(
+                  sampler.snapshot(),
+                  interval -> {
+                    printer.accept(interval);
+                    sink.publish(metrics.interval(interval));
+                  });
     } catch (CacheflushException e) {
       failureCode = e.exitCode();
       watch = WatchLoop.failedToStart(settings, e.getMessage());
@@ -76,8 +90,15 @@ public final class WatchJob {
       if (probe != null) {
         long end = ticker.nanos();
         probe.close();
-        database = new DatabaseReport(db.maskedUrl(), db.query(), db.interval().toMillis(), null,
-            probe.between(probeStart, end).report(), null, probe.firstError());
+        database =
+            new DatabaseReport(
+                db.maskedUrl(),
+                db.query(),
+                db.interval().toMillis(),
+                null,
+                probe.between(probeStart, end).report(),
+                null,
+                probe.firstError());
       }
     }
     sink.publish(metrics.database(database, clock.instant()));
@@ -100,8 +121,18 @@ public final class WatchJob {
       default -> exitCode = ExitCode.DONE;
     }
     Instant finished = clock.instant();
-    return new WatchRunReport(WatchRunReport.SCHEMA_VERSION, "watch", access.url().masked(), mode,
-        watch.outcome().reportName(), exitCode, message, started.toString(), finished.toString(),
-        Duration.between(started, finished).toMillis(), watch.report(), database);
+    return new WatchRunReport(
+        WatchRunReport.SCHEMA_VERSION,
+        "watch",
+        access.url().masked(),
+        mode,
+        watch.outcome().reportName(),
+        exitCode,
+        message,
+        started.toString(),
+        finished.toString(),
+        Duration.between(started, finished).toMillis(),
+        watch.report(),
+        database);
   }
 }

@@ -31,7 +31,8 @@ public final class WatchLoop {
    * @param probe the database probe whose latencies each interval shows, or null
    * @param stop ends the watch (outcome {@code interrupted}) at the next wake of the ticker
    */
-  public WatchLoop(StatsSource source, DbProbe probe, WatchSettings settings, Ticker ticker, StopSignal stop) {
+  public WatchLoop(
+      StatsSource source, DbProbe probe, WatchSettings settings, Ticker ticker, StopSignal stop) {
     this.source = source;
     this.probe = probe;
     this.settings = settings;
@@ -63,21 +64,37 @@ public final class WatchLoop {
         StatsSnapshot current = source.snapshot();
         StatsWindow window = StatsWindow.between(previous, current);
         LatencySummary db = probe == null ? null : probe.between(previous.nanos(), current.nanos());
-        WatchReport.Interval interval = new WatchReport.Interval(current.at().toString(), window.windowMs(),
-            window.hitRate().hits(), window.hitRate().misses(), window.hitRate().ratio(),
-            Math.round(window.opsPerSecond() * 10) / 10.0, window.keys(), db == null ? null : db.p50Ms(),
-            db == null ? null : db.p99Ms());
+        WatchReport.Interval interval =
+            new WatchReport.Interval(
+                current.at().toString(),
+                window.windowMs(),
+                window.hitRate().hits(),
+                window.hitRate().misses(),
+                window.hitRate().ratio(),
+                Math.round(window.opsPerSecond() * 10) / 10.0,
+                window.keys(),
+                db == null ? null : db.p50Ms(),
+                db == null ? null : db.p99Ms());
         intervals.add(interval);
         listener.accept(interval);
         previous = current;
         if (settings.gated()) {
           streak = window.hitRate().atLeast(settings.untilHitRate()) ? streak + 1 : 0;
           if (streak >= settings.consecutive()) {
-            return report(settings, WatchOutcome.RECOVERED, (current.nanos() - origin) / 1_000_000, null, intervals);
+            return report(
+                settings,
+                WatchOutcome.RECOVERED,
+                (current.nanos() - origin) / 1_000_000,
+                null,
+                intervals);
           }
         }
         if (end >= limit) {
-          return report(settings, settings.gated() ? WatchOutcome.NOT_RECOVERED : WatchOutcome.OBSERVED, null, null,
+          return report(
+              settings,
+              settings.gated() ? WatchOutcome.NOT_RECOVERED : WatchOutcome.OBSERVED,
+              null,
+              null,
               intervals);
         }
       }
@@ -99,15 +116,31 @@ public final class WatchLoop {
     if (watch.outcome() == WatchOutcome.FAILED) {
       return "could not watch the hit rate recover: " + watch.report().message();
     }
-    return String.format(Locale.ROOT, "the hit rate did not reach %.1f%% in %d consecutive intervals within %s",
-        settings.untilHitRate() * 100, settings.consecutive(), Durations.format(settings.limit()));
+    return String.format(
+        Locale.ROOT,
+        "the hit rate did not reach %.1f%% in %d consecutive intervals within %s",
+        settings.untilHitRate() * 100,
+        settings.consecutive(),
+        Durations.format(settings.limit()));
   }
 
-  private static Watched report(WatchSettings settings, WatchOutcome outcome, Long recoveredAfterMs, String message,
+  private static Watched report(
+      WatchSettings settings,
+      WatchOutcome outcome,
+      Long recoveredAfterMs,
+      String message,
       List<WatchReport.Interval> intervals) {
-    return new Watched(outcome, new WatchReport(settings.gated() ? "until-hit-rate" : "for",
-        settings.limit().toMillis(), settings.interval().toMillis(), settings.untilHitRate(),
-        settings.gated() ? settings.consecutive() : null, outcome.reportName(), recoveredAfterMs, message,
-        List.copyOf(intervals)));
+    return new Watched(
+        outcome,
+        new WatchReport(
+            settings.gated() ? "until-hit-rate" : "for",
+            settings.limit().toMillis(),
+            settings.interval().toMillis(),
+            settings.untilHitRate(),
+            settings.gated() ? settings.consecutive() : null,
+            outcome.reportName(),
+            recoveredAfterMs,
+            message,
+            List.copyOf(intervals)));
   }
 }

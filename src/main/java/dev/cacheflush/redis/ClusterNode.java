@@ -16,8 +16,14 @@ import java.util.Set;
  *     node's own line only)
  * @param importing slots this node is taking over, from the node id given (same)
  */
-public record ClusterNode(String id, HostPort address, Set<String> flags, String masterId, BitSet slots,
-    Map<Integer, String> migrating, Map<Integer, String> importing) {
+public record ClusterNode(
+    String id,
+    HostPort address,
+    Set<String> flags,
+    String masterId,
+    BitSet slots,
+    Map<Integer, String> migrating,
+    Map<Integer, String> importing) {
 
   public boolean primary() {
     return flags.contains("master");
@@ -29,6 +35,9 @@ public record ClusterNode(String id, HostPort address, Set<String> flags, String
 
   /** Whether clients can use it: it has an address, is not known to have failed and is not joining. */
   public boolean usable() {
-    return address != null && !flags.contains("fail") && !flags.contains("handshake") && !flags.contains("noaddr");
+    return address != null
+        && !flags.contains("fail")
+        && !flags.contains("handshake")
+        && !flags.contains("noaddr");
   }
 }

@@ -62,8 +62,14 @@ public final class ClusterNodes {
         slots.set(first, last + 1);
       }
     }
-    return new ClusterNode(f[0], address(f[1]), Set.of(f[2].split(",")), "-".equals(f[3]) ? null : f[3], slots,
-        Map.copyOf(migrating), Map.copyOf(importing));
+    return new ClusterNode(
+        f[0],
+        address(f[1]),
+        Set.of(f[2].split(",")),
+        "-".equals(f[3]) ? null : f[3],
+        slots,
+        Map.copyOf(migrating),
+        Map.copyOf(importing));
   }
 
   /**

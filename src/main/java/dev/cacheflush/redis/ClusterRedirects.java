@@ -33,14 +33,18 @@ public final class ClusterRedirects implements AutoCloseable {
       }
       int colon = parts[2].lastIndexOf(':');
       String host = parts[2].substring(0, colon);
-      return new Redirect(ask, Integer.parseInt(parts[1]),
-          new HostPort(host.isEmpty() ? from.host() : host, Integer.parseInt(parts[2].substring(colon + 1))));
+      return new Redirect(
+          ask,
+          Integer.parseInt(parts[1]),
+          new HostPort(
+              host.isEmpty() ? from.host() : host,
+              Integer.parseInt(parts[2].substring(colon + 1))));
     }
   }
 
   private final NodeConnector connector;
-  private final ConcurrentMap<HostPort, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connections =
-      new ConcurrentHashMap<>();
+  private final ConcurrentMap<HostPort, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>>
+      connections = new ConcurrentHashMap<>();
 
   ClusterRedirects(NodeConnector connector) {
     this.connector = connector;
@@ -51,11 +55,13 @@ public final class ClusterRedirects implements AutoCloseable {
    * the failure is a redirect, the reply of the node it leads to (recorded in {@code watch}, as the
    * slot is moving); otherwise the failure itself.
    */
-  public CompletableFuture<Long> follow(byte[] key, Throwable failure, HostPort from, SlotWatch watch) {
+  public CompletableFuture<Long> follow(
+      byte[] key, Throwable failure, HostPort from, SlotWatch watch) {
     return follow(key, failure, from, watch, 0);
   }
 
-  private CompletableFuture<Long> follow(byte[] key, Throwable failure, HostPort from, SlotWatch watch, int hops) {
+  private CompletableFuture<Long> follow(
+      byte[] key, Throwable failure, HostPort from, SlotWatch watch, int hops) {
     Redirect redirect = Redirect.of(failure, from);
     if (redirect == null || hops >= MAX_HOPS) {
       return CompletableFuture.failedFuture(unwrap(failure));
@@ -63,12 +69,13 @@ public final class ClusterRedirects implements AutoCloseable {
     watch.redirected(redirect.slot());
     return connection(redirect.to())
         .thenCompose(c -> RedisNode.unlink(c, key, redirect.ask()))
-        .exceptionallyCompose(e -> {
-          if (!(unwrap(e) instanceof RedisCommandExecutionException)) {
-            forget(redirect.to());
-          }
-          return follow(key, e, redirect.to(), watch, hops + 1);
-        });
+        .exceptionallyCompose(
+            e -> {
+              if (!(unwrap(e) instanceof RedisCommandExecutionException)) {
+                forget(redirect.to());
+              }
+              return follow(key, e, redirect.to(), watch, hops + 1);
+            });
   }
 
   private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(HostPort address) {
@@ -86,7 +93,8 @@ public final class ClusterRedirects implements AutoCloseable {
   }
 
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

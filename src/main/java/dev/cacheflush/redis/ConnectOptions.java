@@ -14,7 +14,11 @@ import java.time.Duration;
  *
  * @param iam null unless ElastiCache IAM authentication replaces the password
  */
-public record ConnectOptions(Duration connectTimeout, Duration commandTimeout, Backoff backoff, TlsSettings tls,
+public record ConnectOptions(
+    Duration connectTimeout,
+    Duration commandTimeout,
+    Backoff backoff,
+    TlsSettings tls,
     IamSettings iam) {
 
   /** Plain options: no TLS settings beyond the defaults, the URL's password (if any). */
@@ -24,19 +28,28 @@ public record ConnectOptions(Duration connectTimeout, Duration commandTimeout, B
 
   /** The run's own timeouts, retries, TLS and IAM settings. */
   public static ConnectOptions of(Settings settings) {
-    return new ConnectOptions(settings.connectTimeout(), settings.commandTimeout(),
-        new Backoff(settings.retries(), Backoff.FIRST_DELAY), settings.tls(), settings.iam());
+    return new ConnectOptions(
+        settings.connectTimeout(),
+        settings.commandTimeout(),
+        new Backoff(settings.retries(), Backoff.FIRST_DELAY),
+        settings.tls(),
+        settings.iam());
   }
 
   /** The default timeouts and retries, for commands that take no timeout flags. */
   public static ConnectOptions of(SettingsResolver.Access access) {
     SettingsLayer d = SettingsLayer.DEFAULTS;
-    return new ConnectOptions(d.connectTimeout(), d.commandTimeout(), new Backoff(d.retries(), Backoff.FIRST_DELAY),
-        access.tls(), access.iam());
+    return new ConnectOptions(
+        d.connectTimeout(),
+        d.commandTimeout(),
+        new Backoff(d.retries(), Backoff.FIRST_DELAY),
+        access.tls(),
+        access.iam());
   }
 
   /** One attempt only: for a side connection whose failure the main one will meet and retry anyway. */
   public ConnectOptions withoutRetries() {
-    return new ConnectOptions(connectTimeout, commandTimeout, new Backoff(0, Backoff.FIRST_DELAY), tls, iam);
+    return new ConnectOptions(
+        connectTimeout, commandTimeout, new Backoff(0, Backoff.FIRST_DELAY), tls, iam);
   }
 }

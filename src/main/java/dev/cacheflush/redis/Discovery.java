@@ -32,11 +32,14 @@ final class Discovery {
   private final RedisUrl url;
   private final NodeConnector connector;
   private final String mode;
+
   /** Behind Sentinel only: who to ask where the primary is now. */
   private final Sentinels sentinels;
+
   private volatile Topology topology;
 
-  private Discovery(RedisUrl url, NodeConnector connector, String mode, Sentinels sentinels, Topology topology) {
+  private Discovery(
+      RedisUrl url, NodeConnector connector, String mode, Sentinels sentinels, Topology topology) {
     this.url = url;
     this.connector = connector;
     this.mode = mode;
@@ -47,7 +50,8 @@ final class Discovery {
   /** Asks the URL's seed (or its Sentinels) once; throws what it met, for the caller to retry or explain. */
   static Discovery find(RedisUrl url, NodeConnector connector) {
     if (url.scheme() == RedisUrl.Scheme.SENTINEL) {
-      Sentinels sentinels = new Sentinels(url.hosts(), url.sentinelMaster().orElseThrow(), connector);
+      Sentinels sentinels =
+          new Sentinels(url.hosts(), url.sentinelMaster().orElseThrow(), connector);
       return new Discovery(url, connector, "sentinel", sentinels, sentinels.topology());
     }
     return seed(url, connector);
@@ -61,7 +65,8 @@ final class Discovery {
     Map<String, String> replication;
     StatefulRedisConnection<byte[], byte[]> connection = connector.connect(seed);
     try {
-      // A port that accepts connections is not yet a Redis that answers (a TLS port, another service).
+      // A port that accepts connections is not yet a Redis that answers (a TLS port, another
+      // service).
       cluster = InfoParser.parse(connection.sync().info("cluster"));
       if ("1".equals(cluster.get("cluster_enabled"))) {
         nodes = connection.sync().clusterNodes();
@@ -75,25 +80,44 @@ final class Discovery {
       for (ClusterNode node : view) {
         if (node.primary() && !node.slots().isEmpty() && node.address() == null) {
           // Its keys could not be reached: a run that went on would miss a whole shard.
-          throw new RedisConnectionException("the cluster does not know the address of primary " + node.id() + ", which"
-              + " serves " + node.slots().cardinality() + " slots, yet");
+          throw new RedisConnectionException(
+              "the cluster does not know the address of primary "
+                  + node.id()
+                  + ", which"
+                  + " serves "
+                  + node.slots().cardinality()
+                  + " slots, yet");
         }
       }
       Topology topology = Topology.cluster(view);
       if (topology.shards().isEmpty()) {
-        throw new RedisConnectionException("the cluster at " + seed + " has no primary serving slots yet");
+        throw new RedisConnectionException(
+            "the cluster at " + seed + " has no primary serving slots yet");
       }
       if (!topology.coversAllSlots()) {
-        log.warn("Some hash slots of the cluster at {} are served by no primary: no key can be in them now", seed);
+        log.warn(
+            "Some hash slots of the cluster at {} are served by no primary: no key can be in them now",
+            seed);
       }
       return new Discovery(url, connector, "cluster", null, topology);
     }
     if ("slave".equals(replication.get("role"))) {
-      throw new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " is a read-only replica (of "
-          + replication.get("master_host") + ":" + replication.get("master_port") + "): point --redis-url at the "
-          + "primary (on ElastiCache, the primary endpoint, not the reader endpoint)");
+      throw new CacheflushException(
+          ExitCode.USAGE,
+          "Redis at "
+              + url.masked()
+              + " is a read-only replica (of "
+              + replication.get("master_host")
+              + ":"
+              + replication.get("master_port")
+              + "): point --redis-url at the "
+              + "primary (on ElastiCache, the primary endpoint, not the reader endpoint)");
     }
-    return new Discovery(url, connector, "standalone", null,
+    return new Discovery(
+        url,
+        connector,
+        "standalone",
+        null,
         Topology.single(new Topology.Member(null, seed), replicasOf(replication)));
   }
 
@@ -117,12 +141,13 @@ final class Discovery {
    */
   List<Supplier<RedisNode.Connected>> primaries(Supplier<List<RedisNode>> connected) {
     if (sentinels != null) {
-      return List.of(() -> {
-        Topology now = sentinels.topology();
-        RedisNode.Connected primary = sentinels.connectPrimary(now);
-        topology = now;
-        return primary;
-      });
+      return List.of(
+          () -> {
+            Topology now = sentinels.topology();
+            RedisNode.Connected primary = sentinels.connectPrimary(now);
+            topology = now;
+            return primary;
+          });
     }
     if (!cluster()) {
       HostPort seed = url.firstHost();
@@ -136,14 +161,16 @@ final class Discovery {
   }
 
   /** Connects to whichever primary serves {@code slot} (the shard's first). */
-  private Supplier<RedisNode.Connected> shardConnector(int slot, Supplier<List<RedisNode>> connected) {
+  private Supplier<RedisNode.Connected> shardConnector(
+      int slot, Supplier<List<RedisNode>> connected) {
     boolean[] first = {true};
     return () -> {
       Topology now = first[0] ? topology : refresh(connected.get());
       first[0] = false;
       Topology.Shard shard = now.shardServing(slot);
       if (shard == null) {
-        throw new RedisConnectionException("no primary serves slot " + slot + " now (a failover is in progress)");
+        throw new RedisConnectionException(
+            "no primary serves slot " + slot + " now (a failover is in progress)");
       }
       HostPort address = shard.primary().address();
       return new RedisNode.Connected(address, shard.primary().nodeId(), connector.connect(address));
@@ -198,8 +225,12 @@ final class Discovery {
             parts.put(part.substring(0, eq), part.substring(eq + 1));
           }
         }
-        if ("online".equals(parts.get("state")) && parts.containsKey("ip") && parts.containsKey("port")) {
-          replicas.add(new Topology.Member(null, new HostPort(parts.get("ip"), Integer.parseInt(parts.get("port")))));
+        if ("online".equals(parts.get("state"))
+            && parts.containsKey("ip")
+            && parts.containsKey("port")) {
+          replicas.add(
+              new Topology.Member(
+                  null, new HostPort(parts.get("ip"), Integer.parseInt(parts.get("port")))));
         }
       }
     }
@@ -210,9 +241,12 @@ final class Discovery {
   String describe() {
     StringBuilder sb = new StringBuilder();
     for (Topology.Shard shard : topology.shards()) {
-      sb.append(sb.length() == 0 ? "" : "; ").append(shard.primary().address())
+      sb.append(sb.length() == 0 ? "" : "; ")
+          .append(shard.primary().address())
           .append(cluster() ? " (" + shard.slots().cardinality() + " slots)" : "")
-          .append(" + ").append(shard.replicas().size()).append(" replica(s)");
+          .append(" + ")
+          .append(shard.replicas().size())
+          .append(" replica(s)");
     }
     return sb.toString();
   }

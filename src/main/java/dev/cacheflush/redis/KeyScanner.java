@@ -36,8 +36,10 @@ import java.util.concurrent.TimeUnit;
 public final class KeyScanner {
   /** Pages received and not yet taken, at most; a few tens of KB at the usual COUNT. */
   static final int PREFETCH = 2;
+
   /** What one page should hold, about; also the most that pages waiting hold before the chain pauses. */
   static final long PAGE_BYTES = 1 << 20;
+
   /** What a key costs in a page beyond its name: the array's header, the list's slot, RESP framing. */
   static final int KEY_OVERHEAD = 48;
 
@@ -45,28 +47,38 @@ public final class KeyScanner {
   private record Page(KeyScanCursor<byte[]> reply, Throwable failure, long bytes) {}
 
   private final RedisNode node;
+
   /** COUNT as configured: the most a request asks for. */
   private final int maxCount;
+
   /** COUNT of the next request, fitted to the keys' length. */
   private int count = 1;
+
   /** Bytes of the pages in {@link #arrived}. */
   private long waitingBytes;
+
   private final long awaitMillis;
+
   /**
    * Holds at most {@link #PREFETCH} pages by the logic below; unbounded itself, so that a mistake
    * there could cost memory but never a page.
    */
   private final BlockingQueue<Page> arrived = new LinkedBlockingQueue<>();
+
   private String runId;
+
   /** The cursor after the last page taken: where the scan goes on from. */
   private ScanCursor cursor = ScanCursor.INITIAL;
+
   /** Bumped on every reconnect, so that replies still on their way from the old connection are dropped. */
   private int generation;
+
   /**
    * False until the first request, and again after a failure or a reconnect: then the taker starts
    * the chain; while true, the I/O thread keeps it going, or {@link #pausedAt} says where it waits.
    */
   private boolean chainRunning;
+
   /** Cursor where the I/O thread stopped the chain because {@link #arrived} was full; null otherwise. */
   private ScanCursor pausedAt;
 
@@ -95,7 +107,8 @@ public final class KeyScanner {
     }
     Page page = arrived.poll(awaitMillis, TimeUnit.MILLISECONDS);
     if (page == null) {
-      throw new RedisCommandTimeoutException("SCAN on " + node.address() + ": no reply within " + awaitMillis + " ms");
+      throw new RedisCommandTimeoutException(
+          "SCAN on " + node.address() + ": no reply within " + awaitMillis + " ms");
     }
     synchronized (this) {
       waitingBytes -= page.bytes();
@@ -141,14 +154,16 @@ public final class KeyScanner {
 
   private void request(ScanCursor from, int requestGeneration) {
     try {
-      node.scan(from, count).whenComplete((reply, failure) -> arrive(requestGeneration, reply, failure));
+      node.scan(from, count)
+          .whenComplete((reply, failure) -> arrive(requestGeneration, reply, failure));
     } catch (RuntimeException e) {
       arrive(requestGeneration, null, e);
     }
   }
 
   /** On the I/O thread (or the caller's, for a request that could not be written). */
-  private synchronized void arrive(int requestGeneration, KeyScanCursor<byte[]> reply, Throwable failure) {
+  private synchronized void arrive(
+      int requestGeneration, KeyScanCursor<byte[]> reply, Throwable failure) {
     if (requestGeneration != generation) {
       return;
     }
@@ -188,7 +203,10 @@ public final class KeyScanner {
   }
 
   private static RuntimeException unwrap(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     return cause instanceof RuntimeException r ? r : new RedisException(cause);
   }
 }

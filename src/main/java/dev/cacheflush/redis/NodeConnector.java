@@ -42,6 +42,7 @@ final class NodeConnector implements AutoCloseable {
    * a long watch re-authenticates each IAM connection with a fresh token well before that.
    */
   static final Duration IAM_REAUTHENTICATE_EVERY = Duration.ofHours(11);
+
   private static final Logger log = LoggerFactory.getLogger(NodeConnector.class);
 
   private final RedisUrl url;
@@ -50,46 +51,64 @@ final class NodeConnector implements AutoCloseable {
   private final RedisClient client;
   private final ElastiCacheIamToken iam;
   private final ScheduledExecutorService reauthentication;
-  private final Set<StatefulRedisConnection<byte[], byte[]>> iamConnections = ConcurrentHashMap.newKeySet();
+  private final Set<StatefulRedisConnection<byte[], byte[]>> iamConnections =
+      ConcurrentHashMap.newKeySet();
   private final RedisCredentialsProvider password;
 
   NodeConnector(RedisUrl url, ConnectOptions options) {
     // First, as it may fail (no region) before there is anything to shut down.
-    this(url, options, options.iam() == null ? null : ElastiCacheIamToken.fromDefaultChain(options.iam()),
+    this(
+        url,
+        options,
+        options.iam() == null ? null : ElastiCacheIamToken.fromDefaultChain(options.iam()),
         IAM_REAUTHENTICATE_EVERY);
   }
 
   /** With the token source and the re-authentication period given: a test's seam. */
-  // The re-authentication task logs its own failures, and close() ends its schedule with the executor.
+  // The re-authentication task logs its own failures, and close() ends its schedule with the
+  // executor.
   @SuppressWarnings("FutureReturnValueIgnored")
-  NodeConnector(RedisUrl url, ConnectOptions options, ElastiCacheIamToken iam, Duration reauthenticateEvery) {
+  NodeConnector(
+      RedisUrl url, ConnectOptions options, ElastiCacheIamToken iam, Duration reauthenticateEvery) {
     this.url = url;
     this.options = options;
     this.iam = iam;
     this.password = password(url);
     // A command-line run needs few threads; the defaults size pools for a long-lived server.
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    this.resources =
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources);
-    ClientOptions.Builder clientOptions = ClientOptions.builder()
-        // Retrying is the tool's decision, made once: the library must neither queue commands while
-        // disconnected nor replay them on a reconnect of its own.
-        .autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .protocolVersion(ProtocolVersion.RESP2)
-        .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-        .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build());
+    ClientOptions.Builder clientOptions =
+        ClientOptions.builder()
+            // Retrying is the tool's decision, made once: the library must neither queue commands
+            // while
+            // disconnected nor replay them on a reconnect of its own.
+            .autoReconnect(false)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .protocolVersion(ProtocolVersion.RESP2)
+            .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(options.connectTimeout())
+                    .keepAlive(true)
+                    .build());
     if (url.tls()) {
       clientOptions.sslOptions(sslOptions(options.tls(), options));
     }
     client.setOptions(clientOptions.build());
-    this.reauthentication = iam == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "cacheflush-iam-reauthenticate");
-      t.setDaemon(true);
-      return t;
-    });
+    this.reauthentication =
+        iam == null
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "cacheflush-iam-reauthenticate");
+                  t.setDaemon(true);
+                  return t;
+                });
     if (reauthentication != null) {
       long period = reauthenticateEvery.toNanos();
-      reauthentication.scheduleAtFixedRate(this::reauthenticateAll, period, period, TimeUnit.NANOSECONDS);
+      reauthentication.scheduleAtFixedRate(
+          this::reauthenticateAll, period, period, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -109,7 +128,8 @@ final class NodeConnector implements AutoCloseable {
   }
 
   /** Keeps an IAM connection in the set that is re-authenticated with a fresh token while it stays open. */
-  private StatefulRedisConnection<byte[], byte[]> reauthenticating(StatefulRedisConnection<byte[], byte[]> connection) {
+  private StatefulRedisConnection<byte[], byte[]> reauthenticating(
+      StatefulRedisConnection<byte[], byte[]> connection) {
     if (reauthentication != null) {
       iamConnections.add(connection);
     }
@@ -125,40 +145,51 @@ final class NodeConnector implements AutoCloseable {
     try {
       connection.sync().auth(iam.user(), iam.token());
     } catch (RuntimeException e) {
-      log.warn("Re-authenticating with a fresh IAM token failed: {}; ElastiCache may close the connection",
+      log.warn(
+          "Re-authenticating with a fresh IAM token failed: {}; ElastiCache may close the connection",
           e.getMessage());
     }
   }
 
   /** A Sentinel speaks plain text here and needs no credentials: the URL's are the data nodes'. */
   StatefulRedisSentinelConnection<String, String> connectSentinel(HostPort sentinel) {
-    RedisURI uri = RedisURI.builder().withHost(sentinel.host()).withPort(sentinel.port())
-        .withTimeout(options.commandTimeout()).withLibraryName("").withLibraryVersion("").build();
+    RedisURI uri =
+        RedisURI.builder()
+            .withHost(sentinel.host())
+            .withPort(sentinel.port())
+            .withTimeout(options.commandTimeout())
+            .withLibraryName("")
+            .withLibraryVersion("")
+            .build();
     return client.connectSentinel(StringCodec.UTF8, uri);
   }
 
   private RedisURI uri(HostPort address, int database) {
-    RedisURI.Builder builder = RedisURI.builder()
-        .withHost(address.host())
-        .withPort(address.port())
-        .withDatabase(database)
-        .withSsl(url.tls())
-        .withTimeout(options.commandTimeout())
-        // Empty, so that Lettuce sends no CLIENT SETINFO: a least-privilege user needs no right for it,
-        // and Redis 7.2+ would log a refused command on every connection otherwise.
-        .withLibraryName("")
-        .withLibraryVersion("");
+    RedisURI.Builder builder =
+        RedisURI.builder()
+            .withHost(address.host())
+            .withPort(address.port())
+            .withDatabase(database)
+            .withSsl(url.tls())
+            .withTimeout(options.commandTimeout())
+            // Empty, so that Lettuce sends no CLIENT SETINFO: a least-privilege user needs no right
+            // for it,
+            // and Redis 7.2+ would log a refused command on every connection otherwise.
+            .withLibraryName("")
+            .withLibraryVersion("");
     if (url.tls()) {
-      builder.withVerifyPeer(switch (options.tls().verify()) {
-        case FULL -> SslVerifyMode.FULL;
-        case CA -> SslVerifyMode.CA;
-        case NONE -> SslVerifyMode.NONE;
-      });
+      builder.withVerifyPeer(
+          switch (options.tls().verify()) {
+            case FULL -> SslVerifyMode.FULL;
+            case CA -> SslVerifyMode.CA;
+            case NONE -> SslVerifyMode.NONE;
+          });
     }
     if (iam != null) {
       // Signed here, as each connect builds its URI, so no connection presents an expired token;
       // and handed over as fixed credentials, for the reason password() gives.
-      builder.withAuthentication(new StaticCredentialsProvider(RedisCredentials.just(iam.user(), iam.token())));
+      builder.withAuthentication(
+          new StaticCredentialsProvider(RedisCredentials.just(iam.user(), iam.token())));
     } else if (password != null) {
       builder.withAuthentication(password);
     }
@@ -175,11 +206,13 @@ final class NodeConnector implements AutoCloseable {
     if (url.password().isEmpty()) {
       return null;
     }
-    return new StaticCredentialsProvider(RedisCredentials.just(url.username().orElse(null), url.password().get()));
+    return new StaticCredentialsProvider(
+        RedisCredentials.just(url.username().orElse(null), url.password().get()));
   }
 
   private static SslOptions sslOptions(TlsSettings tls, ConnectOptions options) {
-    SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(options.connectTimeout());
+    SslOptions.Builder ssl =
+        SslOptions.builder().jdkSslProvider().handshakeTimeout(options.connectTimeout());
     if (tls.ca() != null) {
       ssl.trustManager(tls.ca().toFile());
     }
@@ -190,7 +223,8 @@ final class NodeConnector implements AutoCloseable {
   }
 
   @Override
-  // The client's own shutdown above waits; the shared event loops then end on their own, and nothing after
+  // The client's own shutdown above waits; the shared event loops then end on their own, and
+  // nothing after
   // this needs them gone.
   @SuppressWarnings("FutureReturnValueIgnored")
   public void close() {

@@ -18,16 +18,20 @@ public final class RedisFailures {
   private static final List<String> TRANSIENT_REPLIES =
       List.of("LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN");
 
-  private static final String CHECK_CREDENTIALS = "check the user and password in --redis-url or "
-      + "REDIS_USERNAME/REDIS_PASSWORD (or --redis-username/--redis-password)";
+  private static final String CHECK_CREDENTIALS =
+      "check the user and password in --redis-url or "
+          + "REDIS_USERNAME/REDIS_PASSWORD (or --redis-username/--redis-password)";
 
   private RedisFailures() {}
 
   /** Whether trying again, on a new connection, may succeed. */
   public static boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (isAuthFailure(t) || t instanceof UnknownHostException || TlsFailures.isPermanent(t)
-          || t instanceof CacheflushException || t instanceof OutOfMemoryError) {
+      if (isAuthFailure(t)
+          || t instanceof UnknownHostException
+          || TlsFailures.isPermanent(t)
+          || t instanceof CacheflushException
+          || t instanceof OutOfMemoryError) {
         return false;
       }
       if (t instanceof RedisCommandExecutionException) {
@@ -51,8 +55,18 @@ public final class RedisFailures {
       if (isAuthFailure(t)) {
         String who = url.username().map(u -> "of user '" + u + "'").orElse("of the default user");
         String how = url.password().isPresent() ? "" : " (no password given)";
-        return new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " refused the credentials " + who
-            + how + " (" + firstLine(t.getMessage()) + "): " + CHECK_CREDENTIALS, failure);
+        return new CacheflushException(
+            ExitCode.USAGE,
+            "Redis at "
+                + url.masked()
+                + " refused the credentials "
+                + who
+                + how
+                + " ("
+                + firstLine(t.getMessage())
+                + "): "
+                + CHECK_CREDENTIALS,
+            failure);
       }
     }
     return explain(url.masked(), failure);
@@ -63,37 +77,59 @@ public final class RedisFailures {
     Throwable root = failure;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       root = t;
-      // Already explained by the tool (e.g. no AWS credentials for an IAM token, met inside a connect).
+      // Already explained by the tool (e.g. no AWS credentials for an IAM token, met inside a
+      // connect).
       if (t instanceof CacheflushException known) {
         return known;
       }
       if (isAuthFailure(t)) {
-        return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " refused the credentials ("
-            + firstLine(t.getMessage()) + "): " + CHECK_CREDENTIALS, failure);
+        return new CacheflushException(
+            ExitCode.USAGE,
+            "Redis at "
+                + target
+                + " refused the credentials ("
+                + firstLine(t.getMessage())
+                + "): "
+                + CHECK_CREDENTIALS,
+            failure);
       }
-      if (t instanceof RedisCommandExecutionException && String.valueOf(t.getMessage()).contains("DB index is out")) {
-        return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " has no such database ("
-            + firstLine(t.getMessage()) + "): use a database number below the server's 'databases' setting (16 by "
-            + "default) after the host in --redis-url", failure);
+      if (t instanceof RedisCommandExecutionException
+          && String.valueOf(t.getMessage()).contains("DB index is out")) {
+        return new CacheflushException(
+            ExitCode.USAGE,
+            "Redis at "
+                + target
+                + " has no such database ("
+                + firstLine(t.getMessage())
+                + "): use a database number below the server's 'databases' setting (16 by "
+                + "default) after the host in --redis-url",
+            failure);
       }
       if (t instanceof RedisCommandExecutionException
           && String.valueOf(t.getMessage()).contains("SELECT is not allowed in cluster mode")) {
-        return new CacheflushException(ExitCode.USAGE, "Redis at " + target + " is a cluster, which has database 0 "
-            + "only: drop the /N after the host in --redis-url", failure);
+        return new CacheflushException(
+            ExitCode.USAGE,
+            "Redis at "
+                + target
+                + " is a cluster, which has database 0 "
+                + "only: drop the /N after the host in --redis-url",
+            failure);
       }
     }
     // A certificate the other side refuses is a setting to change, like a wrong password.
     int code = TlsFailures.isPermanent(failure) ? ExitCode.USAGE : ExitCode.FAILED;
-    String advice = isClosedConnection(root)
-        ? ": is this port a Redis server, and does it need TLS (rediss://)?"
-        : "";
+    String advice =
+        isClosedConnection(root)
+            ? ": is this port a Redis server, and does it need TLS (rediss://)?"
+            : "";
     return new CacheflushException(code, what + ": " + hint(failure) + advice, failure);
   }
 
   private static boolean isClosedConnection(Throwable t) {
     // Lettuce says "RedisHandshakeHandler not registered" when the other side closes the connection
     // before its handshake got going (a TLS port spoken to in plain text, now and then).
-    return t instanceof ClosedChannelException || containsIgnoreCase(t.getMessage(), "connection reset")
+    return t instanceof ClosedChannelException
+        || containsIgnoreCase(t.getMessage(), "connection reset")
         || containsIgnoreCase(t.getMessage(), "connection closed")
         || containsIgnoreCase(t.getMessage(), "RedisHandshakeHandler not registered");
   }
@@ -108,7 +144,9 @@ public final class RedisFailures {
       // Memory is bounded in bytes, but a page or a batch holds at least one key: a key name longer
       // than the heap allows fails the same way every time, so it is not retried.
       if (t instanceof OutOfMemoryError) {
-        return "the JVM ran out of memory (" + firstLine(t.getMessage()) + ") holding key names this long: give it "
+        return "the JVM ran out of memory ("
+            + firstLine(t.getMessage())
+            + ") holding key names this long: give it "
             + "more, e.g. CACHEFLUSH_JAVA_OPTS=-Xmx1g (README, Memory)";
       }
     }
@@ -123,15 +161,18 @@ public final class RedisFailures {
       return "nothing accepted the connection: check host and port, and that a security group or firewall lets "
           + "this machine reach it";
     }
-    if (root instanceof RedisCommandTimeoutException || containsIgnoreCase(root.getMessage(), "timed out")) {
+    if (root instanceof RedisCommandTimeoutException
+        || containsIgnoreCase(root.getMessage(), "timed out")) {
       return "the server did not answer in time: check that the port is Redis's, that TLS is used if the server "
           + "needs it (rediss://), and that the network path is open";
     }
     if (isClosedConnection(root)) {
       return "the connection was closed by the other side";
     }
-    if (root instanceof RedisCommandExecutionException && String.valueOf(root.getMessage()).startsWith("NOPERM")) {
-      return firstLine(root.getMessage()) + ": the Redis user lacks a right the flush needs; 'cacheflush acl' prints them";
+    if (root instanceof RedisCommandExecutionException
+        && String.valueOf(root.getMessage()).startsWith("NOPERM")) {
+      return firstLine(root.getMessage())
+          + ": the Redis user lacks a right the flush needs; 'cacheflush acl' prints them";
     }
     return firstLine(root.getMessage());
   }
@@ -139,7 +180,8 @@ public final class RedisFailures {
   /** Redis at {@code maxmemory} with {@code noeviction} refusing a command that would add data. */
   public static boolean isOutOfMemory(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof RedisCommandExecutionException && String.valueOf(t.getMessage()).startsWith("OOM")) {
+      if (t instanceof RedisCommandExecutionException
+          && String.valueOf(t.getMessage()).startsWith("OOM")) {
         return true;
       }
     }
@@ -151,7 +193,9 @@ public final class RedisFailures {
       return false;
     }
     String m = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
-    return m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.contains("INVALID PASSWORD")
+    return m.startsWith("WRONGPASS")
+        || m.startsWith("NOAUTH")
+        || m.contains("INVALID PASSWORD")
         || m.contains("INVALID USERNAME-PASSWORD");
   }
 

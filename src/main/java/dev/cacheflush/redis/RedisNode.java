@@ -47,11 +47,14 @@ public final class RedisNode {
    *
    * @param nodeId the cluster node id; null outside cluster mode
    */
-  public record Connected(HostPort address, String nodeId, StatefulRedisConnection<byte[], byte[]> connection) {}
+  public record Connected(
+      HostPort address, String nodeId, StatefulRedisConnection<byte[], byte[]> connection) {}
 
   private final Supplier<Connected> connector;
+
   /** The target's policy now: its deadline moves from connecting to the flush. */
   private final Supplier<Retry> retry;
+
   private volatile Connected current;
 
   public RedisNode(Supplier<Connected> connector, Supplier<Retry> retry) {
@@ -118,12 +121,17 @@ public final class RedisNode {
    * so that nothing comes between them: the target of a slot being migrated serves a key of it
    * only in the command right after ASKING.
    */
-  static CompletableFuture<Long> unlink(StatefulRedisConnection<byte[], byte[]> connection, byte[] key,
-      boolean asking) {
+  static CompletableFuture<Long> unlink(
+      StatefulRedisConnection<byte[], byte[]> connection, byte[] key, boolean asking) {
     AsyncCommand<byte[], byte[], Long> unlink = unlinkCommand(key);
     if (asking) {
-      connection.dispatch(List.of(new AsyncCommand<>(new Command<>(CommandType.ASKING,
-          new StatusOutput<byte[], byte[]>(ByteArrayCodec.INSTANCE))), unlink));
+      connection.dispatch(
+          List.of(
+              new AsyncCommand<>(
+                  new Command<>(
+                      CommandType.ASKING,
+                      new StatusOutput<byte[], byte[]>(ByteArrayCodec.INSTANCE))),
+              unlink));
     } else {
       connection.dispatch(unlink);
     }
@@ -131,8 +139,11 @@ public final class RedisNode {
   }
 
   private static AsyncCommand<byte[], byte[], Long> unlinkCommand(byte[]... keys) {
-    return new AsyncCommand<>(new Command<>(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
-        new CommandArgs<>(ByteArrayCodec.INSTANCE).addKeys(keys)));
+    return new AsyncCommand<>(
+        new Command<>(
+            CommandType.UNLINK,
+            new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+            new CommandArgs<>(ByteArrayCodec.INSTANCE).addKeys(keys)));
   }
 
   public long dbSize() {
@@ -175,13 +186,19 @@ public final class RedisNode {
 
   /** Deletes the key only while it still holds {@code value}, atomically, so a lock taken over is not released. */
   public boolean deleteIfHeld(byte[] key, byte[] value) {
-    Long removed = retried("EVAL (release)", c -> c.eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER, new byte[][] {key},
-        value));
+    Long removed =
+        retried(
+            "EVAL (release)",
+            c -> c.eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER, new byte[][] {key}, value));
     return removed != null && removed == 1;
   }
 
   private <T> T retried(String command, Function<RedisCommands<byte[], byte[]>, T> call) {
-    return retry.get().run(command + " on " + address(), () -> call.apply(current.connection().sync()),
-        this::reconnect);
+    return retry
+        .get()
+        .run(
+            command + " on " + address(),
+            () -> call.apply(current.connection().sync()),
+            this::reconnect);
   }
 }

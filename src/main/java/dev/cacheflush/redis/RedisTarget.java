@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisTarget implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisTarget.class);
-  private static final int LOCK_SLOT = SlotHash.getSlot(Settings.LOCK_KEY.getBytes(StandardCharsets.UTF_8));
+  private static final int LOCK_SLOT =
+      SlotHash.getSlot(Settings.LOCK_KEY.getBytes(StandardCharsets.UTF_8));
 
   private final RedisUrl url;
   private final NodeConnector connector;
@@ -54,7 +55,8 @@ public final class RedisTarget implements AutoCloseable {
       RedisTarget target = null;
       try {
         target = new RedisTarget(url, connector, Discovery.find(url, connector), retry);
-        for (Supplier<RedisNode.Connected> primary : target.discovery.primaries(target::primaries)) {
+        for (Supplier<RedisNode.Connected> primary :
+            target.discovery.primaries(target::primaries)) {
           target.primaries.add(new RedisNode(primary, target::retry));
         }
         log.debug("{} ({}): {}", url.masked(), target.mode(), target.discovery.describe());
@@ -67,24 +69,42 @@ public final class RedisTarget implements AutoCloseable {
         if (!retry.worthAnother(attempt, e)) {
           connector.close();
           if (options.iam() != null && RedisFailures.isAuthFailure(rootCommandFailure(e))) {
-            throw new CacheflushException(ExitCode.USAGE, "Redis at " + url.masked() + " refused the IAM token for user '"
-                + options.iam().user() + "': check that the AWS identity may elasticache:Connect to cache '"
-                + options.iam().cacheName() + "' as that user, and --iam-cache-name, --iam-serverless and --region", e);
+            throw new CacheflushException(
+                ExitCode.USAGE,
+                "Redis at "
+                    + url.masked()
+                    + " refused the IAM token for user '"
+                    + options.iam().user()
+                    + "': check that the AWS identity may elasticache:Connect to cache '"
+                    + options.iam().cacheName()
+                    + "' as that user, and --iam-cache-name, --iam-serverless and --region",
+                e);
           }
           if (!RedisFailures.isRetryable(e)) {
             throw RedisFailures.explain(url, e);
           }
-          throw RedisFailures.explain("Cannot connect to Redis at " + url.masked() + " after " + attempt
-              + (attempt == 1 ? " attempt" : " attempts"), url.masked(), e);
+          throw RedisFailures.explain(
+              "Cannot connect to Redis at "
+                  + url.masked()
+                  + " after "
+                  + attempt
+                  + (attempt == 1 ? " attempt" : " attempts"),
+              url.masked(),
+              e);
         }
-        log.warn("Connecting to {} failed (attempt {} of {}): {}; trying again", url.masked(), attempt,
-            retry.attempts(), RedisFailures.hint(e));
+        log.warn(
+            "Connecting to {} failed (attempt {} of {}): {}; trying again",
+            url.masked(),
+            attempt,
+            retry.attempts(),
+            RedisFailures.hint(e));
         try {
           retry.pause(attempt);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           connector.close();
-          throw new CacheflushException(ExitCode.INTERRUPTED, "Interrupted while connecting to " + url.masked());
+          throw new CacheflushException(
+              ExitCode.INTERRUPTED, "Interrupted while connecting to " + url.masked());
         }
       }
     }
@@ -107,7 +127,7 @@ public final class RedisTarget implements AutoCloseable {
    * the retry policy while no node answers.
    */
   public Topology refreshTopology() {
-    return retry.run("CLUSTER NODES", () -> discovery.refresh(primaries()), () -> { });
+    return retry.run("CLUSTER NODES", () -> discovery.refresh(primaries()), () -> {});
   }
 
   public RedisUrl url() {
@@ -146,7 +166,9 @@ public final class RedisTarget implements AutoCloseable {
           try {
             nodes.add(fixedNode(replica.nodeId(), replica.address()));
           } catch (RuntimeException e) {
-            log.warn("Replica {} cannot be reached ({}); its statistics are left out", replica.address(),
+            log.warn(
+                "Replica {} cannot be reached ({}); its statistics are left out",
+                replica.address(),
                 RedisFailures.hint(e));
           }
         }
@@ -188,7 +210,8 @@ public final class RedisTarget implements AutoCloseable {
   }
 
   private RedisNode fixedNode(String nodeId, HostPort address) {
-    return new RedisNode(() -> new RedisNode.Connected(address, nodeId, connector.connect(address)), this::retry);
+    return new RedisNode(
+        () -> new RedisNode.Connected(address, nodeId, connector.connect(address)), this::retry);
   }
 
   @Override

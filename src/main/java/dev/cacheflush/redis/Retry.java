@@ -44,7 +44,9 @@ public final class Retry {
    * another attempt: the failure may pass, the retries are not used up and the deadline has not passed.
    */
   public boolean worthAnother(int failures, Throwable failure) {
-    return RedisFailures.isRetryable(failure) && failures <= backoff.retries() && !deadline.passed();
+    return RedisFailures.isRetryable(failure)
+        && failures <= backoff.retries()
+        && !deadline.passed();
   }
 
   /** The pause before retry number {@code failures}, never past the deadline. */
@@ -73,10 +75,22 @@ public final class Retry {
           throw e;
         }
         if (!worthAnother(failures, e)) {
-          throw new CacheflushException(ExitCode.FAILED, "Gave up on " + what + " after " + failures
-              + (failures == 1 ? " attempt" : " attempts") + ": " + RedisFailures.hint(e), e);
+          throw new CacheflushException(
+              ExitCode.FAILED,
+              "Gave up on "
+                  + what
+                  + " after "
+                  + failures
+                  + (failures == 1 ? " attempt" : " attempts")
+                  + ": "
+                  + RedisFailures.hint(e),
+              e);
         }
-        log.warn("{} failed (attempt {} of {}): {}; trying again on a new connection", what, failures, attempts(),
+        log.warn(
+            "{} failed (attempt {} of {}): {}; trying again on a new connection",
+            what,
+            failures,
+            attempts(),
             RedisFailures.hint(e));
         try {
           pause(failures);

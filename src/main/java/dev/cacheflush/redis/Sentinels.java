@@ -31,17 +31,27 @@ final class Sentinels {
   Topology topology() {
     RuntimeException last = null;
     for (HostPort sentinel : sentinels) {
-      try (StatefulRedisSentinelConnection<String, String> c = connector.connectSentinel(sentinel)) {
+      try (StatefulRedisSentinelConnection<String, String> c =
+          connector.connectSentinel(sentinel)) {
         SocketAddress primary = c.sync().getMasterAddrByName(master);
         if (primary == null) {
-          throw new CacheflushException(ExitCode.USAGE, "The Sentinel at " + sentinel + " monitors no primary named '"
-              + master + "': check the name after '#' in the redis-sentinel:// URL");
+          throw new CacheflushException(
+              ExitCode.USAGE,
+              "The Sentinel at "
+                  + sentinel
+                  + " monitors no primary named '"
+                  + master
+                  + "': check the name after '#' in the redis-sentinel:// URL");
         }
         List<Topology.Member> replicas = new ArrayList<>();
         for (Map<String, String> replica : c.sync().replicas(master)) {
           String flags = replica.getOrDefault("flags", "");
-          if (!flags.contains("s_down") && !flags.contains("o_down") && !flags.contains("disconnected")) {
-            replicas.add(new Topology.Member(null, new HostPort(replica.get("ip"), Integer.parseInt(replica.get("port")))));
+          if (!flags.contains("s_down")
+              && !flags.contains("o_down")
+              && !flags.contains("disconnected")) {
+            replicas.add(
+                new Topology.Member(
+                    null, new HostPort(replica.get("ip"), Integer.parseInt(replica.get("port")))));
           }
         }
         return Topology.single(new Topology.Member(null, hostPort(primary)), replicas);
@@ -51,8 +61,8 @@ final class Sentinels {
         last = e;
       }
     }
-    throw new RedisConnectionException("no Sentinel of " + sentinels + " answered (" + RedisFailures.hint(last) + ")",
-        last);
+    throw new RedisConnectionException(
+        "no Sentinel of " + sentinels + " answered (" + RedisFailures.hint(last) + ")", last);
   }
 
   /**
@@ -65,8 +75,14 @@ final class Sentinels {
     try {
       String role = InfoParser.parse(connection.sync().info("replication")).get("role");
       if (!"master".equals(role)) {
-        throw new RedisConnectionException("Sentinel names " + primary + " as the primary of '" + master + "' but it is a "
-            + role + " (a failover is in progress)");
+        throw new RedisConnectionException(
+            "Sentinel names "
+                + primary
+                + " as the primary of '"
+                + master
+                + "' but it is a "
+                + role
+                + " (a failover is in progress)");
       }
     } catch (RuntimeException e) {
       connection.close();

@@ -29,6 +29,7 @@ public final class SlotWatch {
 
   /** Node id to the shard it belongs to, named by the id of the shard's primary at the start. */
   private final Map<String, String> shardOf = new HashMap<>();
+
   private final Map<String, HostPort> addresses = new HashMap<>();
   private final String[] baseline = new String[ClusterNodes.SLOTS];
   private final String[] owner = new String[ClusterNodes.SLOTS];
@@ -41,7 +42,9 @@ public final class SlotWatch {
       shardOf.put(id, id);
       addresses.put(id, shard.primary().address());
       shard.replicas().forEach(r -> shardOf.put(r.nodeId(), id));
-      for (int slot = shard.slots().nextSetBit(0); slot >= 0; slot = shard.slots().nextSetBit(slot + 1)) {
+      for (int slot = shard.slots().nextSetBit(0);
+          slot >= 0;
+          slot = shard.slots().nextSetBit(slot + 1)) {
         baseline[slot] = id;
         owner[slot] = id;
       }
@@ -68,14 +71,18 @@ public final class SlotWatch {
           moved.set(slot);
         }
       }
-      node.migrating().forEach((slot, to) -> {
-        moved.set(slot);
-        importingInto.put(slot, to);
-      });
-      node.importing().forEach((slot, from) -> {
-        moved.set(slot);
-        importingInto.put(slot, node.id());
-      });
+      node.migrating()
+          .forEach(
+              (slot, to) -> {
+                moved.set(slot);
+                importingInto.put(slot, to);
+              });
+      node.importing()
+          .forEach(
+              (slot, from) -> {
+                moved.set(slot);
+                importingInto.put(slot, node.id());
+              });
     }
   }
 
@@ -105,12 +112,13 @@ public final class SlotWatch {
     moved.clear();
     importingInto.clear();
     List<Rescan> rescans = new ArrayList<>();
-    byNode.forEach((id, slots) -> {
-      HostPort address = addresses.get(id);
-      if (address != null) {
-        rescans.add(new Rescan(id, address, slots));
-      }
-    });
+    byNode.forEach(
+        (id, slots) -> {
+          HostPort address = addresses.get(id);
+          if (address != null) {
+            rescans.add(new Rescan(id, address, slots));
+          }
+        });
     return rescans;
   }
 

@@ -21,7 +21,9 @@ final class TlsFailures {
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        return "the TLS handshake failed (" + firstLine(failure) + "): check that the server speaks TLS and that "
+        return "the TLS handshake failed ("
+            + firstLine(failure)
+            + "): check that the server speaks TLS and that "
             + "--tls-ca, --tls-cert and --tls-key are the right files";
       }
     }
@@ -40,24 +42,32 @@ final class TlsFailures {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
       String lower = m.toLowerCase(Locale.ROOT);
-      if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException
+      if (t instanceof CertificateExpiredException
+          || t instanceof CertificateNotYetValidException
           || lower.contains("validity check failed")) {
         return "the server's certificate is outside its validity period (the validity check of --tls-verify full or ca):"
             + " renew the certificate; --tls-verify none skips all checks, for tests only";
       }
       if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
-        return "the server's certificate does not name the address connected to (" + m + ") (the host name check of "
+        return "the server's certificate does not name the address connected to ("
+            + m
+            + ") (the host name check of "
             + "--tls-verify full): connect by a name the certificate lists, or pass --tls-verify ca to check the CA "
             + "chain only, as ElastiCache cluster nodes announce IP addresses";
       }
-      if (lower.contains("pkix path") || lower.contains("unable to find valid certification path")
+      if (lower.contains("pkix path")
+          || lower.contains("unable to find valid certification path")
           || lower.contains("signature check failed")) {
         return "the server's certificate is not signed by a trusted CA (the chain check of --tls-verify full or ca): pass"
             + " the PEM file of the CA that signed it with --tls-ca; --tls-verify none skips all checks, for tests only";
       }
-      if (lower.contains("certificate_required") || lower.contains("bad_certificate") || lower.contains("unknown_ca")
+      if (lower.contains("certificate_required")
+          || lower.contains("bad_certificate")
+          || lower.contains("unknown_ca")
           || lower.contains("certificate_unknown")) {
-        return "the server refused the client certificate (" + alert(m) + "): it requires one signed by a CA it trusts;"
+        return "the server refused the client certificate ("
+            + alert(m)
+            + "): it requires one signed by a CA it trusts;"
             + " pass it with --tls-cert and --tls-key";
       }
       if (lower.contains("not an ssl/tls record")) {

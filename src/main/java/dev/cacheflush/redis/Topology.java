@@ -37,10 +37,11 @@ public record Topology(List<Shard> shards) {
     List<Shard> shards = new ArrayList<>();
     for (ClusterNode node : view) {
       if (node.primary() && !node.slots().isEmpty() && node.address() != null) {
-        List<Member> replicas = view.stream()
-            .filter(r -> r.replica() && node.id().equals(r.masterId()) && r.usable())
-            .map(r -> new Member(r.id(), r.address()))
-            .toList();
+        List<Member> replicas =
+            view.stream()
+                .filter(r -> r.replica() && node.id().equals(r.masterId()) && r.usable())
+                .map(r -> new Member(r.id(), r.address()))
+                .toList();
         shards.add(new Shard(new Member(node.id(), node.address()), replicas, node.slots()));
       }
     }

@@ -11,5 +11,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param error the first probe failure, secrets removed, or null
  */
 @JsonPropertyOrder({"url", "query", "intervalMs", "baseline", "during", "spikeRatio", "error"})
-public record DatabaseReport(String url, String query, long intervalMs, LatencyReport baseline,
-    LatencyReport during, Double spikeRatio, String error) {}
+public record DatabaseReport(
+    String url,
+    String query,
+    long intervalMs,
+    LatencyReport baseline,
+    LatencyReport during,
+    Double spikeRatio,
+    String error) {}

@@ -7,10 +7,38 @@ import java.util.List;
  * What a run did: the JSON report CI pipelines gate on. Every field is documented in README.md;
  * adding a field is compatible, renaming or removing one needs a new {@code schemaVersion}.
  */
-@JsonPropertyOrder({"schemaVersion", "command", "dryRun", "target", "mode", "outcome", "exitCode", "message",
-    "startedAt", "finishedAt", "durationMs", "flushStartedAt", "flushFinishedAt", "dbSize", "keysScanned", "keysMatched", "keysDeleted",
-    "keysPreserved", "keysUntouched", "patterns", "preservePatterns", "conflicts", "recoveries", "verification",
-    "deadlineEstimate", "tuning", "shards", "hitRate", "database", "watch"})
+@JsonPropertyOrder({
+  "schemaVersion",
+  "command",
+  "dryRun",
+  "target",
+  "mode",
+  "outcome",
+  "exitCode",
+  "message",
+  "startedAt",
+  "finishedAt",
+  "durationMs",
+  "flushStartedAt",
+  "flushFinishedAt",
+  "dbSize",
+  "keysScanned",
+  "keysMatched",
+  "keysDeleted",
+  "keysPreserved",
+  "keysUntouched",
+  "patterns",
+  "preservePatterns",
+  "conflicts",
+  "recoveries",
+  "verification",
+  "deadlineEstimate",
+  "tuning",
+  "shards",
+  "hitRate",
+  "database",
+  "watch"
+})
 public record FlushReport(
     int schemaVersion,
     String command,
@@ -60,11 +88,17 @@ public record FlushReport(
    * The second scan after a real flush. Keys still matching are expected on a live cache (traffic
    * re-creates hot keys), so they are reported, not failed on.
    */
-  public record Verification(boolean complete, long keysScanned, long keysStillMatching, List<String> samples,
-      long preservedBefore, long preservedAfter) {}
+  public record Verification(
+      boolean complete,
+      long keysScanned,
+      long keysStillMatching,
+      List<String> samples,
+      long preservedBefore,
+      long preservedAfter) {}
 
   /** From a dry run: whether a real flush of this keyspace is likely to fit the timeout. An estimate. */
-  public record DeadlineEstimate(long scanKeysPerSecond, long estimatedFlushMs, long timeoutMs, boolean fitsTimeout) {}
+  public record DeadlineEstimate(
+      long scanKeysPerSecond, long estimatedFlushMs, long timeoutMs, boolean fitsTimeout) {}
 
   /**
    * One shard's part of the counts (they add up to the totals): the primary it was last scanned on
@@ -74,6 +108,15 @@ public record FlushReport(
   public record Shard(String nodeId, String address, long scanned, long matched, long deleted) {}
 
   /** The scan and delete settings the run used, so runs can be compared. */
-  public record Tuning(int scanCount, int batchSize, int maxInFlight, long timeoutMs, int retries,
-      long commandTimeoutMs, boolean lock, boolean verify, long maxRate, Long maxLatencyMs) {}
+  public record Tuning(
+      int scanCount,
+      int batchSize,
+      int maxInFlight,
+      long timeoutMs,
+      int retries,
+      long commandTimeoutMs,
+      boolean lock,
+      boolean verify,
+      long maxRate,
+      Long maxLatencyMs) {}
 }

@@ -19,8 +19,25 @@ public record HitRateReport(long windowMs, Window before, Window after) {
    * @param keys DBSIZE summed over the primaries at the end of the window
    * @param dbP50Ms the database probe's p50 over the window, null without a probe or samples
    */
-  @JsonPropertyOrder({"startedAt", "windowMs", "hits", "misses", "ratio", "opsPerSecond", "keys", "dbP50Ms",
-      "dbP99Ms"})
-  public record Window(String startedAt, long windowMs, long hits, long misses, Double ratio, double opsPerSecond,
-      long keys, Double dbP50Ms, Double dbP99Ms) {}
+  @JsonPropertyOrder({
+    "startedAt",
+    "windowMs",
+    "hits",
+    "misses",
+    "ratio",
+    "opsPerSecond",
+    "keys",
+    "dbP50Ms",
+    "dbP99Ms"
+  })
+  public record Window(
+      String startedAt,
+      long windowMs,
+      long hits,
+      long misses,
+      Double ratio,
+      double opsPerSecond,
+      long keys,
+      Double dbP50Ms,
+      Double dbP99Ms) {}
 }

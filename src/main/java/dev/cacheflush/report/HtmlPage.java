@@ -9,7 +9,8 @@ import java.util.Locale;
  * opens offline. Every text given to it is escaped here, never by the caller.
  */
 final class HtmlPage {
-  private static final String CSS = """
+  private static final String CSS =
+      """
       :root { color-scheme: light; }
       body { margin: 0; background: #ffffff; color: #111827;
         font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
@@ -54,8 +55,12 @@ final class HtmlPage {
   HtmlPage(String title) {
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>").append(Html.escape(title)).append("</title>\n")
-        .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+        .append("<title>")
+        .append(Html.escape(title))
+        .append("</title>\n")
+        .append("<style>\n")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n<main>\n");
   }
 
   /**
@@ -70,8 +75,13 @@ final class HtmlPage {
   /** The heading with the outcome as a badge in the {@link #tone} of its exit code. */
   HtmlPage heading(String title, String outcome, int exitCode) {
     String tone = tone(exitCode);
-    html.append("<h1>").append(Html.escape(title)).append(" <span class=\"badge ").append(tone)
-        .append("\" id=\"outcome\">").append(Html.escape(outcome + " · exit " + exitCode)).append("</span></h1>\n");
+    html.append("<h1>")
+        .append(Html.escape(title))
+        .append(" <span class=\"badge ")
+        .append(tone)
+        .append("\" id=\"outcome\">")
+        .append(Html.escape(outcome + " · exit " + exitCode))
+        .append("</span></h1>\n");
     return this;
   }
 
@@ -82,7 +92,11 @@ final class HtmlPage {
 
   /** @param tone ok, warn or bad */
   HtmlPage note(String tone, String text) {
-    html.append("<p class=\"note ").append(tone).append("\">").append(Html.escape(text)).append("</p>\n");
+    html.append("<p class=\"note ")
+        .append(tone)
+        .append("\">")
+        .append(Html.escape(text))
+        .append("</p>\n");
     return this;
   }
 
@@ -106,11 +120,15 @@ final class HtmlPage {
   /** Cards in rows of three, or all in one row when four or fewer. */
   HtmlPage cards(List<Card> cards) {
     int columns = cards.size() <= 4 ? cards.size() : 3;
-    html.append("<div class=\"cards\" style=\"grid-template-columns: repeat(").append(columns)
+    html.append("<div class=\"cards\" style=\"grid-template-columns: repeat(")
+        .append(columns)
         .append(", 1fr)\">\n");
     for (Card c : cards) {
-      html.append("<div class=\"card\"><div class=\"label\">").append(Html.escape(c.label()))
-          .append("</div><div class=\"value\">").append(Html.escape(c.value())).append("</div>");
+      html.append("<div class=\"card\"><div class=\"label\">")
+          .append(Html.escape(c.label()))
+          .append("</div><div class=\"value\">")
+          .append(Html.escape(c.value()))
+          .append("</div>");
       if (c.sub() != null) {
         html.append("<div class=\"sub\">").append(Html.escape(c.sub())).append("</div>");
       }
@@ -161,7 +179,8 @@ final class HtmlPage {
     html.append("<table id=\"").append(id).append("\">\n<thead><tr>");
     for (String h : header) {
       boolean number = h.startsWith("#");
-      html.append(number ? "<th class=\"num\">" : "<th>").append(Html.escape(number ? h.substring(1) : h))
+      html.append(number ? "<th class=\"num\">" : "<th>")
+          .append(Html.escape(number ? h.substring(1) : h))
           .append("</th>");
     }
     html.append("</tr></thead>\n<tbody>\n");
@@ -180,9 +199,12 @@ final class HtmlPage {
     html.append(c.number() ? "<td class=\"num\">" : "<td>");
     if (c.list() != null) {
       if (!c.list().isEmpty()) {
-        html.append(c.open() ? "<details open><summary>" : "<details><summary>").append(c.list().size()).append(c.list().size() == 1 ? " key" : " keys")
+        html.append(c.open() ? "<details open><summary>" : "<details><summary>")
+            .append(c.list().size())
+            .append(c.list().size() == 1 ? " key" : " keys")
             .append("</summary><ul class=\"keys\">");
-        c.list().forEach(k -> html.append("<li><code>").append(Html.escape(k)).append("</code></li>"));
+        c.list()
+            .forEach(k -> html.append("<li><code>").append(Html.escape(k)).append("</code></li>"));
         html.append("</ul></details>");
       }
     } else if (c.code()) {
@@ -197,7 +219,10 @@ final class HtmlPage {
   HtmlPage facts(String id, List<String[]> rows) {
     html.append("<table id=\"").append(id).append("\">\n<tbody>\n");
     for (String[] row : rows) {
-      html.append("<tr><th>").append(Html.escape(row[0])).append("</th><td>").append(Html.escape(row[1]))
+      html.append("<tr><th>")
+          .append(Html.escape(row[0]))
+          .append("</th><td>")
+          .append(Html.escape(row[1]))
           .append("</td></tr>\n");
     }
     html.append("</tbody>\n</table>\n");
@@ -212,7 +237,9 @@ final class HtmlPage {
   }
 
   String finish(String footer) {
-    html.append(String.format(Locale.ROOT, "<footer>%s</footer>%n</main>%n</body>%n</html>%n", Html.escape(footer)));
+    html.append(
+        String.format(
+            Locale.ROOT, "<footer>%s</footer>%n</main>%n</body>%n</html>%n", Html.escape(footer)));
     return html.toString();
   }
 }

@@ -24,7 +24,8 @@ public final class KeyText {
     if (key.length <= SAMPLE_BYTES) {
       return render(key);
     }
-    // The mark is not ASCII, so no rendered key can contain it: a cut key is never mistaken for a whole one.
+    // The mark is not ASCII, so no rendered key can contain it: a cut key is never mistaken for a
+    // whole one.
     return render(key, SAMPLE_BYTES) + String.format(Locale.ROOT, "… (%,d bytes)", key.length);
   }
 

@@ -10,15 +10,35 @@ public final class ObservationText {
     StringBuilder out = new StringBuilder();
     HitRateReport h = r.hitRate();
     if (h != null) {
-      out.append(TextReport.wrap("Hit rate  ", window(h.before()) + " before, " + window(h.after()) + " after ("
-          + TextReport.seconds(h.windowMs()) + " windows)"));
+      out.append(
+          TextReport.wrap(
+              "Hit rate  ",
+              window(h.before())
+                  + " before, "
+                  + window(h.after())
+                  + " after ("
+                  + TextReport.seconds(h.windowMs())
+                  + " windows)"));
     }
     DatabaseReport d = r.database();
     if (d != null) {
       out.append("Database  ").append(d.url()).append('\n');
-      out.append(TextReport.wrap("          ", "p50 " + p(d.baseline(), true) + " before, " + p(d.during(), true)
-          + " after" + (d.spikeRatio() == null ? "" : String.format(Locale.ROOT, " (x%.2f)", d.spikeRatio()))
-          + "; p99 " + p(d.baseline(), false) + " before, " + p(d.during(), false) + " after"));
+      out.append(
+          TextReport.wrap(
+              "          ",
+              "p50 "
+                  + p(d.baseline(), true)
+                  + " before, "
+                  + p(d.during(), true)
+                  + " after"
+                  + (d.spikeRatio() == null
+                      ? ""
+                      : String.format(Locale.ROOT, " (x%.2f)", d.spikeRatio()))
+                  + "; p99 "
+                  + p(d.baseline(), false)
+                  + " before, "
+                  + p(d.during(), false)
+                  + " after"));
       if (d.error() != null) {
         out.append(TextReport.wrap("          ", "probe failed: " + d.error()));
       }
@@ -34,7 +54,9 @@ public final class ObservationText {
     if (w == null) {
       return "not measured";
     }
-    return WatchText.percent(w.ratio()) + " of " + String.format(Locale.ROOT, "%,d", w.hits() + w.misses())
+    return WatchText.percent(w.ratio())
+        + " of "
+        + String.format(Locale.ROOT, "%,d", w.hits() + w.misses())
         + " lookups";
   }
 

@@ -36,10 +36,16 @@ final class ReportCharts {
     HitRateReport h = r.hitRate();
     WatchReport w = r.watch();
     DatabaseReport d = r.database();
-    // The flush's own time: not the wait at the prompt before it, nor the window and watch after it.
-    double flushFrom = r.flushStartedAt() != null ? seconds(Instant.parse(r.flushStartedAt()))
-        : h != null && h.before() != null ? start(h.before()) + h.before().windowMs() / 1000.0 : 0;
-    double flushTo = seconds(Instant.parse(r.flushFinishedAt() != null ? r.flushFinishedAt() : r.finishedAt()));
+    // The flush's own time: not the wait at the prompt before it, nor the window and watch after
+    // it.
+    double flushFrom =
+        r.flushStartedAt() != null
+            ? seconds(Instant.parse(r.flushStartedAt()))
+            : h != null && h.before() != null
+                ? start(h.before()) + h.before().windowMs() / 1000.0
+                : 0;
+    double flushTo =
+        seconds(Instant.parse(r.flushFinishedAt() != null ? r.flushFinishedAt() : r.finishedAt()));
     List<SvgChart.Band> bands = List.of(new SvgChart.Band("flush", flushFrom, flushTo));
 
     List<SvgChart.Point> hit = new ArrayList<>();
@@ -94,7 +100,9 @@ final class ReportCharts {
       end = Math.max(end, start(h.after()) + h.after().windowMs() / 1000.0);
     }
     if (intervals) {
-      end = Math.max(end, seconds(Instant.parse(w.intervals().get(w.intervals().size() - 1).endedAt())));
+      end =
+          Math.max(
+              end, seconds(Instant.parse(w.intervals().get(w.intervals().size() - 1).endedAt())));
     }
     return charts(end, hit, p50, p99, bands, w);
   }
@@ -107,8 +115,8 @@ final class ReportCharts {
     return charts(seconds(Instant.parse(r.finishedAt())), hit, p50, p99, List.of(), r.watch());
   }
 
-  private void addIntervals(WatchReport w, List<SvgChart.Point> hit, List<SvgChart.Point> p50,
-      List<SvgChart.Point> p99) {
+  private void addIntervals(
+      WatchReport w, List<SvgChart.Point> hit, List<SvgChart.Point> p50, List<SvgChart.Point> p99) {
     for (WatchReport.Interval i : w.intervals()) {
       double x = seconds(Instant.parse(i.endedAt())) - i.windowMs() / 2000.0;
       hit.add(new SvgChart.Point(x, percent(i.hitRate())));
@@ -117,21 +125,45 @@ final class ReportCharts {
     }
   }
 
-  private static List<SvgChart.Chart> charts(double end, List<SvgChart.Point> hit, List<SvgChart.Point> p50,
-      List<SvgChart.Point> p99, List<SvgChart.Band> bands, WatchReport w) {
+  private static List<SvgChart.Chart> charts(
+      double end,
+      List<SvgChart.Point> hit,
+      List<SvgChart.Point> p50,
+      List<SvgChart.Point> p99,
+      List<SvgChart.Band> bands,
+      WatchReport w) {
     List<SvgChart.Chart> charts = new ArrayList<>();
     if (measured(hit)) {
-      List<SvgChart.Threshold> gate = w != null && w.untilHitRate() != null
-          ? List.of(new SvgChart.Threshold("gate " + exactPercent(w.untilHitRate()), w.untilHitRate() * 100))
-          : List.of();
-      charts.add(new SvgChart.Chart("hit-rate-chart", "Cache hit rate", end,
-          List.of(new SvgChart.Series("hit rate", HIT_RATE_COLOUR, hit)), bands, gate, 100.0,
-          v -> String.format(Locale.ROOT, "%.0f%%", v)));
+      List<SvgChart.Threshold> gate =
+          w != null && w.untilHitRate() != null
+              ? List.of(
+                  new SvgChart.Threshold(
+                      "gate " + exactPercent(w.untilHitRate()), w.untilHitRate() * 100))
+              : List.of();
+      charts.add(
+          new SvgChart.Chart(
+              "hit-rate-chart",
+              "Cache hit rate",
+              end,
+              List.of(new SvgChart.Series("hit rate", HIT_RATE_COLOUR, hit)),
+              bands,
+              gate,
+              100.0,
+              v -> String.format(Locale.ROOT, "%.0f%%", v)));
     }
     if (measured(p50) || measured(p99)) {
-      charts.add(new SvgChart.Chart("db-latency-chart", "Database query latency (probe)", end,
-          List.of(new SvgChart.Series("p50", P50_COLOUR, p50), new SvgChart.Series("p99", P99_COLOUR, p99)), bands,
-          List.of(), null, ReportCharts::milliseconds));
+      charts.add(
+          new SvgChart.Chart(
+              "db-latency-chart",
+              "Database query latency (probe)",
+              end,
+              List.of(
+                  new SvgChart.Series("p50", P50_COLOUR, p50),
+                  new SvgChart.Series("p99", P99_COLOUR, p99)),
+              bands,
+              List.of(),
+              null,
+              ReportCharts::milliseconds));
     }
     return charts;
   }
@@ -145,7 +177,11 @@ final class ReportCharts {
 
   /** A ratio as a percentage with every digit it has: a 0.999 gate is 99.9 %, not a rounded 100 %. */
   static String exactPercent(double ratio) {
-    return new BigDecimal(Double.toString(ratio)).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+    return new BigDecimal(Double.toString(ratio))
+            .movePointRight(2)
+            .stripTrailingZeros()
+            .toPlainString()
+        + "%";
   }
 
   private static boolean measured(List<SvgChart.Point> points) {
@@ -165,6 +201,7 @@ final class ReportCharts {
   }
 
   private static String milliseconds(double v) {
-    return new BigDecimal(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " ms";
+    return new BigDecimal(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString()
+        + " ms";
   }
 }

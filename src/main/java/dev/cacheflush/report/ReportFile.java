@@ -74,8 +74,12 @@ public final class ReportFile {
     }
     int type = type(file);
     if (type == BLOCK_DEVICE || type == SOCKET) {
-      throw new ConfigException(refused + (type == SOCKET ? "it is a socket" : "it is a block device, which a report "
-          + "would overwrite") + advice);
+      throw new ConfigException(
+          refused
+              + (type == SOCKET
+                  ? "it is a socket"
+                  : "it is a block device, which a report " + "would overwrite")
+              + advice);
     }
     if (!Files.isWritable(file)) {
       throw new ConfigException(refused + "it is not writable" + advice);
@@ -109,23 +113,28 @@ public final class ReportFile {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     try {
       if (straight) {
-        // No CREATE: what was checked is what is written; a FIFO waits here for its reader, as with the shell's >.
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+        // No CREATE: what was checked is what is written; a FIFO waits here for its reader, as with
+        // the shell's >.
+        try (OutputStream out =
+            Files.newOutputStream(
+                file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
           out.write(bytes);
         }
         return;
       }
       Path absolute = file.toAbsolutePath();
-      Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+      Path tmp =
+          Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
       try {
         Files.write(tmp, bytes);
-        Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new CacheflushException(ExitCode.FAILED, "Cannot write " + what + " to " + file + ": " + reason(e), e);
+      throw new CacheflushException(
+          ExitCode.FAILED, "Cannot write " + what + " to " + file + ": " + reason(e), e);
     }
   }
 
@@ -137,7 +146,8 @@ public final class ReportFile {
       return "permission denied";
     }
     if (e instanceof FileSystemException fs && fs.getReason() != null) {
-      return fs.getReason().toLowerCase(Locale.ROOT) + (fs.getFile() == null ? "" : " (" + fs.getFile() + ")");
+      return fs.getReason().toLowerCase(Locale.ROOT)
+          + (fs.getFile() == null ? "" : " (" + fs.getFile() + ")");
     }
     return String.valueOf(e.getMessage());
   }

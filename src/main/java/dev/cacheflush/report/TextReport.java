@@ -34,9 +34,17 @@ public final class TextReport {
     }
     StringBuilder out = new StringBuilder();
     out.append(r.dryRun() ? paint(BOLD + YELLOW, "DRY RUN: nothing was deleted") + "\n" : "");
-    out.append("Target    ").append(r.target()).append(r.mode() == null ? "" : " (" + r.mode() + ")").append('\n');
-    out.append("Scanned   ").append(n(r.keysScanned())).append(" of ").append(keys(r.dbSize())).append(" in ")
-        .append(seconds(r.durationMs())).append('\n');
+    out.append("Target    ")
+        .append(r.target())
+        .append(r.mode() == null ? "" : " (" + r.mode() + ")")
+        .append('\n');
+    out.append("Scanned   ")
+        .append(n(r.keysScanned()))
+        .append(" of ")
+        .append(keys(r.dbSize()))
+        .append(" in ")
+        .append(seconds(r.durationMs()))
+        .append('\n');
     out.append('\n');
 
     patternTable(r, out);
@@ -53,44 +61,101 @@ public final class TextReport {
       }
     }
 
-    out.append(wrap("\nPreserved ", keys(r.keysPreserved()) + " matching " + String.join(", ", r.preservePatterns())));
+    out.append(
+        wrap(
+            "\nPreserved ",
+            keys(r.keysPreserved()) + " matching " + String.join(", ", r.preservePatterns())));
     if (r.conflicts().count() > 0) {
-      out.append("  ").append(paint(YELLOW, n(r.conflicts().count())
-          + " of them also match a flush pattern and were kept (preserve wins):")).append('\n');
-      r.conflicts().samples().forEach(c -> out.append("    ").append(c.key()).append("  (").append(c.flushPattern())
-          .append(" and ").append(c.preservePattern()).append(")\n"));
+      out.append("  ")
+          .append(
+              paint(
+                  YELLOW,
+                  n(r.conflicts().count())
+                      + " of them also match a flush pattern and were kept (preserve wins):"))
+          .append('\n');
+      r.conflicts()
+          .samples()
+          .forEach(
+              c ->
+                  out.append("    ")
+                      .append(c.key())
+                      .append("  (")
+                      .append(c.flushPattern())
+                      .append(" and ")
+                      .append(c.preservePattern())
+                      .append(")\n"));
     }
     out.append("Untouched ").append(keys(r.keysUntouched())).append(" matching no pattern\n");
 
     for (FlushReport.Recovery recovery : r.recoveries()) {
-      out.append(wrap("Recovered ", recovery.node() + ": " + recovery.cause() + (recovery.scanRestarted()
-          ? "; the scan started again (counts include keys seen twice)" : "; the scan went on from its cursor")));
+      out.append(
+          wrap(
+              "Recovered ",
+              recovery.node()
+                  + ": "
+                  + recovery.cause()
+                  + (recovery.scanRestarted()
+                      ? "; the scan started again (counts include keys seen twice)"
+                      : "; the scan went on from its cursor")));
     }
     FlushReport.Verification v = r.verification();
     if (v != null) {
-      out.append(wrap("\nVerified  ", (v.complete() ? "" : "(cut short by the deadline) ") + keys(v.keysScanned())
-          + " scanned again: " + n(v.keysStillMatching()) + " match a flush pattern"
-          + (v.keysStillMatching() == 0 ? "" : " (re-created by live traffic, or written during the flush)")));
+      out.append(
+          wrap(
+              "\nVerified  ",
+              (v.complete() ? "" : "(cut short by the deadline) ")
+                  + keys(v.keysScanned())
+                  + " scanned again: "
+                  + n(v.keysStillMatching())
+                  + " match a flush pattern"
+                  + (v.keysStillMatching() == 0
+                      ? ""
+                      : " (re-created by live traffic, or written during the flush)")));
       v.samples().forEach(k -> out.append("  ").append(k).append('\n'));
-      out.append("          preserved keys before ").append(n(v.preservedBefore())).append(", after ")
-          .append(n(v.preservedAfter())).append('\n');
+      out.append("          preserved keys before ")
+          .append(n(v.preservedBefore()))
+          .append(", after ")
+          .append(n(v.preservedAfter()))
+          .append('\n');
     }
     FlushReport.DeadlineEstimate e = r.deadlineEstimate();
     if (e != null) {
-      out.append(wrap("\nEstimate  ", "a real flush of this keyspace takes about " + seconds(e.estimatedFlushMs())
-          + " (scan rate " + n(e.scanKeysPerSecond()) + " keys/s); "
-          + (e.fitsTimeout() ? "the timeout of " + seconds(e.timeoutMs()) + " is enough" : "")));
+      out.append(
+          wrap(
+              "\nEstimate  ",
+              "a real flush of this keyspace takes about "
+                  + seconds(e.estimatedFlushMs())
+                  + " (scan rate "
+                  + n(e.scanKeysPerSecond())
+                  + " keys/s); "
+                  + (e.fitsTimeout()
+                      ? "the timeout of " + seconds(e.timeoutMs()) + " is enough"
+                      : "")));
       if (!e.fitsTimeout()) {
-        out.append(wrap("          ", paint(RED, "WARNING: that is more than the timeout of " + seconds(e.timeoutMs())
-            + ": raise --timeout")));
+        out.append(
+            wrap(
+                "          ",
+                paint(
+                    RED,
+                    "WARNING: that is more than the timeout of "
+                        + seconds(e.timeoutMs())
+                        + ": raise --timeout")));
       }
     }
     String observed = ObservationText.render(r);
     if (!observed.isEmpty()) {
       out.append('\n').append(observed);
     }
-    String outcome = r.outcome() + " (exit " + r.exitCode() + ")" + (r.message() == null ? "" : ": " + r.message());
-    out.append(wrap("\nOutcome   ", paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome)));
+    String outcome =
+        r.outcome()
+            + " (exit "
+            + r.exitCode()
+            + ")"
+            + (r.message() == null ? "" : ": " + r.message());
+    out.append(
+        wrap(
+            "\nOutcome   ",
+            paint(r.exitCode() == 0 ? GREEN : r.exitCode() == 1 ? RED : YELLOW, outcome)));
     return out.toString();
   }
 
@@ -100,8 +165,12 @@ public final class TextReport {
    * The reason is the {@code cacheflush:} line on stderr.
    */
   private String nothingDone(FlushReport r) {
-    String what = r.outcome().equals("declined") ? "Declined" : "Not connected (" + r.outcome() + ")";
-    return paint(r.exitCode() == 1 ? RED : YELLOW, what + ": nothing was deleted (exit " + r.exitCode() + ")") + "\n";
+    String what =
+        r.outcome().equals("declined") ? "Declined" : "Not connected (" + r.outcome() + ")";
+    return paint(
+            r.exitCode() == 1 ? RED : YELLOW,
+            what + ": nothing was deleted (exit " + r.exitCode() + ")")
+        + "\n";
   }
 
   static String keys(long count) {
@@ -150,8 +219,12 @@ public final class TextReport {
     }
     String first = r.dryRun() ? "would delete" : "matched";
     String row = r.dryRun() ? "  %-" + width + "s  %12s%n" : "  %-" + width + "s  %12s  %12s%n";
-    String rule = String.format(Locale.ROOT, row, "-".repeat(width), "-".repeat(12), "-".repeat(12));
-    out.append(paint(BOLD, String.format(Locale.ROOT, row, "pattern", first, "deleted").stripTrailing())).append('\n');
+    String rule =
+        String.format(Locale.ROOT, row, "-".repeat(width), "-".repeat(12), "-".repeat(12));
+    out.append(
+            paint(
+                BOLD, String.format(Locale.ROOT, row, "pattern", first, "deleted").stripTrailing()))
+        .append('\n');
     out.append(rule);
     for (FlushReport.PatternCount p : r.patterns()) {
       out.append(String.format(Locale.ROOT, row, p.pattern(), n(p.matched()), n(p.deleted())));
@@ -167,12 +240,27 @@ public final class TextReport {
       width = Math.max(width, s.address().length());
     }
     String row = "  %-" + width + "s  %12s  %12s" + (r.dryRun() ? "" : "  %12s") + "%n";
-    String rule = String.format(Locale.ROOT, row, "-".repeat(width), "-".repeat(12), "-".repeat(12), "-".repeat(12));
-    out.append('\n').append(paint(BOLD, String.format(Locale.ROOT, row, "shard", "scanned",
-        r.dryRun() ? "would delete" : "matched", "deleted").stripTrailing())).append('\n');
+    String rule =
+        String.format(
+            Locale.ROOT, row, "-".repeat(width), "-".repeat(12), "-".repeat(12), "-".repeat(12));
+    out.append('\n')
+        .append(
+            paint(
+                BOLD,
+                String.format(
+                        Locale.ROOT,
+                        row,
+                        "shard",
+                        "scanned",
+                        r.dryRun() ? "would delete" : "matched",
+                        "deleted")
+                    .stripTrailing()))
+        .append('\n');
     out.append(rule);
     for (FlushReport.Shard s : r.shards()) {
-      out.append(String.format(Locale.ROOT, row, s.address(), n(s.scanned()), n(s.matched()), n(s.deleted())));
+      out.append(
+          String.format(
+              Locale.ROOT, row, s.address(), n(s.scanned()), n(s.matched()), n(s.deleted())));
     }
   }
 

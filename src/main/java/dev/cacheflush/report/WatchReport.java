@@ -12,10 +12,27 @@ import java.util.List;
  *     consecutive run, null unless recovered
  * @param message why the watch failed, or null
  */
-@JsonPropertyOrder({"condition", "limitMs", "intervalMs", "untilHitRate", "consecutive", "outcome",
-    "recoveredAfterMs", "message", "intervals"})
-public record WatchReport(String condition, long limitMs, long intervalMs, Double untilHitRate, Integer consecutive,
-    String outcome, Long recoveredAfterMs, String message, List<Interval> intervals) {
+@JsonPropertyOrder({
+  "condition",
+  "limitMs",
+  "intervalMs",
+  "untilHitRate",
+  "consecutive",
+  "outcome",
+  "recoveredAfterMs",
+  "message",
+  "intervals"
+})
+public record WatchReport(
+    String condition,
+    long limitMs,
+    long intervalMs,
+    Double untilHitRate,
+    Integer consecutive,
+    String outcome,
+    Long recoveredAfterMs,
+    String message,
+    List<Interval> intervals) {
 
   /**
    * One interval.
@@ -23,8 +40,25 @@ public record WatchReport(String condition, long limitMs, long intervalMs, Doubl
    * @param hitRate the ratio over the interval, null without lookups
    * @param dbP50Ms the database probe's p50 over the interval, null without a probe or samples
    */
-  @JsonPropertyOrder({"endedAt", "windowMs", "hits", "misses", "hitRate", "opsPerSecond", "keys", "dbP50Ms",
-      "dbP99Ms"})
-  public record Interval(String endedAt, long windowMs, long hits, long misses, Double hitRate, double opsPerSecond,
-      long keys, Double dbP50Ms, Double dbP99Ms) {}
+  @JsonPropertyOrder({
+    "endedAt",
+    "windowMs",
+    "hits",
+    "misses",
+    "hitRate",
+    "opsPerSecond",
+    "keys",
+    "dbP50Ms",
+    "dbP99Ms"
+  })
+  public record Interval(
+      String endedAt,
+      long windowMs,
+      long hits,
+      long misses,
+      Double hitRate,
+      double opsPerSecond,
+      long keys,
+      Double dbP50Ms,
+      Double dbP99Ms) {}
 }

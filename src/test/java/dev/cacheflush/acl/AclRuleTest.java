@@ -16,10 +16,14 @@ class AclRuleTest {
   void ruleShouldGrantTheFlushCommandsOnTheFlushPatternsAndTheLockKeyOnly() {
     AclRule rule = AclRule.forFlush(globs("mocs:*", "gallery:*"), globs("sessions:*"), true);
 
-    assertThat(rule.setUser("cacheflush")).isEqualTo("ACL SETUSER cacheflush reset on ~mocs:* ~gallery:* "
-        + "~cacheflush:lock +scan +unlink +info +dbsize +cluster|nodes +asking +set +get +pttl +eval");
-    assertThat(rule.accessString()).isEqualTo("on ~mocs:* ~gallery:* ~cacheflush:lock -@all +scan +unlink +info "
-        + "+dbsize +cluster|nodes +asking +set +get +pttl +eval");
+    assertThat(rule.setUser("cacheflush"))
+        .isEqualTo(
+            "ACL SETUSER cacheflush reset on ~mocs:* ~gallery:* "
+                + "~cacheflush:lock +scan +unlink +info +dbsize +cluster|nodes +asking +set +get +pttl +eval");
+    assertThat(rule.accessString())
+        .isEqualTo(
+            "on ~mocs:* ~gallery:* ~cacheflush:lock -@all +scan +unlink +info "
+                + "+dbsize +cluster|nodes +asking +set +get +pttl +eval");
     assertThat(rule.overlaps()).isEmpty();
     assertThat(rule.render("cacheflush")).doesNotContain("WARNING");
   }
@@ -33,19 +37,26 @@ class AclRuleTest {
 
   @Test
   void overlappingListsShouldBeSaidWithAnExampleKey() {
-    AclRule rule = AclRule.forFlush(globs("mocs:*", "gallery:*"), globs("sessions:*", "mocs:keep:*"), true);
+    AclRule rule =
+        AclRule.forFlush(globs("mocs:*", "gallery:*"), globs("sessions:*", "mocs:keep:*"), true);
 
-    assertThat(rule.overlaps()).singleElement().satisfies(o -> {
-      assertThat(o.flushPattern()).isEqualTo("mocs:*");
-      assertThat(o.preservePattern()).isEqualTo("mocs:keep:*");
-    });
-    assertThat(rule.render("cacheflush")).contains("# WARNING: flush pattern 'mocs:*' and preserve pattern "
-        + "'mocs:keep:*' overlap (the key mocs:keep: matches both)");
+    assertThat(rule.overlaps())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.flushPattern()).isEqualTo("mocs:*");
+              assertThat(o.preservePattern()).isEqualTo("mocs:keep:*");
+            });
+    assertThat(rule.render("cacheflush"))
+        .contains(
+            "# WARNING: flush pattern 'mocs:*' and preserve pattern "
+                + "'mocs:keep:*' overlap (the key mocs:keep: matches both)");
   }
 
   @Test
   void argumentsThatRedisCliWouldSplitShouldBeQuoted() {
     AclRule rule = AclRule.forFlush(globs("my cache:*", "quo\"te:*"), globs(), false);
-    assertThat(rule.setUser("cf")).startsWith("ACL SETUSER cf reset on \"~my cache:*\" \"~quo\\\"te:*\" +scan");
+    assertThat(rule.setUser("cf"))
+        .startsWith("ACL SETUSER cf reset on \"~my cache:*\" \"~quo\\\"te:*\" +scan");
   }
 }

@@ -34,8 +34,7 @@ class AwsCredentialsIT {
   static AwsCredentialsStub aws;
   static RedisServer redis;
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
   Map<String, String> env;
 
   @BeforeAll
@@ -57,8 +56,17 @@ class AwsCredentialsIT {
   /** A machine with no AWS settings at all, and no instance metadata to fall back on. */
   @BeforeEach
   void emptyMachine() {
-    env = new HashMap<>(Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "AWS_REGION", REGION,
-        "AWS_EC2_METADATA_DISABLED", "true"));
+    env =
+        new HashMap<>(
+            Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "HOME",
+                home.toString(),
+                "AWS_REGION",
+                REGION,
+                "AWS_EC2_METADATA_DISABLED",
+                "true"));
     cloudWatch.reset();
   }
 
@@ -70,8 +78,18 @@ class AwsCredentialsIT {
 
     // The dashboard's client is built the same way as the sink's (CloudWatchClients).
     cloudWatch.reset();
-    JarRun dashboard = JarRun.start(home, env, "dashboard", "--apply", "--metrics-endpoint", cloudWatch.endpoint(),
-        "--cache-cluster-id", "my-cache-001", "--dashboard-name", "rollout");
+    JarRun dashboard =
+        JarRun.start(
+            home,
+            env,
+            "dashboard",
+            "--apply",
+            "--metrics-endpoint",
+            cloudWatch.endpoint(),
+            "--cache-cluster-id",
+            "my-cache-001",
+            "--dashboard-name",
+            "rollout");
     assertThat(waitFor(dashboard)).as(dashboard.err()).isZero();
     assertCloudWatchSignedWith("AKIASTUBSTATICKEYS", "PutDashboard");
   }
@@ -79,7 +97,9 @@ class AwsCredentialsIT {
   @Test
   void ssoProfileShouldSignWithTheRoleCredentialsOfIamIdentityCenter() throws Exception {
     Path cache = Files.createDirectories(home.resolve(".aws/sso/cache"));
-    Files.writeString(home.resolve(".aws/config"), """
+    Files.writeString(
+        home.resolve(".aws/config"),
+        """
         [profile engineer]
         sso_session = corp
         sso_account_id = 123456789012
@@ -92,13 +112,21 @@ class AwsCredentialsIT {
         sso_registration_scopes = sso:account:access
         """);
     // What `aws sso login` caches, under the SHA-1 of the session's name.
-    String cacheName = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-        .digest("corp".getBytes(StandardCharsets.UTF_8))) + ".json";
-    Files.writeString(cache.resolve(cacheName), "{\"startUrl\":\"https://corp.awsapps.com/start\","
-        + "\"region\":\"eu-west-1\",\"accessToken\":\"" + AwsCredentialsStub.SSO_TOKEN + "\","
-        + "\"expiresAt\":\"2099-01-01T00:00:00Z\",\"clientId\":\"client\",\"clientSecret\":\"client-secret\","
-        + "\"registrationExpiresAt\":\"2099-01-01T00:00:00Z\","
-        + "\"refreshToken\":\"refresh\"}");
+    String cacheName =
+        HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-1")
+                        .digest("corp".getBytes(StandardCharsets.UTF_8)))
+            + ".json";
+    Files.writeString(
+        cache.resolve(cacheName),
+        "{\"startUrl\":\"https://corp.awsapps.com/start\","
+            + "\"region\":\"eu-west-1\",\"accessToken\":\""
+            + AwsCredentialsStub.SSO_TOKEN
+            + "\","
+            + "\"expiresAt\":\"2099-01-01T00:00:00Z\",\"clientId\":\"client\",\"clientSecret\":\"client-secret\","
+            + "\"registrationExpiresAt\":\"2099-01-01T00:00:00Z\","
+            + "\"refreshToken\":\"refresh\"}");
     env.put("AWS_PROFILE", "engineer");
     env.put("AWS_ENDPOINT_URL_SSO", aws.endpoint());
     assertSignedWith(AwsCredentialsStub.SSO_KEY);
@@ -107,19 +135,24 @@ class AwsCredentialsIT {
 
   @Test
   void eksWebIdentityShouldSignWithTheRoleStsAssumedForTheServiceAccountToken() throws Exception {
-    Path token = Files.writeString(home.resolve("token"), "eyJhbGciOiJSUzI1NiJ9.service-account.signature");
+    Path token =
+        Files.writeString(home.resolve("token"), "eyJhbGciOiJSUzI1NiJ9.service-account.signature");
     env.put("AWS_WEB_IDENTITY_TOKEN_FILE", token.toString());
     env.put("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/cacheflush-irsa");
     env.put("AWS_ROLE_SESSION_NAME", "cacheflush");
     env.put("AWS_ENDPOINT_URL_STS", aws.endpoint());
     assertSignedWith(AwsCredentialsStub.WEB_IDENTITY_KEY);
-    assertThat(aws.served()).contains("sts: AssumeRoleWithWebIdentity arn:aws:iam::123456789012:role/cacheflush-irsa "
-        + "token eyJhbGciOiJSUzI1NiJ9.service-account.signature");
+    assertThat(aws.served())
+        .contains(
+            "sts: AssumeRoleWithWebIdentity arn:aws:iam::123456789012:role/cacheflush-irsa "
+                + "token eyJhbGciOiJSUzI1NiJ9.service-account.signature");
   }
 
   @Test
   void eksPodIdentityShouldSignWithContainerCredentialsFetchedWithTheTokenFile() throws Exception {
-    Path token = Files.writeString(home.resolve("eks-pod-identity-token"), AwsCredentialsStub.CONTAINER_TOKEN);
+    Path token =
+        Files.writeString(
+            home.resolve("eks-pod-identity-token"), AwsCredentialsStub.CONTAINER_TOKEN);
     env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", aws.endpoint() + "/container/v1/credentials");
     env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token.toString());
     assertSignedWith(AwsCredentialsStub.CONTAINER_KEY);
@@ -139,17 +172,41 @@ class AwsCredentialsIT {
     env.remove("AWS_EC2_METADATA_DISABLED");
     env.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", aws.endpoint());
     assertSignedWith(AwsCredentialsStub.INSTANCE_KEY);
-    assertThat(aws.served()).contains("imds: token", "imds: credentials of " + AwsCredentialsStub.ROLE);
+    assertThat(aws.served())
+        .contains("imds: token", "imds: credentials of " + AwsCredentialsStub.ROLE);
   }
 
   /** A flush with --iam and the CloudWatch sink, both signed with this key id; the stand-in for CloudWatch saw it. */
   private void assertSignedWith(String accessKeyId) {
-    JarRun flush = JarRun.start(home, env, "flush", "--yes", "--redis-url", redis.tlsUrl(), "--tls-ca",
-        TestCertificates.shared().caCert().toString(), "--iam", "--iam-user", "iam-flusher", "--iam-cache-name",
-        "my-cache", "--region", REGION, "--retries", "0", "--sample-window", "0", "--metrics", "cloudwatch",
-        "--metrics-endpoint", cloudWatch.endpoint(), "--verbose");
+    JarRun flush =
+        JarRun.start(
+            home,
+            env,
+            "flush",
+            "--yes",
+            "--redis-url",
+            redis.tlsUrl(),
+            "--tls-ca",
+            TestCertificates.shared().caCert().toString(),
+            "--iam",
+            "--iam-user",
+            "iam-flusher",
+            "--iam-cache-name",
+            "my-cache",
+            "--region",
+            REGION,
+            "--retries",
+            "0",
+            "--sample-window",
+            "0",
+            "--metrics",
+            "cloudwatch",
+            "--metrics-endpoint",
+            cloudWatch.endpoint(),
+            "--verbose");
     assertThat(waitFor(flush)).as(flush.err()).isZero();
-    assertThat(flush.err()).contains("Signing the ElastiCache IAM token with AWS credentials from ")
+    assertThat(flush.err())
+        .contains("Signing the ElastiCache IAM token with AWS credentials from ")
         .contains("(access key id " + accessKeyId + ")");
     assertCloudWatchSignedWith(accessKeyId, "PutMetricData");
     assertThat(aws.refused()).isEmpty();
@@ -158,8 +215,11 @@ class AwsCredentialsIT {
   private static void assertCloudWatchSignedWith(String accessKeyId, String action) {
     assertThat(cloudWatch.refused()).isEmpty();
     assertThat(cloudWatch.requests()).extracting(CloudWatchStub.Request::action).contains(action);
-    assertThat(cloudWatch.requests()).allSatisfy(r ->
-        assertThat(r.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/"));
+    assertThat(cloudWatch.requests())
+        .allSatisfy(
+            r ->
+                assertThat(r.authorization())
+                    .startsWith("AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/"));
   }
 
   private static int waitFor(JarRun run) {

@@ -37,12 +37,15 @@ class ElastiCacheIamTokenTest {
 
   @Test
   void tokenShouldBeAPresignedConnectRequestForTheCacheValidFor900Seconds() throws Exception {
-    String token = token(new IamSettings("cacheflush-iam", "prod-cache", "eu-west-1", false),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)));
+    String token =
+        token(
+            new IamSettings("cacheflush-iam", "prod-cache", "eu-west-1", false),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)));
 
     assertThat(token).startsWith("prod-cache/?").doesNotContain("http://").doesNotContain(SECRET);
     Map<String, String> query = query(token);
-    assertThat(query).containsEntry("Action", "connect")
+    assertThat(query)
+        .containsEntry("Action", "connect")
         .containsEntry("User", "cacheflush-iam")
         .containsEntry("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
         .containsEntry("X-Amz-Credential", KEY_ID + "/20251123/eu-west-1/elasticache/aws4_request")
@@ -51,30 +54,42 @@ class ElastiCacheIamTokenTest {
         .containsEntry("X-Amz-SignedHeaders", "host")
         .doesNotContainKey("ResourceType")
         .doesNotContainKey("X-Amz-Security-Token");
-    assertThat(query.get("X-Amz-Signature")).matches("[0-9a-f]{64}")
+    assertThat(query.get("X-Amz-Signature"))
+        .matches("[0-9a-f]{64}")
         .isEqualTo(expectedSignature(token, "eu-west-1", SECRET));
   }
 
   @Test
   void serverlessTokenShouldNameTheResourceTypeAndCarryTheSessionToken() throws Exception {
-    String token = token(new IamSettings("app user", "my-serverless", "us-east-1", true),
-        StaticCredentialsProvider.create(AwsSessionCredentials.create(KEY_ID, SECRET, "session/token+1=")));
+    String token =
+        token(
+            new IamSettings("app user", "my-serverless", "us-east-1", true),
+            StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(KEY_ID, SECRET, "session/token+1=")));
 
     Map<String, String> query = query(token);
-    assertThat(query).containsEntry("ResourceType", "ServerlessCache")
+    assertThat(query)
+        .containsEntry("ResourceType", "ServerlessCache")
         .containsEntry("User", "app user")
         .containsEntry("X-Amz-Security-Token", "session/token+1=")
         .containsEntry("X-Amz-Credential", KEY_ID + "/20251123/us-east-1/elasticache/aws4_request");
-    assertThat(query.get("X-Amz-Signature")).isEqualTo(expectedSignature(token, "us-east-1", SECRET));
+    assertThat(query.get("X-Amz-Signature"))
+        .isEqualTo(expectedSignature(token, "us-east-1", SECRET));
   }
 
   @Test
   void everyCallShouldSignAgainAtTheCurrentTime() {
     IamSettings settings = new IamSettings("u", "c", "eu-west-1", false);
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET));
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET));
     String first = new ElastiCacheIamToken(settings, "eu-west-1", credentials, CLOCK).token();
-    String later = new ElastiCacheIamToken(settings, "eu-west-1", credentials,
-        Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC)).token();
+    String later =
+        new ElastiCacheIamToken(
+                settings,
+                "eu-west-1",
+                credentials,
+                Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC))
+            .token();
 
     assertThat(query(later).get("X-Amz-Date")).isEqualTo("20251123T102530Z");
     assertThat(later).isNotEqualTo(first);
@@ -83,11 +98,18 @@ class ElastiCacheIamTokenTest {
   @Test
   void missingCredentialsShouldBeOneClearLine() {
     IamSettings settings = new IamSettings("u", "c", "eu-west-1", false);
-    ElastiCacheIamToken tokens = new ElastiCacheIamToken(settings, "eu-west-1", () -> {
-      throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
-    }, CLOCK);
+    ElastiCacheIamToken tokens =
+        new ElastiCacheIamToken(
+            settings,
+            "eu-west-1",
+            () -> {
+              throw SdkClientException.create(
+                  "Unable to load credentials from any of the providers in the chain");
+            },
+            CLOCK);
 
-    assertThatThrownBy(tokens::token).isInstanceOf(CacheflushException.class)
+    assertThatThrownBy(tokens::token)
+        .isInstanceOf(CacheflushException.class)
         .hasMessageStartingWith("No AWS credentials to sign the ElastiCache IAM token (--iam)")
         .hasMessageContaining("AWS_PROFILE");
   }
@@ -115,7 +137,8 @@ class ElastiCacheIamTokenTest {
    * URI-encoded query without the signature, the host header, the SHA-256 of the empty body), the
    * string to sign over the scope date/region/service, and the HMAC key chain from the secret.
    */
-  private static String expectedSignature(String token, String region, String secret) throws Exception {
+  private static String expectedSignature(String token, String region, String secret)
+      throws Exception {
     URI uri = URI.create("http://" + token);
     TreeMap<String, String> sorted = new TreeMap<>();
     for (String pair : uri.getRawQuery().split("&")) {
@@ -126,14 +149,21 @@ class ElastiCacheIamTokenTest {
       }
     }
     StringBuilder canonicalQuery = new StringBuilder();
-    sorted.forEach((k, v) -> canonicalQuery.append(canonicalQuery.length() == 0 ? "" : "&").append(k).append('=')
-        .append(v));
-    String canonicalRequest = String.join("\n", "GET", "/", canonicalQuery, "host:" + uri.getHost(), "", "host",
-        hex(sha256("")));
+    sorted.forEach(
+        (k, v) ->
+            canonicalQuery
+                .append(canonicalQuery.length() == 0 ? "" : "&")
+                .append(k)
+                .append('=')
+                .append(v));
+    String canonicalRequest =
+        String.join(
+            "\n", "GET", "/", canonicalQuery, "host:" + uri.getHost(), "", "host", hex(sha256("")));
     Map<String, String> q = query(token);
     String date = q.get("X-Amz-Date");
     String scope = date.substring(0, 8) + "/" + region + "/elasticache/aws4_request";
-    String stringToSign = String.join("\n", "AWS4-HMAC-SHA256", date, scope, hex(sha256(canonicalRequest)));
+    String stringToSign =
+        String.join("\n", "AWS4-HMAC-SHA256", date, scope, hex(sha256(canonicalRequest)));
     byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date.substring(0, 8));
     key = hmac(key, region);
     key = hmac(key, "elasticache");
@@ -146,7 +176,10 @@ class ElastiCacheIamTokenTest {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-_.~".indexOf(c) >= 0) {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || "-_.~".indexOf(c) >= 0) {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));

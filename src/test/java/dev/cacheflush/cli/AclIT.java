@@ -43,7 +43,8 @@ class AclIT {
     keyspace = new Keyspace(server.url());
     CliRun.Result acl = new CliRun().run("acl", "--user", USER);
     assertThat(acl.exitCode()).as(acl.err()).isZero();
-    String rule = acl.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
+    String rule =
+        acl.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
     server.call((Object[]) rule.split(" "));
     server.call("ACL", "SETUSER", USER, ">" + PASSWORD);
   }
@@ -57,25 +58,36 @@ class AclIT {
   @BeforeEach
   void fill() {
     keyspace.connection().sync().flushall();
-    keyspace.write(Keyspace.families(Map.of("mocs", 2_000, "gallery", 1_000, "sessions", 1_000, "ratelimit", 500)));
+    keyspace.write(
+        Keyspace.families(
+            Map.of("mocs", 2_000, "gallery", 1_000, "sessions", 1_000, "ratelimit", 500)));
     server.call("ACL", "LOG", "RESET");
   }
 
   @Test
   void wholeFlushShouldRunAsTheLeastPrivilegeUserAndRedisShouldRefuseItAPreservedKey() {
-    CliRun.Result flush = new CliRun().env("REDIS_USERNAME", USER).env("REDIS_PASSWORD", PASSWORD)
-        .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
+    CliRun.Result flush =
+        new CliRun()
+            .env("REDIS_USERNAME", USER)
+            .env("REDIS_PASSWORD", PASSWORD)
+            .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
     assertThat(flush.exitCode()).as(flush.err()).isZero();
     assertThat(flush.out()).contains("Outcome   completed");
     assertThat(keyspace.dbSize()).isEqualTo(1_500);
     assertThat((List<?>) server.call("ACL", "LOG")).as("commands the flush was refused").isEmpty();
 
-    RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(server.port())
-        .withAuthentication(USER, PASSWORD).build());
+    RedisClient client =
+        RedisClient.create(
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(server.port())
+                .withAuthentication(USER, PASSWORD)
+                .build());
     try (StatefulRedisConnection<String, String> asFlusher = client.connect()) {
       assertThatThrownBy(() -> asFlusher.sync().unlink("sessions:1"))
-          .isInstanceOf(RedisCommandExecutionException.class).hasMessageStartingWith("NOPERM");
+          .isInstanceOf(RedisCommandExecutionException.class)
+          .hasMessageStartingWith("NOPERM");
       assertThatThrownBy(() -> asFlusher.sync().flushall()).hasMessageStartingWith("NOPERM");
       assertThat(asFlusher.sync().unlink("mocs:nothing-here")).isZero();
     } finally {
@@ -92,16 +104,22 @@ class AclIT {
     assertThat(withLock.out()).contains("~cacheflush:lock", "+set");
     assertThat(withoutLock.out()).doesNotContain("cacheflush:lock").doesNotContain("+set");
 
-    String rule = withLock.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
+    String rule =
+        withLock.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
     server.call((Object[]) rule.split(" "));
     server.call("ACL", "SETUSER", "locker", ">" + PASSWORD);
     try {
-      CliRun.Result flush = new CliRun().env("REDIS_USERNAME", "locker").env("REDIS_PASSWORD", PASSWORD)
-          .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
+      CliRun.Result flush =
+          new CliRun()
+              .env("REDIS_USERNAME", "locker")
+              .env("REDIS_PASSWORD", PASSWORD)
+              .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
       assertThat(flush.exitCode()).as(flush.err()).isZero();
       assertThat(keyspace.dbSize()).isEqualTo(1_500);
-      assertThat((List<?>) server.call("ACL", "LOG")).as("commands the flush was refused").isEmpty();
+      assertThat((List<?>) server.call("ACL", "LOG"))
+          .as("commands the flush was refused")
+          .isEmpty();
     } finally {
       server.call("ACL", "DELUSER", "locker");
     }
@@ -118,24 +136,50 @@ class AclIT {
     Path report = dir.resolve("report.json");
     List<String> outputs = new ArrayList<>();
 
-    JarRun viaUrl = JarRun.start(dir, "flush", "--yes", "--sample-window", "0", "--verbose", "--redis-url", inUrl, "--report",
-        report.toString());
+    JarRun viaUrl =
+        JarRun.start(
+            dir,
+            "flush",
+            "--yes",
+            "--sample-window",
+            "0",
+            "--verbose",
+            "--redis-url",
+            inUrl,
+            "--report",
+            report.toString());
     assertThat(viaUrl.waitFor(60)).as(viaUrl.err()).isZero();
     outputs.addAll(List.of(viaUrl.out(), viaUrl.err(), Files.readString(report)));
     assertThat(viaUrl.out()).contains("redis://" + USER + ":****@127.0.0.1:" + server.port());
 
-    JarRun json = JarRun.start(dir, "plan", "--verbose", "--format", "json", "--redis-url", server.url(),
-        "--redis-username", USER, "--redis-password", PASSWORD);
+    JarRun json =
+        JarRun.start(
+            dir,
+            "plan",
+            "--verbose",
+            "--format",
+            "json",
+            "--redis-url",
+            server.url(),
+            "--redis-username",
+            USER,
+            "--redis-password",
+            PASSWORD);
     assertThat(json.waitFor(60)).as(json.err()).isZero();
     outputs.addAll(List.of(json.out(), json.err()));
 
-    CliRun.Result wrongUser = new CliRun().env("REDIS_USERNAME", "nobody").env("REDIS_PASSWORD", PASSWORD)
-        .run("plan", "--verbose", "--redis-url", server.url());
+    CliRun.Result wrongUser =
+        new CliRun()
+            .env("REDIS_USERNAME", "nobody")
+            .env("REDIS_PASSWORD", PASSWORD)
+            .run("plan", "--verbose", "--redis-url", server.url());
     assertThat(wrongUser.exitCode()).isEqualTo(2);
     assertThat(wrongUser.errorLines()).last().asString().contains("refused the credentials");
     outputs.addAll(List.of(wrongUser.out(), wrongUser.err()));
 
-    CliRun.Result badUrl = new CliRun().run("plan", "--redis-url", "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:0");
+    CliRun.Result badUrl =
+        new CliRun()
+            .run("plan", "--redis-url", "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:0");
     assertThat(badUrl.exitCode()).isEqualTo(2);
     outputs.addAll(List.of(badUrl.out(), badUrl.err()));
 

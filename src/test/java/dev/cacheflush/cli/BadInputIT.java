@@ -49,64 +49,99 @@ class BadInputIT {
 
   @Test
   void unknownOptionShouldSuggestTheRightOne() {
-    CliRun.Result r = new CliRun().run("flush", "--redis-url", server.url(), "--flsh", "mocs:*", "--yes");
+    CliRun.Result r =
+        new CliRun().run("flush", "--redis-url", server.url(), "--flsh", "mocs:*", "--yes");
     assertOneLine(r, 2, "Unknown option", "'--flsh'", "did you mean --flush");
   }
 
   @Test
   void malformedRedisUrlShouldSayWhatIsWrong() {
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", "redis//localhost"), 2,
-        "Invalid Redis URL 'redis//localhost'", "no scheme");
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", "redis://localhost:99999"), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", "redis//localhost"),
+        2,
+        "Invalid Redis URL 'redis//localhost'",
+        "no scheme");
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", "redis://localhost:99999"),
+        2,
         "port 99999 is outside 1-65535");
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", "http://localhost"), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", "http://localhost"),
+        2,
         "'http' is not one of redis://, rediss://");
   }
 
   @Test
   void missingRedisUrlShouldNameWhereToGiveIt() {
-    assertOneLine(new CliRun().in(dir).run("plan"), 2, "No Redis URL given", "--redis-url", "REDIS_URL");
+    assertOneLine(
+        new CliRun().in(dir).run("plan"), 2, "No Redis URL given", "--redis-url", "REDIS_URL");
   }
 
   @Test
   void missingConfigFileShouldNameThePath() {
-    assertOneLine(new CliRun().run("plan", "--redis-url", server.url(), "--config", dir.resolve("nope.yml").toString()),
-        2, "nope.yml does not exist");
+    assertOneLine(
+        new CliRun()
+            .run(
+                "plan",
+                "--redis-url",
+                server.url(),
+                "--config",
+                dir.resolve("nope.yml").toString()),
+        2,
+        "nope.yml does not exist");
   }
 
   @Test
   void malformedConfigFileShouldSayWhere() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "flush:\n  - 'mocs:*'\n flsh: [\n");
-    assertOneLine(new CliRun().in(dir).run("plan", "--redis-url", server.url()), 2, "cacheflush.yml line ");
+    assertOneLine(
+        new CliRun().in(dir).run("plan", "--redis-url", server.url()), 2, "cacheflush.yml line ");
 
     Files.writeString(dir.resolve("cacheflush.yml"), "flush:\n  - 'mocs:*'\nflsh:\n  - 'x'\n");
-    assertOneLine(new CliRun().in(dir).run("plan", "--redis-url", server.url()), 2,
-        "cacheflush.yml line 3", "unknown setting 'flsh'");
+    assertOneLine(
+        new CliRun().in(dir).run("plan", "--redis-url", server.url()),
+        2,
+        "cacheflush.yml line 3",
+        "unknown setting 'flsh'");
 
     Files.writeString(dir.resolve("cacheflush.yml"), "scanCount: lots\n");
-    assertOneLine(new CliRun().in(dir).run("plan", "--redis-url", server.url()), 2, "cacheflush.yml line 1");
+    assertOneLine(
+        new CliRun().in(dir).run("plan", "--redis-url", server.url()), 2, "cacheflush.yml line 1");
   }
 
   @Test
   void emptyPatternShouldBeRefused() {
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--flush", ""), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--flush", ""),
+        2,
         "Empty flush pattern");
-    assertOneLine(new CliRun().env("PRESERVE_PATTERNS", "sessions:*,,ratelimit:*")
-        .run("flush", "--yes", "--redis-url", server.url()), 2, "PRESERVE_PATTERNS contains an empty pattern");
+    assertOneLine(
+        new CliRun()
+            .env("PRESERVE_PATTERNS", "sessions:*,,ratelimit:*")
+            .run("flush", "--yes", "--redis-url", server.url()),
+        2,
+        "PRESERVE_PATTERNS contains an empty pattern");
   }
 
   @Test
   void emptyFlushListShouldBeRefused() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "flush: []\n");
-    assertOneLine(new CliRun().in(dir).run("flush", "--yes", "--redis-url", server.url()), 2,
+    assertOneLine(
+        new CliRun().in(dir).run("flush", "--yes", "--redis-url", server.url()),
+        2,
         "flush pattern list is empty");
   }
 
   @Test
   void patternMatchingEveryKeyShouldNeedAllowBroad() {
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--flush", "*"), 4,
-        "Refusing flush pattern '*'", "--allow-broad");
-    assertOneLine(new CliRun().env("FLUSH_PATTERNS", "**").run("plan", "--redis-url", server.url()), 4,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--flush", "*"),
+        4,
+        "Refusing flush pattern '*'",
+        "--allow-broad");
+    assertOneLine(
+        new CliRun().env("FLUSH_PATTERNS", "**").run("plan", "--redis-url", server.url()),
+        4,
         "Refusing flush pattern '**'");
   }
 
@@ -117,39 +152,63 @@ class BadInputIT {
 
   @Test
   void invalidDryRunValueShouldBeRefused() {
-    assertOneLine(new CliRun().env("DRY_RUN", "maybe").run("flush", "--yes", "--redis-url", server.url()), 2,
+    assertOneLine(
+        new CliRun().env("DRY_RUN", "maybe").run("flush", "--yes", "--redis-url", server.url()),
+        2,
         "DRY_RUN='maybe' is not a boolean");
   }
 
   @Test
   void badNumbersAndDurationsShouldBeRefused() {
-    assertOneLine(new CliRun().run("plan", "--redis-url", server.url(), "--scan-count", "0"), 2,
+    assertOneLine(
+        new CliRun().run("plan", "--redis-url", server.url(), "--scan-count", "0"),
+        2,
         "scan count (--scan-count) must be a whole number of 1 or more");
-    assertOneLine(new CliRun().run("plan", "--redis-url", server.url(), "--timeout", "soon"), 2,
+    assertOneLine(
+        new CliRun().run("plan", "--redis-url", server.url(), "--timeout", "soon"),
+        2,
         "'soon' is not a duration");
   }
 
   @Test
   void sizesBeyondTheirMaximumShouldBeRefusedWithTheMaximumAndWhy() throws Exception {
     String url = server.url();
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--batch-size", "10000000"), 2,
-        "batch size (--batch-size, batchSize) may be at most 10,000, got 10,000,000:", "every other client waits");
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--batch-size", "2147483647"), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", url, "--batch-size", "10000000"),
+        2,
+        "batch size (--batch-size, batchSize) may be at most 10,000, got 10,000,000:",
+        "every other client waits");
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", url, "--batch-size", "2147483647"),
+        2,
         "may be at most 10,000, got 2,147,483,647");
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--scan-count", "10001"), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", url, "--scan-count", "10001"),
+        2,
         "scan count (--scan-count, scanCount) may be at most 10,000, got 10,001:");
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--max-in-flight", "65"), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", url, "--max-in-flight", "65"),
+        2,
         "in-flight bound (--max-in-flight, maxInFlight) may be at most 64, got 65:");
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", url, "--max-rate", "10000001"), 2,
-        "rate cap (--max-rate, maxRate) may be at most 10,000,000, got 10,000,001:", "give 0");
-    assertOneLine(new CliRun().run("watch", "--redis-url", url, "--for", "2h", "--interval", "100ms"), 2,
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", url, "--max-rate", "10000001"),
+        2,
+        "rate cap (--max-rate, maxRate) may be at most 10,000,000, got 10,000,001:",
+        "give 0");
+    assertOneLine(
+        new CliRun().run("watch", "--redis-url", url, "--for", "2h", "--interval", "100ms"),
+        2,
         "--for 2h at --interval 100ms is 72,000 intervals; a watch may have at most 10,000");
 
     Files.writeString(dir.resolve("cacheflush.yml"), "batchSize: 1000000\n");
-    assertOneLine(new CliRun().in(dir).run("flush", "--yes", "--redis-url", url), 2,
+    assertOneLine(
+        new CliRun().in(dir).run("flush", "--yes", "--redis-url", url),
+        2,
         "batch size (--batch-size, batchSize) may be at most 10,000, got 1,000,000");
     Files.writeString(dir.resolve("cacheflush.yml"), "maxInFlight: 1000\nscanCount: 10000\n");
-    assertOneLine(new CliRun().in(dir).run("plan", "--redis-url", url), 2,
+    assertOneLine(
+        new CliRun().in(dir).run("plan", "--redis-url", url),
+        2,
         "in-flight bound (--max-in-flight, maxInFlight) may be at most 64, got 1,000");
   }
 
@@ -167,8 +226,11 @@ class BadInputIT {
   @Test
   void unwritableReportShouldBeRefusedBeforeFlushing() throws Exception {
     Path aDirectory = Files.createDirectory(dir.resolve("report.json"));
-    assertOneLine(new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--report", aDirectory.toString()),
-        2, "Cannot write the report");
+    assertOneLine(
+        new CliRun()
+            .run("flush", "--yes", "--redis-url", server.url(), "--report", aDirectory.toString()),
+        2,
+        "Cannot write the report");
   }
 
   private static void assertOneLine(CliRun.Result r, int exitCode, String... fragments) {

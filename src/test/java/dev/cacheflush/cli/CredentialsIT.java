@@ -51,8 +51,16 @@ class CredentialsIT {
 
   @Test
   void urlUserWithThePasswordFromTheEnvironmentShouldAuthenticateAsThatUser() {
-    CliRun.Result r = new CliRun().env("REDIS_PASSWORD", PASSWORD)
-        .run("flush", "--yes", "--sample-window", "0", "--redis-url", "redis://" + USER + "@" + hostPort);
+    CliRun.Result r =
+        new CliRun()
+            .env("REDIS_PASSWORD", PASSWORD)
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                "redis://" + USER + "@" + hostPort);
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("redis://" + USER + ":****@" + hostPort);
@@ -61,11 +69,21 @@ class CredentialsIT {
 
   @Test
   void refusedPasswordShouldNameTheUserTriedAndExitTwo() {
-    CliRun.Result r = new CliRun().env("REDIS_PASSWORD", "wrong-" + PASSWORD)
-        .run("flush", "--yes", "--sample-window", "0", "--redis-url", "redis://" + USER + "@" + hostPort);
+    CliRun.Result r =
+        new CliRun()
+            .env("REDIS_PASSWORD", "wrong-" + PASSWORD)
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                "redis://" + USER + "@" + hostPort);
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.errorLines()).singleElement().asString()
+    assertThat(r.errorLines())
+        .singleElement()
+        .asString()
         .contains("refused the credentials of user 'flusher'", "WRONGPASS", "REDIS_PASSWORD");
     assertThat(r.out() + r.err()).doesNotContain(PASSWORD);
     assertThat(keyspace.dbSize()).isEqualTo(200);
@@ -73,18 +91,25 @@ class CredentialsIT {
 
   @Test
   void refusedPasswordOfTheDefaultUserShouldSaySo() {
-    CliRun.Result r = new CliRun().run("plan", "--redis-url", "redis://:not-the-admin-pw@" + hostPort);
+    CliRun.Result r =
+        new CliRun().run("plan", "--redis-url", "redis://:not-the-admin-pw@" + hostPort);
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.errorLines()).singleElement().asString().contains("refused the credentials of the default user");
+    assertThat(r.errorLines())
+        .singleElement()
+        .asString()
+        .contains("refused the credentials of the default user");
   }
 
   @Test
   void userWithoutAnyPasswordShouldBeRefusedBeforeConnecting() {
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--redis-url", "redis://" + USER + "@" + hostPort);
+    CliRun.Result r =
+        new CliRun().run("flush", "--yes", "--redis-url", "redis://" + USER + "@" + hostPort);
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.errorLines()).singleElement().asString()
+    assertThat(r.errorLines())
+        .singleElement()
+        .asString()
         .contains("given without a password", "REDIS_PASSWORD", "redis://:PASSWORD@host");
     assertThat((List<?>) server.call("ACL", "LOG")).as("no attempt to authenticate").isEmpty();
     assertThat(keyspace.dbSize()).isEqualTo(200);
@@ -92,11 +117,21 @@ class CredentialsIT {
 
   @Test
   void databaseOutOfRangeShouldBeAConfigurationError() {
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url",
-        "redis://:" + ADMIN_PASSWORD + "@" + hostPort + "/99");
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                "redis://:" + ADMIN_PASSWORD + "@" + hostPort + "/99");
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.errorLines()).singleElement().asString().contains("no such database", "'databases'");
+    assertThat(r.errorLines())
+        .singleElement()
+        .asString()
+        .contains("no such database", "'databases'");
     assertThat(keyspace.dbSize()).isEqualTo(200);
   }
 }

@@ -27,23 +27,40 @@ class FlushTimelineIT {
   @TempDir Path dir;
 
   @Test
-  void theBaselineShouldBeMeasuredBeforeThePromptAndTheReportShouldPlaceEachStepInOrder() throws Exception {
-    try (RedisServer redis = RedisServers.standalone(); Keyspace keyspace = new Keyspace(redis.url());
+  void theBaselineShouldBeMeasuredBeforeThePromptAndTheReportShouldPlaceEachStepInOrder()
+      throws Exception {
+    try (RedisServer redis = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(redis.url());
         LogCapture logs = new LogCapture()) {
       keyspace.write(Keyspace.families(Map.of("mocs", 500, "sessions", 50)));
       Path report = dir.resolve("report.json");
       List<String> loggedWhenAsked = new ArrayList<>();
       Instant[] askedAt = new Instant[1];
 
-      CliRun.Result r = new CliRun().withTerminal(prompt -> {
-        loggedWhenAsked.addAll(logs.lines());
-        askedAt[0] = Instant.now();
-        return "yes";
-      }).run("flush", "--sample-window", "300ms", "--watch", "1s", "--interval", "500ms", "--redis-url", redis.url(),
-          "--report", report.toString());
+      CliRun.Result r =
+          new CliRun()
+              .withTerminal(
+                  prompt -> {
+                    loggedWhenAsked.addAll(logs.lines());
+                    askedAt[0] = Instant.now();
+                    return "yes";
+                  })
+              .run(
+                  "flush",
+                  "--sample-window",
+                  "300ms",
+                  "--watch",
+                  "1s",
+                  "--interval",
+                  "500ms",
+                  "--redis-url",
+                  redis.url(),
+                  "--report",
+                  report.toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
-      assertThat(loggedWhenAsked).as("the window before the flush had ended when the person was asked")
+      assertThat(loggedWhenAsked)
+          .as("the window before the flush had ended when the person was asked")
           .anyMatch(l -> l.startsWith("INFO Hit rate before the flush:"));
       JsonNode json = new ObjectMapper().readTree(Files.readString(report));
       Instant before = Instant.parse(json.get("hitRate").get("before").get("startedAt").asText());
@@ -51,7 +68,8 @@ class FlushTimelineIT {
       Instant flushFinished = Instant.parse(json.get("flushFinishedAt").asText());
       Instant after = Instant.parse(json.get("hitRate").get("after").get("startedAt").asText());
       JsonNode intervals = json.get("watch").get("intervals");
-      Instant lastInterval = Instant.parse(intervals.get(intervals.size() - 1).get("endedAt").asText());
+      Instant lastInterval =
+          Instant.parse(intervals.get(intervals.size() - 1).get("endedAt").asText());
       Instant finished = Instant.parse(json.get("finishedAt").asText());
       assertThat(before).isBefore(askedAt[0]);
       assertThat(flushStarted).as("the flush starts after the answer").isAfterOrEqualTo(askedAt[0]);

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Logs as JSON lines, for the log stores of containers (CloudWatch Logs Insights queries their fields). */
 class LogFormatIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void logFormatJsonShouldWriteEachLogLineAsOneJsonObject() throws Exception {
@@ -33,8 +32,11 @@ class LogFormatIT {
         assertThat(event.get("loggerName").asText()).startsWith("dev.cacheflush");
         assertThat(event.has("arguments")).isFalse();
       }
-      assertThat(lines).anySatisfy(l -> assertThat(json.readTree(l).get("formattedMessage").asText())
-          .startsWith("Connected to redis://127.0.0.1:" + redis.port()));
+      assertThat(lines)
+          .anySatisfy(
+              l ->
+                  assertThat(json.readTree(l).get("formattedMessage").asText())
+                      .startsWith("Connected to redis://127.0.0.1:" + redis.port()));
     }
   }
 }

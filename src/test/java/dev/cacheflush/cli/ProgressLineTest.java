@@ -39,7 +39,8 @@ class ProgressLineTest {
     scan(progress, 1_000, 500, 0);
     scan(progress, 499_000, 249_500, 1_000);
 
-    assertThat(screen.toString()).isEqualTo("\r 25% 500,000/2,000,000 keys, deleted 250,000, 499,000 keys/s, 4s left");
+    assertThat(screen.toString())
+        .isEqualTo("\r 25% 500,000/2,000,000 keys, deleted 250,000, 499,000 keys/s, 4s left");
   }
 
   @Test
@@ -56,8 +57,10 @@ class ProgressLineTest {
 
     String drawn = screen.toString();
     assertThat(drawn.chars().filter(c -> c == '\r').count()).isEqualTo(5);
-    assertThat(drawn).endsWith("\r100% 2,000,000/2,000,000 keys, matched 20,000, 571,143 keys/s"
-        + System.lineSeparator());
+    assertThat(drawn)
+        .endsWith(
+            "\r100% 2,000,000/2,000,000 keys, matched 20,000, 571,143 keys/s"
+                + System.lineSeparator());
   }
 
   @Test
@@ -82,7 +85,8 @@ class ProgressLineTest {
     now.addAndGet(1_000_000_000L);
 
     assertThat(progress.render(12_345_678, 98_765_432, 12_345_678, now.get()))
-        .isEqualTo(" 12% 12,345,678/98,765,432 keys, deleted 12,345,678, 12,345,678 keys/s, 8s left")
+        .isEqualTo(
+            " 12% 12,345,678/98,765,432 keys, deleted 12,345,678, 12,345,678 keys/s, 8s left")
         .hasSizeLessThan(80);
   }
 
@@ -106,19 +110,32 @@ class ProgressLineTest {
     encoder.setContext(logback);
     encoder.setPattern("%level %msg%n");
     encoder.start();
-    LoggingEvent event = new LoggingEvent("test", logback.getLogger("dev.cacheflush.test"), Level.INFO,
-        "Verification: 3 keys match a flush pattern again", null, null);
+    LoggingEvent event =
+        new LoggingEvent(
+            "test",
+            logback.getLogger("dev.cacheflush.test"),
+            Level.INFO,
+            "Verification: 3 keys match a flush pattern again",
+            null,
+            null);
 
     String logged = new String(encoder.encode(event), StandardCharsets.UTF_8);
-    assertThat(logged).isEqualTo("\r" + " ".repeat(drawn.length() - 1) + "\rINFO Verification: 3 keys match a flush "
-        + "pattern again" + System.lineSeparator());
+    assertThat(logged)
+        .isEqualTo(
+            "\r"
+                + " ".repeat(drawn.length() - 1)
+                + "\rINFO Verification: 3 keys match a flush "
+                + "pattern again"
+                + System.lineSeparator());
 
     screen.getBuffer().setLength(0);
     scan(progress, 1_000, 500, 10);
-    assertThat(screen.toString()).as("drawn again at once, on the line below the log line")
+    assertThat(screen.toString())
+        .as("drawn again at once, on the line below the log line")
         .isEqualTo("\r  0% 3,000/2,000,000 keys, deleted 1,500, 6,452 keys/s, 5m10s left");
     progress.done();
-    assertThat(new String(encoder.encode(event), StandardCharsets.UTF_8)).as("once the progress line has ended")
+    assertThat(new String(encoder.encode(event), StandardCharsets.UTF_8))
+        .as("once the progress line has ended")
         .startsWith("INFO ");
   }
 }

@@ -57,14 +57,25 @@ class ReportPathsIT {
   void fifoShouldReceiveTheReportAndStayAFifo() throws Exception {
     Path fifo = mkfifo(dir.resolve("report.fifo"));
     Path received = dir.resolve("received.json");
-    Process reader = new ProcessBuilder("cat", fifo.toString()).redirectOutput(received.toFile()).start();
+    Process reader =
+        new ProcessBuilder("cat", fifo.toString()).redirectOutput(received.toFile()).start();
     try {
-      CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
-          "--report", fifo.toString());
+      CliRun.Result r =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  server.url(),
+                  "--report",
+                  fifo.toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(new ObjectMapper().readTree(received.toFile()).get("keysDeleted").asLong()).isEqualTo(300);
+      assertThat(new ObjectMapper().readTree(received.toFile()).get("keysDeleted").asLong())
+          .isEqualTo(300);
       assertThat(type(fifo)).as("still a FIFO").isEqualTo(FIFO);
     } finally {
       reader.destroyForcibly();
@@ -80,8 +91,19 @@ class ReportPathsIT {
 
     Path link = Files.createSymbolicLink(dir.resolve("link-to-device"), node);
 
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
-        "--report", node.toString(), "--html", link.toString());
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                server.url(),
+                "--report",
+                node.toString(),
+                "--html",
+                link.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(keyspace.dbSize()).isEqualTo(200);
     assertThat(type(node)).as("still a character device").isEqualTo(CHARACTER_DEVICE);
@@ -94,9 +116,11 @@ class ReportPathsIT {
     Path fifo = mkfifo(dir.resolve("pipe"));
     Path link = Files.createSymbolicLink(dir.resolve("stdout"), fifo);
     Path received = dir.resolve("received.html");
-    Process reader = new ProcessBuilder("cat", fifo.toString()).redirectOutput(received.toFile()).start();
+    Process reader =
+        new ProcessBuilder("cat", fifo.toString()).redirectOutput(received.toFile()).start();
     try {
-      CliRun.Result r = new CliRun().run("plan", "--redis-url", server.url(), "--html", link.toString());
+      CliRun.Result r =
+          new CliRun().run("plan", "--redis-url", server.url(), "--html", link.toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -113,15 +137,26 @@ class ReportPathsIT {
   void processSubstitutionShouldReceiveTheReport() throws Exception {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     Path received = dir.resolve("from-cat.json");
-    Process shell = new ProcessBuilder("bash", "-c", "exec java -jar \"$0\" flush --yes --sample-window 0 "
-        + "--redis-url \"$1\" --report >(cat > \"$2\")", jar.toString(), server.url(), received.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("shell.txt").toFile()).start();
+    Process shell =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "exec java -jar \"$0\" flush --yes --sample-window 0 "
+                    + "--redis-url \"$1\" --report >(cat > \"$2\")",
+                jar.toString(),
+                server.url(),
+                received.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("shell.txt").toFile())
+            .start();
     assertThat(shell.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(shell.exitValue()).as(Files.readString(dir.resolve("shell.txt"))).isZero();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.size(received) > 0
-        && Files.readString(received).strip().endsWith("}"));
-    assertThat(new ObjectMapper().readTree(received.toFile()).get("outcome").asText()).isEqualTo("completed");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.size(received) > 0 && Files.readString(received).strip().endsWith("}"));
+    assertThat(new ObjectMapper().readTree(received.toFile()).get("outcome").asText())
+        .isEqualTo("completed");
     assertThat(keyspace.dbSize()).isEqualTo(200);
   }
 
@@ -134,7 +169,8 @@ class ReportPathsIT {
   @Test
   void pathUnderAFileShouldBeRefusedBeforeAnyKeyIsDeleted() throws Exception {
     Path file = Files.writeString(dir.resolve("plain.txt"), "x");
-    assertRefused("--html", file.resolve("sub/report.html").toString(), "Cannot write the HTML report");
+    assertRefused(
+        "--html", file.resolve("sub/report.html").toString(), "Cannot write the HTML report");
   }
 
   /**
@@ -143,21 +179,33 @@ class ReportPathsIT {
    */
   @Test
   void pathNoOneCanCreateShouldBeRefusedBeforeAnyKeyIsDeleted() {
-    assertRefused("--report", "/proc/cacheflush-no-such-" + ProcessHandle.current().pid() + "/x.json",
+    assertRefused(
+        "--report",
+        "/proc/cacheflush-no-such-" + ProcessHandle.current().pid() + "/x.json",
         "Cannot write the report");
   }
 
   @Test
   void missingParentDirectoriesShouldBeCreatedAndTheReportWritten() throws Exception {
     Path nested = dir.resolve("reports/stage-1/flush.json");
-    CliRun.Result r = new CliRun().run("plan", "--redis-url", server.url(), "--report", nested.toString());
+    CliRun.Result r =
+        new CliRun().run("plan", "--redis-url", server.url(), "--report", nested.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(Files.isRegularFile(nested)).isTrue();
   }
 
   private void assertRefused(String option, String path, String fragment) {
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(), option,
-        path);
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                server.url(),
+                option,
+                path);
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.errorLines()).singleElement().asString().contains(fragment, option);
     assertThat(keyspace.dbSize()).as("nothing deleted").isEqualTo(500);

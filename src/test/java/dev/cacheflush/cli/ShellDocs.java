@@ -22,15 +22,24 @@ public final class ShellDocs {
 
   /** @param args the completion script's path, the folder for the man pages' AsciiDoc, the version */
   public static void main(String[] args) throws IOException {
-    CommandLine cli = Cli.commandLine(new CliContext(new PrintWriter(new StringWriter()),
-        new PrintWriter(new StringWriter()), Map.of(), Path.of(""), null, new StopSignal()));
+    CommandLine cli =
+        Cli.commandLine(
+            new CliContext(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                Map.of(),
+                Path.of(""),
+                null,
+                new StopSignal()));
     // The classes are not in the jar yet, so the version comes from the build.
     cli.getCommandSpec().versionProvider(() -> new String[] {"cacheflush " + args[2]});
     Path completion = Path.of(args[0]);
     Files.createDirectories(completion.getParent());
     Files.writeString(completion, AutoComplete.bash("cacheflush", cli));
     Path manPages = Files.createDirectories(Path.of(args[1]));
-    int code = ManPageGenerator.generateManPage(manPages.toFile(), null, new boolean[0], true, cli.getCommandSpec());
+    int code =
+        ManPageGenerator.generateManPage(
+            manPages.toFile(), null, new boolean[0], true, cli.getCommandSpec());
     if (code != 0) {
       throw new IllegalStateException("picocli's ManPageGenerator exited " + code);
     }

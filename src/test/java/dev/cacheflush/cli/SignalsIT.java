@@ -118,21 +118,42 @@ class SignalsIT {
 
   @Test
   void aStopDuringTheBaselineWindowShouldEndWith130AndDeleteNothing() throws Exception {
-    CliRun.Result r = stopWhenLogged("Measuring the hit rate for 10m before the flush", "flush", "--yes",
-        "--sample-window", "10m", "--redis-url", redis.url(), "--report", report.toString());
+    CliRun.Result r =
+        stopWhenLogged(
+            "Measuring the hit rate for 10m before the flush",
+            "flush",
+            "--yes",
+            "--sample-window",
+            "10m",
+            "--redis-url",
+            redis.url(),
+            "--report",
+            report.toString());
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(130);
     assertThat(report().get("outcome").asText()).isEqualTo("interrupted");
     assertThat(report().get("keysDeleted").asLong()).isZero();
-    assertThat(r.errorLines()).containsExactly("cacheflush: stopped on request before the flush; nothing was deleted");
+    assertThat(r.errorLines())
+        .containsExactly("cacheflush: stopped on request before the flush; nothing was deleted");
     assertThat(keys()).isEqualTo(MOCS + SESSIONS);
     assertThat(lockHeld()).isFalse();
   }
 
   @Test
   void aStopDuringTheWindowAfterTheFlushShouldEndWith130AndReportTheDeletion() throws Exception {
-    CliRun.Result r = stopWhenLogged("Measuring the hit rate for 200ms after the flush", "flush", "--yes",
-        "--sample-window", "200ms", "--watch", "10m", "--redis-url", redis.url(), "--report", report.toString());
+    CliRun.Result r =
+        stopWhenLogged(
+            "Measuring the hit rate for 200ms after the flush",
+            "flush",
+            "--yes",
+            "--sample-window",
+            "200ms",
+            "--watch",
+            "10m",
+            "--redis-url",
+            redis.url(),
+            "--report",
+            report.toString());
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(130);
     JsonNode json = report();
@@ -144,13 +165,27 @@ class SignalsIT {
 
   @Test
   void aStopDuringTheWatchAfterAFlushShouldEndWith130() throws Exception {
-    CliRun.Result r = stopWhenLogged("Watching the hit rate for 10m", "flush", "--yes", "--sample-window", "0",
-        "--watch", "10m", "--until-hit-rate", "0.99", "--redis-url", redis.url(), "--report", report.toString());
+    CliRun.Result r =
+        stopWhenLogged(
+            "Watching the hit rate for 10m",
+            "flush",
+            "--yes",
+            "--sample-window",
+            "0",
+            "--watch",
+            "10m",
+            "--until-hit-rate",
+            "0.99",
+            "--redis-url",
+            redis.url(),
+            "--report",
+            report.toString());
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(130);
     JsonNode json = report();
     assertThat(json.get("outcome").asText()).isEqualTo("interrupted");
-    assertThat(json.get("message").asText()).isEqualTo("stopped on request during the watch; the flush had completed");
+    assertThat(json.get("message").asText())
+        .isEqualTo("stopped on request during the watch; the flush had completed");
     assertThat(json.get("watch").get("outcome").asText()).isEqualTo("interrupted");
     assertThat(json.get("keysDeleted").asLong()).isEqualTo(MOCS);
     assertThat(lockHeld()).isFalse();
@@ -161,11 +196,25 @@ class SignalsIT {
     StopSignal stop = new StopSignal();
     CompletableFuture<String> neverAnswered = new CompletableFuture<>();
     try {
-      CliRun.Result r = CompletableFuture.supplyAsync(() -> new CliRun().withStopSignal(stop).withTerminal(prompt -> {
-        stop.request();
-        return neverAnswered.join();
-      }).run("flush", "--sample-window", "0", "--redis-url", redis.url(), "--report", report.toString()))
-          .get(120, TimeUnit.SECONDS);
+      CliRun.Result r =
+          CompletableFuture.supplyAsync(
+                  () ->
+                      new CliRun()
+                          .withStopSignal(stop)
+                          .withTerminal(
+                              prompt -> {
+                                stop.request();
+                                return neverAnswered.join();
+                              })
+                          .run(
+                              "flush",
+                              "--sample-window",
+                              "0",
+                              "--redis-url",
+                              redis.url(),
+                              "--report",
+                              report.toString()))
+              .get(120, TimeUnit.SECONDS);
 
       assertThat(r.exitCode()).as(r.err()).isEqualTo(130);
       assertThat(report().get("outcome").asText()).isEqualTo("interrupted");
@@ -177,12 +226,27 @@ class SignalsIT {
 
   @Test
   void watchForAndUntilShouldEndWith130OnAStopAndWriteTheirReport() throws Exception {
-    for (String[] condition : new String[][] {{"--for", "10m"}, {"--until-hit-rate", "0.99", "--within", "10m"}}) {
+    for (String[] condition :
+        new String[][] {{"--for", "10m"}, {"--until-hit-rate", "0.99", "--within", "10m"}}) {
       StopSignal stop = new StopSignal();
       // Asked for before the first interval ends: the watch's first wait ends on it.
-      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().withStopSignal(stop)
-          .run(concat(new String[] {"watch", "--interval", "1s", "--redis-url", redis.url(), "--report",
-              report.toString()}, condition)));
+      CompletableFuture<CliRun.Result> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new CliRun()
+                      .withStopSignal(stop)
+                      .run(
+                          concat(
+                              new String[] {
+                                "watch",
+                                "--interval",
+                                "1s",
+                                "--redis-url",
+                                redis.url(),
+                                "--report",
+                                report.toString()
+                              },
+                              condition)));
       stop.request();
 
       CliRun.Result r = run.get(120, TimeUnit.SECONDS);
@@ -194,9 +258,20 @@ class SignalsIT {
 
   @Test
   void sigtermDuringTheBaselineWindowShouldEndTheProcessWith130() throws Exception {
-    JarRun run = JarRun.start(dir, "flush", "--yes", "--sample-window", "10m", "--redis-url", redis.url(),
-        "--report", report.toString());
-    await().atMost(Duration.ofSeconds(60)).until(() -> run.err().contains("Measuring the hit rate for 10m"));
+    JarRun run =
+        JarRun.start(
+            dir,
+            "flush",
+            "--yes",
+            "--sample-window",
+            "10m",
+            "--redis-url",
+            redis.url(),
+            "--report",
+            report.toString());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> run.err().contains("Measuring the hit rate for 10m"));
     run.signal("TERM");
 
     assertThat(run.waitFor(60)).as(run.err()).isEqualTo(130);
@@ -207,8 +282,18 @@ class SignalsIT {
 
   @Test
   void sigtermDuringTheWatchShouldEndTheProcessWith130() throws Exception {
-    JarRun run = JarRun.start(dir, "watch", "--for", "10m", "--interval", "1s", "--redis-url", redis.url(),
-        "--report", report.toString());
+    JarRun run =
+        JarRun.start(
+            dir,
+            "watch",
+            "--for",
+            "10m",
+            "--interval",
+            "1s",
+            "--redis-url",
+            redis.url(),
+            "--report",
+            report.toString());
     // The first interval's line: the process is in the watch's loop.
     await().atMost(Duration.ofSeconds(60)).until(() -> run.out().lines().count() >= 2);
     run.signal("TERM");

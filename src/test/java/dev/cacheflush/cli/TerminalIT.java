@@ -62,8 +62,12 @@ class TerminalIT {
     String screen = onTerminal(Map.of(), "plan", "--redis-url", url);
 
     assertThat(screen).contains("\r100% 4,000/4,000 keys, matched 3,000");
-    assertThat(screen).contains(ESC + "1m" + ESC + "33mDRY RUN").contains(ESC + "32mcompleted (exit 0)");
-    assertThat(screen).contains(" INFO  Connected to redis://:****@127.0.0.1:").doesNotContain(PASSWORD);
+    assertThat(screen)
+        .contains(ESC + "1m" + ESC + "33mDRY RUN")
+        .contains(ESC + "32mcompleted (exit 0)");
+    assertThat(screen)
+        .contains(" INFO  Connected to redis://:****@127.0.0.1:")
+        .doesNotContain(PASSWORD);
   }
 
   /**
@@ -72,30 +76,46 @@ class TerminalIT {
    */
   @Test
   void aLogLineShouldNeverRunOnFromTheProgressLine() throws Exception {
-    try (RedisServer own = RedisServers.standalone(); Keyspace keyspace = new Keyspace(own.url())) {
+    try (RedisServer own = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(own.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 3_000)));
       keyspace.write(List.of(Keyspace.bytes("mocs:hot")));
       AtomicBoolean flushing = new AtomicBoolean(true);
-      Thread traffic = new Thread(() -> {
-        while (flushing.get()) {
-          keyspace.write(List.of(Keyspace.bytes("mocs:hot")));
-          LockSupport.parkNanos(20_000_000L);
-        }
-      });
+      Thread traffic =
+          new Thread(
+              () -> {
+                while (flushing.get()) {
+                  keyspace.write(List.of(Keyspace.bytes("mocs:hot")));
+                  LockSupport.parkNanos(20_000_000L);
+                }
+              });
       traffic.start();
       String screen;
       try {
         // Paced so that the scan takes seconds and the progress line is drawn while it runs.
-        screen = onTerminal(Map.of(), "flush", "--yes", "--redis-url", own.url(), "--sample-window", "0",
-            "--max-rate", "1500", "--no-lock");
+        screen =
+            onTerminal(
+                Map.of(),
+                "flush",
+                "--yes",
+                "--redis-url",
+                own.url(),
+                "--sample-window",
+                "0",
+                "--max-rate",
+                "1500",
+                "--no-lock");
       } finally {
         flushing.set(false);
         traffic.join();
       }
 
-      assertThat(screen).containsPattern("\\r +\\r\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Verification: 1 key matches a "
-          + "flush pattern again");
-      assertThat(screen).doesNotContainPattern("keys/s(, \\S+ left)?\\d\\d:\\d\\d:")
+      assertThat(screen)
+          .containsPattern(
+              "\\r +\\r\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Verification: 1 key matches a "
+                  + "flush pattern again");
+      assertThat(screen)
+          .doesNotContainPattern("keys/s(, \\S+ left)?\\d\\d:\\d\\d:")
           .containsPattern("\\r100% [\\d,]+/3,001 keys, deleted");
     }
   }
@@ -105,17 +125,21 @@ class TerminalIT {
 
   @Test
   void noColorShouldLeaveThePaintOffButNotTheProgress() {
-    CliRun.Result r = new CliRun().withTerminal().env("NO_COLOR", "1").run("plan", "--redis-url", url);
+    CliRun.Result r =
+        new CliRun().withTerminal().env("NO_COLOR", "1").run("plan", "--redis-url", url);
 
     assertThat(r.out() + r.err()).doesNotContain(ESC);
     assertThat(r.err()).contains("\r100% 4,000/4,000 keys");
-    assertThat(new CliRun().withTerminal().env("NO_COLOR", "").run("plan", "--redis-url", url).out())
-        .as("an empty NO_COLOR does not count (no-color.org)").contains(ESC);
+    assertThat(
+            new CliRun().withTerminal().env("NO_COLOR", "").run("plan", "--redis-url", url).out())
+        .as("an empty NO_COLOR does not count (no-color.org)")
+        .contains(ESC);
   }
 
   @Test
   void aDumbTerminalShouldGetNeitherPaintNorALineRedrawnInPlace() {
-    CliRun.Result r = new CliRun().withTerminal().env("TERM", "dumb").run("plan", "--redis-url", url);
+    CliRun.Result r =
+        new CliRun().withTerminal().env("TERM", "dumb").run("plan", "--redis-url", url);
 
     assertThat(r.out() + r.err()).doesNotContain(ESC).doesNotContain("\r");
     assertThat(r.out()).contains("DRY RUN");
@@ -124,8 +148,18 @@ class TerminalIT {
   @Test
   void quietShouldLeaveTheSummaryAndNothingElse() {
     try (LogCapture logs = new LogCapture()) {
-      CliRun.Result r = new CliRun().withTerminal().run("plan", "--redis-url", url, "--quiet", "--report",
-          dir.resolve("plan.json").toString(), "--html", dir.resolve("plan.html").toString());
+      CliRun.Result r =
+          new CliRun()
+              .withTerminal()
+              .run(
+                  "plan",
+                  "--redis-url",
+                  url,
+                  "--quiet",
+                  "--report",
+                  dir.resolve("plan.json").toString(),
+                  "--html",
+                  dir.resolve("plan.html").toString());
 
       assertThat(r.err()).isEmpty();
       assertThat(logs.lines()).isEmpty();
@@ -139,19 +173,25 @@ class TerminalIT {
       CliRun.Result r = new CliRun().run("plan", "--redis-url", url, "--verbose");
 
       assertThat(r.exitCode()).isZero();
-      assertThat(logs.lines()).anySatisfy(l -> assertThat(l)
-          .startsWith("DEBUG Settings in force: dry run on redis://:****@127.0.0.1:")
-          .contains("flush [mocs:*, gallery:*, wishlist:*, albums:*], preserve [sessions:*, ratelimit:*, "
-              + "user-profiles:*]"));
+      assertThat(logs.lines())
+          .anySatisfy(
+              l ->
+                  assertThat(l)
+                      .startsWith("DEBUG Settings in force: dry run on redis://:****@127.0.0.1:")
+                      .contains(
+                          "flush [mocs:*, gallery:*, wishlist:*, albums:*], preserve [sessions:*, ratelimit:*, "
+                              + "user-profiles:*]"));
       assertThat(logs.lines()).noneMatch(l -> l.contains(PASSWORD));
     }
   }
 
   @Test
-  void withStdoutInAFileTheProgressShouldStillBeOnTheTerminalAndTheFileStayPlain() throws Exception {
+  void withStdoutInAFileTheProgressShouldStillBeOnTheTerminalAndTheFileStayPlain()
+      throws Exception {
     Path json = dir.resolve("plan.json");
 
-    String screen = onTerminal(Map.of(), "plan", "--redis-url", url, "--format", "json", ">", json.toString());
+    String screen =
+        onTerminal(Map.of(), "plan", "--redis-url", url, "--format", "json", ">", json.toString());
 
     assertThat(screen).contains("\r100% 4,000/4,000 keys");
     String report = Files.readString(json);
@@ -162,12 +202,24 @@ class TerminalIT {
   @Test
   void withStdoutInAFileAFlushShouldStillAskOnTheTerminal() throws Exception {
     // A server of its own: the flush deletes, and the other tests count the shared one's keys.
-    try (RedisServer own = RedisServers.standalone(); Keyspace keyspace = new Keyspace(own.url())) {
+    try (RedisServer own = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(own.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 100, "sessions", 10)));
       Path json = dir.resolve("flush.json");
 
-      String screen = onTerminalTyping("Type 'yes' to flush: ", "yes", "flush", "--sample-window", "0", "--redis-url",
-          own.url(), "--format", "json", ">", json.toString());
+      String screen =
+          onTerminalTyping(
+              "Type 'yes' to flush: ",
+              "yes",
+              "flush",
+              "--sample-window",
+              "0",
+              "--redis-url",
+              own.url(),
+              "--format",
+              "json",
+              ">",
+              json.toString());
 
       assertThat(screen).contains("Type 'yes' to flush: ").doesNotContain("no terminal to ask on");
       JsonNode report = new ObjectMapper().readTree(Files.readString(json));
@@ -178,30 +230,55 @@ class TerminalIT {
   }
 
   @Test
-  void passwordPromptShouldBeShortOnTheTerminalAndNeverEchoEvenWithStdoutInAFile() throws Exception {
+  void passwordPromptShouldBeShortOnTheTerminalAndNeverEchoEvenWithStdoutInAFile()
+      throws Exception {
     Path json = dir.resolve("plan.json");
     String bare = "redis://127.0.0.1:" + redis.port();
 
-    String screen = onTerminalTyping("Redis password: ", PASSWORD, "plan", "--redis-url", bare, "--redis-password",
-        "--format", "json", ">", json.toString());
+    String screen =
+        onTerminalTyping(
+            "Redis password: ",
+            PASSWORD,
+            "plan",
+            "--redis-url",
+            bare,
+            "--redis-password",
+            "--format",
+            "json",
+            ">",
+            json.toString());
 
-    assertThat(screen).startsWith("Redis password: ").doesNotContain(PASSWORD).doesNotContain("Prefer");
-    assertThat(new ObjectMapper().readTree(Files.readString(json)).get("keysMatched").asLong()).isEqualTo(3_000);
+    assertThat(screen)
+        .startsWith("Redis password: ")
+        .doesNotContain(PASSWORD)
+        .doesNotContain("Prefer");
+    assertThat(new ObjectMapper().readTree(Files.readString(json)).get("keysMatched").asLong())
+        .isEqualTo(3_000);
 
     // With stdout on the terminal too, Java's console asks.
-    String onConsole = onTerminalTyping("Redis password: ", PASSWORD, "plan", "--redis-url", bare, "--redis-password");
-    assertThat(onConsole).startsWith("Redis password: ").doesNotContain(PASSWORD).contains("DRY RUN");
+    String onConsole =
+        onTerminalTyping(
+            "Redis password: ", PASSWORD, "plan", "--redis-url", bare, "--redis-password");
+    assertThat(onConsole)
+        .startsWith("Redis password: ")
+        .doesNotContain(PASSWORD)
+        .contains("DRY RUN");
   }
 
   @Test
   void passwordPromptWithoutATerminalShouldStopAndPointToTheEnvironment() throws Exception {
     long connections = connectionsReceived();
-    JarRun run = JarRun.start(dir, "plan", "--redis-url", "redis://127.0.0.1:" + redis.port(), "--redis-password");
+    JarRun run =
+        JarRun.start(
+            dir, "plan", "--redis-url", "redis://127.0.0.1:" + redis.port(), "--redis-password");
 
     assertThat(run.waitFor(60)).isEqualTo(2);
-    assertThat(run.err().lines()).singleElement().asString()
-        .isEqualTo("cacheflush: --redis-password without a value asks on the terminal, and there is none: set "
-            + "REDIS_PASSWORD instead");
+    assertThat(run.err().lines())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "cacheflush: --redis-password without a value asks on the terminal, and there is none: set "
+                + "REDIS_PASSWORD instead");
     assertThat(run.out()).isEmpty();
     assertThat(connectionsReceived()).as("not connected").isEqualTo(connections + 1);
   }
@@ -236,18 +313,27 @@ class TerminalIT {
     return typing(Map.of(), prompt, answer, args);
   }
 
-  private String typing(Map<String, String> env, String prompt, String answer, String... args) throws Exception {
+  private String typing(Map<String, String> env, String prompt, String answer, String... args)
+      throws Exception {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     // The launcher's start-up flags (bin/cacheflush): a JVM start is most of each run's time.
-    List<String> words = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-        jar.toString()));
+    List<String> words =
+        new ArrayList<>(
+            List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
     words.addAll(List.of(args));
-    String command = words.stream().map(w -> w.equals(">") ? w : "'" + w.replace("'", "'\\''") + "'")
-        .collect(Collectors.joining(" "));
+    String command =
+        words.stream()
+            .map(w -> w.equals(">") ? w : "'" + w.replace("'", "'\\''") + "'")
+            .collect(Collectors.joining(" "));
     Path screen = dir.resolve("screen-" + System.nanoTime() + ".txt");
-    ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectOutput(screen.toFile())
-        .redirectErrorStream(true).redirectInput(prompt == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
-            : ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder pb =
+        new ProcessBuilder("script", "-qec", command, "/dev/null")
+            .redirectOutput(screen.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(
+                prompt == null
+                    ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                    : ProcessBuilder.Redirect.PIPE);
     pb.environment().remove("NO_COLOR");
     pb.environment().put("TERM", "xterm-256color");
     pb.environment().putAll(env);
@@ -260,7 +346,8 @@ class TerminalIT {
     }
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("cacheflush on a terminal did not end within 60 s: " + Files.readString(screen));
+      throw new AssertionError(
+          "cacheflush on a terminal did not end within 60 s: " + Files.readString(screen));
     }
     String output = Files.readString(screen);
     assertThat(p.exitValue()).as(output).isZero();

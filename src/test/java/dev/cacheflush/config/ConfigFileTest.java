@@ -16,7 +16,9 @@ class ConfigFileTest {
   @Test
   void preserveGivenTwiceShouldBeRefusedWithBothLines() throws Exception {
     Path file = dir.resolve("cacheflush.yml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         flush: ['mocs:*']
         preserve:
           - 'sessions:*'
@@ -26,23 +28,28 @@ class ConfigFileTest {
         """);
 
     assertThatThrownBy(() -> ConfigFile.load(null, dir))
-        .isInstanceOfSatisfying(CacheflushException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
-        .hasMessage(file + ": 'preserve' is set twice, on lines 2 and 6: keep one (YAML would silently keep only the "
-            + "last)");
+        .isInstanceOfSatisfying(
+            CacheflushException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessage(
+            file
+                + ": 'preserve' is set twice, on lines 2 and 6: keep one (YAML would silently keep only the "
+                + "last)");
   }
 
   @Test
   void flushGivenTwiceShouldBeRefusedWithBothLines() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "flush: ['mocs:*']\nflush: ['gallery:*']\n");
 
-    assertThatThrownBy(() -> ConfigFile.load(null, dir)).hasMessageContaining("'flush' is set twice, on lines 1 and 2");
+    assertThatThrownBy(() -> ConfigFile.load(null, dir))
+        .hasMessageContaining("'flush' is set twice, on lines 1 and 2");
   }
 
   @Test
   void duplicateInFlowStyleShouldStillBeRefused() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "{flush: ['mocs:*'], flush: ['gallery:*']}\n");
 
-    assertThatThrownBy(() -> ConfigFile.load(null, dir)).hasMessageContaining("'flush' is set twice, on line 1");
+    assertThatThrownBy(() -> ConfigFile.load(null, dir))
+        .hasMessageContaining("'flush' is set twice, on line 1");
   }
 
   @Test
@@ -51,13 +58,16 @@ class ConfigFileTest {
 
     assertThatThrownBy(() -> ConfigFile.load(null, dir))
         .hasMessageContaining("line 2: unknown setting 'access'")
-        .hasMessageContaining("batchSize, commandTimeout, connectTimeout, dryRun, flush, lock, maxInFlight, maxKeys, "
-            + "maxLatency, maxRate, preserve, redisUrl, retries, scanCount, timeout, verify");
+        .hasMessageContaining(
+            "batchSize, commandTimeout, connectTimeout, dryRun, flush, lock, maxInFlight, maxKeys, "
+                + "maxLatency, maxRate, preserve, redisUrl, retries, scanCount, timeout, verify");
   }
 
   @Test
   void settingsShouldBeReadByNameWithDurationsAsPeopleWriteThem() throws Exception {
-    Files.writeString(dir.resolve("cacheflush.yml"), "timeout: 2m\nmaxLatency: 5ms\nmaxKeys: 1000\nlock: false\n");
+    Files.writeString(
+        dir.resolve("cacheflush.yml"),
+        "timeout: 2m\nmaxLatency: 5ms\nmaxKeys: 1000\nlock: false\n");
 
     SettingsLayer layer = ConfigFile.load(null, dir);
     assertThat(layer.timeout()).isEqualTo(java.time.Duration.ofMinutes(2));
@@ -66,7 +76,9 @@ class ConfigFileTest {
     assertThat(layer.lock()).isFalse();
 
     Files.writeString(dir.resolve("cacheflush.yml"), "timeout: soon\n");
-    assertThatThrownBy(() -> ConfigFile.load(null, dir)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("line 1").hasMessageContaining("timeout 'soon' is not a duration");
+    assertThatThrownBy(() -> ConfigFile.load(null, dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 1")
+        .hasMessageContaining("timeout 'soon' is not a duration");
   }
 }

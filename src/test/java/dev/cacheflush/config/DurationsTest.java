@@ -25,6 +25,7 @@ class DurationsTest {
 
   @Test
   void garbageShouldNameTheSetting() {
-    assertThatThrownBy(() -> Durations.parse("-3s", "--timeout")).hasMessageStartingWith("--timeout '-3s' is not a duration");
+    assertThatThrownBy(() -> Durations.parse("-3s", "--timeout"))
+        .hasMessageStartingWith("--timeout '-3s' is not a duration");
   }
 }

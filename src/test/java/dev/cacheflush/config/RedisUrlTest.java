@@ -31,7 +31,8 @@ class RedisUrlTest {
     RedisUrl url = RedisUrl.parse("rediss://flusher@localhost:6379");
     assertThat(url.username()).contains("flusher");
     assertThat(url.password()).isEmpty();
-    assertThat(url.withCredentials(null, "from-env").masked()).isEqualTo("rediss://flusher:****@localhost:6379");
+    assertThat(url.withCredentials(null, "from-env").masked())
+        .isEqualTo("rediss://flusher:****@localhost:6379");
   }
 
   @Test
@@ -48,12 +49,14 @@ class RedisUrlTest {
     assertThat(url.hosts()).extracting(RedisUrl.HostPort::port).containsExactly(26379, 26379);
     assertThat(url.sentinelMaster()).contains("mymaster");
     assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://s1:26379"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("primary's name after '#'");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("primary's name after '#'");
   }
 
   @Test
   void ipv6HostShouldBeAccepted() {
-    assertThat(RedisUrl.parse("redis://[::1]:7000").firstHost()).isEqualTo(new RedisUrl.HostPort("::1", 7000));
+    assertThat(RedisUrl.parse("redis://[::1]:7000").firstHost())
+        .isEqualTo(new RedisUrl.HostPort("::1", 7000));
   }
 
   @Test
@@ -66,6 +69,7 @@ class RedisUrlTest {
 
   @Test
   void severalHostsShouldOnlyBeAllowedForSentinel() {
-    assertThatThrownBy(() -> RedisUrl.parse("redis://a:1,b:2")).hasMessageContaining("only allowed with redis-sentinel");
+    assertThatThrownBy(() -> RedisUrl.parse("redis://a:1,b:2"))
+        .hasMessageContaining("only allowed with redis-sentinel");
   }
 }

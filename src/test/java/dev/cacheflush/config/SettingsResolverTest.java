@@ -20,8 +20,10 @@ class SettingsResolverTest {
   @Test
   void defaultsShouldBeTheStorysLists() {
     Settings s = SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false);
-    assertThat(patterns(s.flushPatterns())).containsExactly("mocs:*", "gallery:*", "wishlist:*", "albums:*");
-    assertThat(patterns(s.preservePatterns())).containsExactly("sessions:*", "ratelimit:*", "user-profiles:*");
+    assertThat(patterns(s.flushPatterns()))
+        .containsExactly("mocs:*", "gallery:*", "wishlist:*", "albums:*");
+    assertThat(patterns(s.preservePatterns()))
+        .containsExactly("sessions:*", "ratelimit:*", "user-profiles:*");
     assertThat(s.dryRun()).isFalse();
     assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(60));
   }
@@ -36,20 +38,28 @@ class SettingsResolverTest {
     assertThat(List.of(byRate.scanCount(), byRate.batchSize()))
         .containsExactly(Settings.PACED_SCAN_COUNT, Settings.PACED_BATCH_SIZE);
 
-    Settings byLatency = SettingsResolver.resolve(tuning(null, null, Duration.ofMillis(5)), URL, null, dir, false);
+    Settings byLatency =
+        SettingsResolver.resolve(tuning(null, null, Duration.ofMillis(5)), URL, null, dir, false);
     assertThat(byLatency.batchSize()).isEqualTo(Settings.PACED_BATCH_SIZE);
 
-    Settings explicit = SettingsResolver.resolve(tuning(700, 100_000L, null), URL, null, dir, false);
-    assertThat(List.of(explicit.scanCount(), explicit.batchSize())).containsExactly(700, Settings.PACED_BATCH_SIZE);
+    Settings explicit =
+        SettingsResolver.resolve(tuning(700, 100_000L, null), URL, null, dir, false);
+    assertThat(List.of(explicit.scanCount(), explicit.batchSize()))
+        .containsExactly(700, Settings.PACED_BATCH_SIZE);
   }
 
   private static SettingsLayer tuning(Integer scanCount, Long maxRate, Duration maxLatency) {
-    return SettingsLayer.builder().scanCount(scanCount).maxRate(maxRate).maxLatency(maxLatency).build();
+    return SettingsLayer.builder()
+        .scanCount(scanCount)
+        .maxRate(maxRate)
+        .maxLatency(maxLatency)
+        .build();
   }
 
   @Test
   void fileShouldOverrideDefaultsAndEnvironmentTheFileAndFlagsEverything() throws Exception {
-    Files.writeString(dir.resolve("cacheflush.yml"),
+    Files.writeString(
+        dir.resolve("cacheflush.yml"),
         "redisUrl: redis://from-file\nflush: ['a:*']\npreserve: ['p:*']\nscanCount: 50\ntimeout: 2m\n");
     Settings fromFile = SettingsResolver.resolve(SettingsLayer.EMPTY, Map.of(), null, dir, false);
     assertThat(fromFile.redisUrl().firstHost().host()).isEqualTo("from-file");
@@ -57,15 +67,20 @@ class SettingsResolverTest {
     assertThat(fromFile.scanCount()).isEqualTo(50);
     assertThat(fromFile.timeout()).isEqualTo(Duration.ofMinutes(2));
 
-    Map<String, String> env = Map.of("REDIS_URL", "redis://from-env", "FLUSH_PATTERNS", "b:*, c:*", "DRY_RUN", "true");
+    Map<String, String> env =
+        Map.of("REDIS_URL", "redis://from-env", "FLUSH_PATTERNS", "b:*, c:*", "DRY_RUN", "true");
     Settings fromEnv = SettingsResolver.resolve(SettingsLayer.EMPTY, env, null, dir, false);
     assertThat(fromEnv.redisUrl().firstHost().host()).isEqualTo("from-env");
     assertThat(patterns(fromEnv.flushPatterns())).containsExactly("b:*", "c:*");
     assertThat(patterns(fromEnv.preservePatterns())).containsExactly("p:*");
     assertThat(fromEnv.dryRun()).isTrue();
 
-    SettingsLayer flags = SettingsLayer.builder().redisUrl("redis://from-flag").flush(List.of("d:*")).dryRun(false)
-        .build();
+    SettingsLayer flags =
+        SettingsLayer.builder()
+            .redisUrl("redis://from-flag")
+            .flush(List.of("d:*"))
+            .dryRun(false)
+            .build();
     Settings fromFlags = SettingsResolver.resolve(flags, env, null, dir, false);
     assertThat(fromFlags.redisUrl().firstHost().host()).isEqualTo("from-flag");
     assertThat(patterns(fromFlags.flushPatterns())).containsExactly("d:*");
@@ -90,18 +105,34 @@ class SettingsResolverTest {
   @Test
   void credentialsShouldComeFromTheUrlThenTheEnvironmentThenFlags() {
     Map<String, String> url = Map.of("REDIS_URL", "rediss://url-user:url-pass@cache:6380");
-    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, url, null, dir, false).redisUrl().password())
+    assertThat(
+            SettingsResolver.resolve(SettingsLayer.EMPTY, url, null, dir, false)
+                .redisUrl()
+                .password())
         .contains("url-pass");
 
-    Map<String, String> env = Map.of("REDIS_URL", "rediss://url-user:url-pass@cache:6380", "REDIS_USERNAME", "env-user",
-        "REDIS_PASSWORD", "env-pass");
-    RedisUrl fromEnv = SettingsResolver.resolve(SettingsLayer.EMPTY, env, null, dir, false).redisUrl();
+    Map<String, String> env =
+        Map.of(
+            "REDIS_URL",
+            "rediss://url-user:url-pass@cache:6380",
+            "REDIS_USERNAME",
+            "env-user",
+            "REDIS_PASSWORD",
+            "env-pass");
+    RedisUrl fromEnv =
+        SettingsResolver.resolve(SettingsLayer.EMPTY, env, null, dir, false).redisUrl();
     assertThat(fromEnv.username()).contains("env-user");
     assertThat(fromEnv.password()).contains("env-pass");
     assertThat(fromEnv.masked()).isEqualTo("rediss://env-user:****@cache:6380");
 
-    RedisUrl fromFlags = SettingsResolver.resolve(access(AccessLayer.builder().username("flag-user")
-        .password("flag-pass").build()), env, null, dir, false).redisUrl();
+    RedisUrl fromFlags =
+        SettingsResolver.resolve(
+                access(AccessLayer.builder().username("flag-user").password("flag-pass").build()),
+                env,
+                null,
+                dir,
+                false)
+            .redisUrl();
     assertThat(fromFlags.username()).contains("flag-user");
     assertThat(fromFlags.password()).contains("flag-pass");
   }
@@ -110,59 +141,107 @@ class SettingsResolverTest {
   void tlsSettingsShouldBeCheckedBeforeConnecting() throws Exception {
     Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     Map<String, String> tls = Map.of("REDIS_URL", "rediss://cache:6380");
-    Settings s = SettingsResolver.resolve(access(tlsLayer(Path.of("ca.pem"), TlsSettings.Verify.CA, null, null)), tls,
-        null, dir, false);
+    Settings s =
+        SettingsResolver.resolve(
+            access(tlsLayer(Path.of("ca.pem"), TlsSettings.Verify.CA, null, null)),
+            tls,
+            null,
+            dir,
+            false);
     assertThat(s.tls()).isEqualTo(new TlsSettings(ca, TlsSettings.Verify.CA, null, null));
     assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, tls, null, dir, false).tls())
         .isEqualTo(TlsSettings.DEFAULT);
 
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(tlsLayer(ca, null, null, null)), URL, null, dir, false))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("use a rediss:// URL");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(tlsLayer(null, null, ca, null)), tls, null, dir, false))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--tls-cert and --tls-key go together");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(tlsLayer(Path.of("missing.pem"), null, null, null)), tls,
-        null, dir, false))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("missing.pem").hasMessageContaining("--tls-ca");
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    access(tlsLayer(ca, null, null, null)), URL, null, dir, false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("use a rediss:// URL");
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    access(tlsLayer(null, null, ca, null)), tls, null, dir, false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--tls-cert and --tls-key go together");
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    access(tlsLayer(Path.of("missing.pem"), null, null, null)),
+                    tls,
+                    null,
+                    dir,
+                    false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("missing.pem")
+        .hasMessageContaining("--tls-ca");
   }
 
   @Test
   void iamShouldNeedTlsAUserAndACacheNameAndNoPassword() {
     Map<String, String> env = Map.of("REDIS_URL", "rediss://cache:6380", "AWS_REGION", "eu-west-1");
-    Settings s = SettingsResolver.resolve(access(iam("flusher", "Prod-Cache", true)), env, null, dir, false);
+    Settings s =
+        SettingsResolver.resolve(access(iam("flusher", "Prod-Cache", true)), env, null, dir, false);
     assertThat(s.iam()).isEqualTo(new IamSettings("flusher", "prod-cache", "eu-west-1", true));
     assertThat(s.redisUrl().username()).contains("flusher");
     assertThat(s.redisUrl().password()).isEmpty();
 
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", "c", false)), URL, null, dir, false))
+    assertThatThrownBy(
+            () -> SettingsResolver.resolve(access(iam("u", "c", false)), URL, null, dir, false))
         .hasMessageContaining("needs TLS");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam(null, "c", false)), env, null, dir, false))
+    assertThatThrownBy(
+            () -> SettingsResolver.resolve(access(iam(null, "c", false)), env, null, dir, false))
         .hasMessageContaining("--iam-user");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", null, false)), env, null, dir, false))
+    assertThatThrownBy(
+            () -> SettingsResolver.resolve(access(iam("u", null, false)), env, null, dir, false))
         .hasMessageContaining("--iam-cache-name");
-    Map<String, String> withPassword = Map.of("REDIS_URL", "rediss://cache:6380", "REDIS_PASSWORD", "pw");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(iam("u", "c", false)), withPassword, null, dir, false))
+    Map<String, String> withPassword =
+        Map.of("REDIS_URL", "rediss://cache:6380", "REDIS_PASSWORD", "pw");
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    access(iam("u", "c", false)), withPassword, null, dir, false))
         .hasMessageContaining("remove the password");
-    assertThatThrownBy(() -> SettingsResolver.resolve(access(AccessLayer.builder().iamUser("u").build()), env, null, dir, false))
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    access(AccessLayer.builder().iamUser("u").build()), env, null, dir, false))
         .hasMessageContaining("only apply with --iam");
   }
 
   @Test
   void maxKeysShouldComeFromTheFileUnlessAFlagSaysOtherwiseAndBeOneOrMore() throws Exception {
-    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false).maxKeys()).isNull();
+    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false).maxKeys())
+        .isNull();
     Files.writeString(dir.resolve("cacheflush.yml"), "maxKeys: 5000\n");
-    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false).maxKeys()).isEqualTo(5_000L);
-    assertThat(SettingsResolver.resolve(SettingsLayer.builder().maxKeys(10L).build(), URL, null, dir, false).maxKeys())
+    assertThat(SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false).maxKeys())
+        .isEqualTo(5_000L);
+    assertThat(
+            SettingsResolver.resolve(
+                    SettingsLayer.builder().maxKeys(10L).build(), URL, null, dir, false)
+                .maxKeys())
         .isEqualTo(10L);
-    assertThatThrownBy(() -> SettingsResolver.resolve(SettingsLayer.builder().maxKeys(0L).build(), URL, null, dir,
-        false)).isInstanceOf(ConfigException.class).hasMessageContaining("--max-keys");
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    SettingsLayer.builder().maxKeys(0L).build(), URL, null, dir, false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--max-keys");
   }
 
   @Test
   void aLayerShouldReplaceOnlyWhatItGivesDownToTheAccessSettings() {
-    SettingsLayer lower = SettingsLayer.builder().retries(5).timeout(Duration.ofSeconds(9))
-        .access(AccessLayer.builder().username("low").region("eu-west-1").build()).build();
-    SettingsLayer higher = SettingsLayer.builder().retries(1).access(AccessLayer.builder().username("high").build())
-        .build();
+    SettingsLayer lower =
+        SettingsLayer.builder()
+            .retries(5)
+            .timeout(Duration.ofSeconds(9))
+            .access(AccessLayer.builder().username("low").region("eu-west-1").build())
+            .build();
+    SettingsLayer higher =
+        SettingsLayer.builder()
+            .retries(1)
+            .access(AccessLayer.builder().username("high").build())
+            .build();
 
     SettingsLayer merged = lower.overriddenBy(higher);
     assertThat(merged.retries()).isEqualTo(1);
@@ -180,7 +259,11 @@ class SettingsResolverTest {
   }
 
   private static AccessLayer iam(String user, String cache, boolean serverless) {
-    return AccessLayer.builder().iam(true).iamUser(user).iamCacheName(cache).iamServerless(serverless ? true : null)
+    return AccessLayer.builder()
+        .iam(true)
+        .iamUser(user)
+        .iamCacheName(cache)
+        .iamServerless(serverless ? true : null)
         .build();
   }
 

@@ -27,11 +27,14 @@ public final class DemoTraffic {
   static final int ITEMS = 15_000;
   static final double SKEW = 0.7;
   static final int READS_PER_SECOND = 1_000;
+
   /**
    * An uncorrelated sub-select that every execution runs again: milliseconds of CPU per miss, like
    * the joins of a real product page. The probe times the same kind of query for one item.
    */
-  static final String WORK = "(SELECT count(*) FROM generate_series(1, 4000) g WHERE md5(g::text) > 'f') >= 0";
+  static final String WORK =
+      "(SELECT count(*) FROM generate_series(1, 4000) g WHERE md5(g::text) > 'f') >= 0";
+
   static final String MISS_QUERY = "SELECT payload FROM items WHERE id = ? AND " + WORK;
   static final String PROBE_QUERY = "SELECT payload FROM items WHERE id = 1 AND " + WORK;
 
@@ -53,21 +56,34 @@ public final class DemoTraffic {
     int exitCode = 0;
     try (PostgresServer db = PostgresServer.start()) {
       TrafficGenerator.createItems(db, ITEMS);
-      List<TrafficGenerator> backends = List.of(
-          new TrafficGenerator("express", redisUrl, db, ITEMS, SKEW, 6, READS_PER_SECOND * 3 / 4, MISS_QUERY),
-          new TrafficGenerator("serverless", redisUrl, db, ITEMS, SKEW, 2, READS_PER_SECOND / 4, MISS_QUERY));
+      List<TrafficGenerator> backends =
+          List.of(
+              new TrafficGenerator(
+                  "express", redisUrl, db, ITEMS, SKEW, 6, READS_PER_SECOND * 3 / 4, MISS_QUERY),
+              new TrafficGenerator(
+                  "serverless", redisUrl, db, ITEMS, SKEW, 2, READS_PER_SECOND / 4, MISS_QUERY));
       try {
         backends.get(0).warm();
         backends.forEach(TrafficGenerator::start);
-        writeAtomically(state, String.join("\n",
-            "DB_URL='" + db.jdbcUrl() + "'",
-            "DB_USER='" + db.user() + "'",
-            "DB_PASSWORD='" + db.password() + "'",
-            "DB_QUERY=\"" + PROBE_QUERY + "\"",
-            "DEMO_PGDATA='" + db.dataDirectory() + "'",
-            "export DB_URL DB_USER DB_PASSWORD DB_QUERY", ""));
-        System.out.printf(Locale.ROOT, "Traffic: %d reads/s over %,d items (Zipf %.1f), 75%% express, 25%% "
-            + "serverless; PostgreSQL at %s%n", READS_PER_SECOND, ITEMS, SKEW, db.jdbcUrl());
+        writeAtomically(
+            state,
+            String.join(
+                "\n",
+                "DB_URL='" + db.jdbcUrl() + "'",
+                "DB_USER='" + db.user() + "'",
+                "DB_PASSWORD='" + db.password() + "'",
+                "DB_QUERY=\"" + PROBE_QUERY + "\"",
+                "DEMO_PGDATA='" + db.dataDirectory() + "'",
+                "export DB_URL DB_USER DB_PASSWORD DB_QUERY",
+                ""));
+        System.out.printf(
+            Locale.ROOT,
+            "Traffic: %d reads/s over %,d items (Zipf %.1f), 75%% express, 25%% "
+                + "serverless; PostgreSQL at %s%n",
+            READS_PER_SECOND,
+            ITEMS,
+            SKEW,
+            db.jdbcUrl());
         while (!stop.get()) {
           Thread.sleep(200);
           backends.forEach(TrafficGenerator::throwIfFailed);
@@ -100,8 +116,14 @@ public final class DemoTraffic {
     for (int i = 0; i < backends.size(); i++) {
       TrafficGenerator b = backends.get(i);
       long reads = b.hits() + b.misses();
-      stats.append(String.format(Locale.ROOT, "%s_reads=%d%n%s_hit_rate=%.1f%n", names[i], reads, names[i],
-          reads == 0 ? 0 : 100.0 * b.hits() / reads));
+      stats.append(
+          String.format(
+              Locale.ROOT,
+              "%s_reads=%d%n%s_hit_rate=%.1f%n",
+              names[i],
+              reads,
+              names[i],
+              reads == 0 ? 0 : 100.0 * b.hits() / reads));
     }
     stats.append("session_reads=").append(sessionReads).append('\n');
     stats.append("session_misses=").append(sessionMisses).append('\n');
@@ -114,8 +136,12 @@ public final class DemoTraffic {
 
   /** Readable only by its owner: it holds the database's password. */
   private static void writeAtomically(Path file, String content) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".demo", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path tmp =
+        Files.createTempFile(
+            file.toAbsolutePath().getParent(),
+            ".demo",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, content);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

@@ -49,8 +49,11 @@ class PnpmScriptsIT {
   static Result pnpm(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("pnpm"));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
-        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(Path.of("").toAbsolutePath().toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().keySet().removeIf(k -> k.startsWith("REDIS") || k.equals("DRY_RUN"));
     pb.environment().put("REDIS_URL", redis.url());
     pb.environment().put("npm_config_update_notifier", "false");

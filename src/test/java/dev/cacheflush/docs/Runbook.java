@@ -44,12 +44,16 @@ final class Runbook {
         text.append(lines.get(i)).append('\n');
       }
       if (i == lines.size()) {
-        throw new IllegalStateException(markdown + ": the block opened on line " + (start + 1) + " is never closed");
+        throw new IllegalStateException(
+            markdown + ": the block opened on line " + (start + 1) + " is never closed");
       }
       if (info.equals("sh")) {
         Matcher marker = start > 0 ? MARKER.matcher(lines.get(start - 1).strip()) : null;
-        blocks.add(new Block(start + 1, marker != null && marker.matches() ? marker.group(1) : null,
-            text.toString()));
+        blocks.add(
+            new Block(
+                start + 1,
+                marker != null && marker.matches() ? marker.group(1) : null,
+                text.toString()));
       }
     }
     return blocks;

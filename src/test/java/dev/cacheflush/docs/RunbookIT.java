@@ -47,16 +47,21 @@ import org.junit.jupiter.api.Test;
  */
 class RunbookIT {
   static final Path RUNBOOK = Path.of("docs/runbook.md");
+
   /** The waits of the runbook and what this test waits instead; a duration not listed fails the test. */
-  static final Map<String, String> SHORTER = Map.of(
-      "--sample-window 30s", "--sample-window 1s",
-      "--watch 2m", "--watch 4s",
-      "--interval 10s", "--interval 1s",
-      "--within 8m", "--within 40s",
-      "--for 2m", "--for 4s");
-  static final Pattern DURATION_OPTION = Pattern.compile("--(sample-window|watch|interval|within|for|timeout) \\S+");
+  static final Map<String, String> SHORTER =
+      Map.of(
+          "--sample-window 30s", "--sample-window 1s",
+          "--watch 2m", "--watch 4s",
+          "--interval 10s", "--interval 1s",
+          "--within 8m", "--within 40s",
+          "--for 2m", "--for 4s");
+
+  static final Pattern DURATION_OPTION =
+      Pattern.compile("--(sample-window|watch|interval|within|for|timeout) \\S+");
   static final int ITEMS = 4_000;
   static final String PASSWORD = "Runbook-Redis-Pw-" + System.nanoTime();
+
   /** The self-managed Redis's admin, whose password the runbook has in REDISCLI_AUTH. */
   static final String ADMIN_PASSWORD = "Runbook-Admin-Pw-" + System.nanoTime();
 
@@ -77,8 +82,9 @@ class RunbookIT {
     redis.call("ACL", "SETUSER", "admin", "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all");
     postgres = PostgresServer.fromEnvironmentOrStart();
     TrafficGenerator.createItems(postgres, ITEMS);
-    traffic = new TrafficGenerator(redis.url(), postgres, ITEMS, 1.0, 4, 1_000,
-        "SELECT payload FROM items WHERE id = ?");
+    traffic =
+        new TrafficGenerator(
+            redis.url(), postgres, ITEMS, 1.0, 4, 1_000, "SELECT payload FROM items WHERE id = ?");
     traffic.warm();
     traffic.start();
     cloudWatch = new CloudWatchStub();
@@ -120,8 +126,10 @@ class RunbookIT {
 
   @Test
   void theEnvironmentBlockShouldSetExactlyTheVariablesTheTestReplaces() {
-    List<Runbook.Block> environment = Runbook.shellBlocks(RUNBOOK).stream()
-        .filter(b -> "environment".equals(b.marker())).toList();
+    List<Runbook.Block> environment =
+        Runbook.shellBlocks(RUNBOOK).stream()
+            .filter(b -> "environment".equals(b.marker()))
+            .toList();
 
     assertThat(environment).hasSize(1);
     Set<String> names = new TreeSet<>();
@@ -137,21 +145,36 @@ class RunbookIT {
     Map<String, String> env = environment();
     String log = runAllBlocks(env);
 
-    // The least-privilege user: created on ElastiCache with the access string cacheflush acl prints,
+    // The least-privilege user: created on ElastiCache with the access string cacheflush acl
+    // prints,
     // and on the test server with its ACL rule; every cacheflush command after it ran as that user.
-    String accessString = new CliRun().run("acl", "--user", "cacheflush").out().lines()
-        .filter(l -> l.startsWith("# on ~")).findFirst().orElseThrow().substring(2);
-    assertThat(aws.elastiCacheRequests()).extracting(r -> r.get("Action"))
+    String accessString =
+        new CliRun()
+            .run("acl", "--user", "cacheflush")
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("# on ~"))
+            .findFirst()
+            .orElseThrow()
+            .substring(2);
+    assertThat(aws.elastiCacheRequests())
+        .extracting(r -> r.get("Action"))
         .containsExactly("CreateUser", "ModifyUserGroup");
     Map<String, String> createUser = aws.elastiCacheRequests().get(0);
-    assertThat(createUser).containsEntry("UserId", "cacheflush").containsEntry("AccessString", accessString)
+    assertThat(createUser)
+        .containsEntry("UserId", "cacheflush")
+        .containsEntry("AccessString", accessString)
         .containsEntry("AuthenticationMode.Type", "password")
         .containsEntry("AuthenticationMode.Passwords.member.1", PASSWORD);
-    assertThat(aws.elastiCacheRequests().get(1)).containsEntry("UserGroupId", "runbook-users")
+    assertThat(aws.elastiCacheRequests().get(1))
+        .containsEntry("UserGroupId", "runbook-users")
         .containsEntry("UserIdsToAdd.member.1", "cacheflush");
-    assertThat(redis.call("ACL", "GETUSER", "cacheflush").toString()).contains("~mocs:*", "~cacheflush:lock");
+    assertThat(redis.call("ACL", "GETUSER", "cacheflush").toString())
+        .contains("~mocs:*", "~cacheflush:lock");
     assertThat((List<?>) redis.call("ACL", "LOG")).as("commands Redis refused the user").isEmpty();
-    assertThat(dir.resolve("cacheflush-auth.json")).as("the password's file, removed").doesNotExist();
+    assertThat(dir.resolve("cacheflush-auth.json"))
+        .as("the password's file, removed")
+        .doesNotExist();
 
     // The dry run, the flush and the gates wrote their reports, and the state caches are intact.
     ObjectMapper json = new ObjectMapper();
@@ -161,39 +184,56 @@ class RunbookIT {
     assertThat(flush.get("exitCode").asInt()).isZero();
     assertThat(flush.get("keysDeleted").asLong()).isGreaterThan(ITEMS / 2);
     assertThat(flush.get("verification").get("preservedAfter").asLong())
-        .isEqualTo(flush.get("verification").get("preservedBefore").asLong()).isEqualTo(100);
+        .isEqualTo(flush.get("verification").get("preservedBefore").asLong())
+        .isEqualTo(100);
     assertThat(flush.get("database").get("baseline").get("samples").asInt()).isPositive();
     JsonNode gate = json.readTree(dir.resolve("watch-canary-25.json").toFile());
     assertThat(gate.get("command").asText()).isEqualTo("watch");
     JsonNode rollback = json.readTree(dir.resolve("flush-rollback-from-canary-25.json").toFile());
     assertThat(rollback.get("exitCode").asInt()).isZero();
-    for (String page : List.of("plan-canary-25.html", "flush-canary-25.html", "watch-canary-25.html",
-        "flush-rollback-from-canary-25.html")) {
-      assertThat(Files.readString(dir.resolve(page))).contains("</html>").doesNotContain(PASSWORD)
+    for (String page :
+        List.of(
+            "plan-canary-25.html",
+            "flush-canary-25.html",
+            "watch-canary-25.html",
+            "flush-rollback-from-canary-25.html")) {
+      assertThat(Files.readString(dir.resolve(page)))
+          .contains("</html>")
+          .doesNotContain(PASSWORD)
           .doesNotContain(postgres.password());
     }
     assertThat(traffic.sessionMisses()).as("session reads that found nothing").isZero();
     assertThat((List<?>) redis.call("KEYS", "sessions:*")).hasSize(100);
 
-    // The weights: the stage, then the rollback, each one change batch the real aws CLI sent and the
+    // The weights: the stage, then the rollback, each one change batch the real aws CLI sent and
+    // the
     // stand-in read as Route53 would, each waited for until in sync.
     assertThat(aws.refused()).isEmpty();
     List<AwsStub.Route53Change> changes = aws.route53Changes();
     assertThat(changes).hasSize(2);
     assertWeights(changes.get(0), 75, 25);
     assertWeights(changes.get(1), 100, 0);
-    assertThat(changes.get(0).comment()).isEqualTo("rollout stage canary-25: Express 75, Serverless 25");
+    assertThat(changes.get(0).comment())
+        .isEqualTo("rollout stage canary-25: Express 75, Serverless 25");
     assertThat(aws.changeIdsAsked()).containsExactly("C00000001", "C00000002");
 
-    // CloudWatch: the dashboard, and the metrics of the stage and of the rollback under their names.
+    // CloudWatch: the dashboard, and the metrics of the stage and of the rollback under their
+    // names.
     List<CloudWatchStub.Request> requests = cloudWatch.requests();
-    assertThat(requests).extracting(CloudWatchStub.Request::action).contains("PutDashboard", "PutMetricData");
+    assertThat(requests)
+        .extracting(CloudWatchStub.Request::action)
+        .contains("PutDashboard", "PutMetricData");
     Set<String> stages = new TreeSet<>();
-    requests.stream().flatMap(r -> r.data().stream()).filter(d -> d.name().equals("HitRate"))
+    requests.stream()
+        .flatMap(r -> r.data().stream())
+        .filter(d -> d.name().equals("HitRate"))
         .forEach(d -> stages.add(d.dimensions().get("Stage")));
     assertThat(stages).containsExactly("canary-25", "rollback-from-canary-25");
 
-    assertThat(log).doesNotContain(PASSWORD).doesNotContain(postgres.password()).doesNotContain(ADMIN_PASSWORD);
+    assertThat(log)
+        .doesNotContain(PASSWORD)
+        .doesNotContain(postgres.password())
+        .doesNotContain(ADMIN_PASSWORD);
   }
 
   @Test
@@ -213,17 +253,22 @@ class RunbookIT {
       assertThat(batch.get("Changes")).hasSize(2);
       List<String> identifiers = new ArrayList<>();
       for (JsonNode change : batch.get("Changes")) {
-        assertThat(change.fieldNames()).toIterable().containsExactlyInAnyOrder("Action", "ResourceRecordSet");
+        assertThat(change.fieldNames())
+            .toIterable()
+            .containsExactlyInAnyOrder("Action", "ResourceRecordSet");
         assertThat(change.get("Action").asText()).isEqualTo("UPSERT");
         JsonNode set = change.get("ResourceRecordSet");
-        assertThat(set.fieldNames()).toIterable().containsExactlyInAnyOrder("Name", "Type", "SetIdentifier", "Weight",
-            "TTL", "ResourceRecords");
+        assertThat(set.fieldNames())
+            .toIterable()
+            .containsExactlyInAnyOrder(
+                "Name", "Type", "SetIdentifier", "Weight", "TTL", "ResourceRecords");
         assertThat(set.get("Name").asText()).isEqualTo("api.runbook.test");
         assertThat(set.get("Type").asText()).isEqualTo("CNAME");
         assertThat(set.get("Weight").isIntegralNumber()).isTrue();
         assertThat(set.get("Weight").asInt()).isBetween(0, 255);
         assertThat(set.get("TTL").isIntegralNumber()).isTrue();
-        assertThat(set.get("ResourceRecords")).singleElement()
+        assertThat(set.get("ResourceRecords"))
+            .singleElement()
             .satisfies(r -> assertThat(r.get("Value").asText()).endsWith(".runbook.test"));
         identifiers.add(set.get("SetIdentifier").asText());
       }
@@ -241,19 +286,33 @@ class RunbookIT {
    */
   @Test
   void theSelfManagedStepShouldReachRedisAsTheAdminUser() throws Exception {
-    String environment = Runbook.shellBlocks(RUNBOOK).stream().filter(b -> "environment".equals(b.marker()))
-        .findFirst().orElseThrow().text();
+    String environment =
+        Runbook.shellBlocks(RUNBOOK).stream()
+            .filter(b -> "environment".equals(b.marker()))
+            .findFirst()
+            .orElseThrow()
+            .text();
     Matcher url = Pattern.compile("REDIS_ADMIN_URL='([^']*)'").matcher(environment);
     assertThat(url.find()).isTrue();
-    String here = url.group(1).replaceFirst("^rediss://", "redis://").replaceFirst("[^@/]+:\\d+$",
-        "127.0.0.1:" + redis.port());
+    String here =
+        url.group(1)
+            .replaceFirst("^rediss://", "redis://")
+            .replaceFirst("[^@/]+:\\d+$", "127.0.0.1:" + redis.port());
     Matcher user = Pattern.compile("REDIS_ADMIN_USER=(\\S+)").matcher(environment);
-    String redisCli = Runbook.shellBlocks(RUNBOOK).stream().filter(b -> b.text().contains("ACL SETUSER"))
-        .findFirst().orElseThrow().text().lines().findFirst().orElseThrow()
-        .replaceFirst("^.*\\| *redis-cli", "redis-cli");
+    String redisCli =
+        Runbook.shellBlocks(RUNBOOK).stream()
+            .filter(b -> b.text().contains("ACL SETUSER"))
+            .findFirst()
+            .orElseThrow()
+            .text()
+            .lines()
+            .findFirst()
+            .orElseThrow()
+            .replaceFirst("^.*\\| *redis-cli", "redis-cli");
 
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "printf 'ACL WHOAMI\\n' | " + redisCli)
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", "printf 'ACL WHOAMI\\n' | " + redisCli)
+            .redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("REDIS"));
     pb.environment().put("REDIS_ADMIN_URL", here);
     pb.environment().put("REDIS_ADMIN_USER", user.find() ? user.group(1) : "");
@@ -269,10 +328,12 @@ class RunbookIT {
   void theRollbackTextShouldDescribeTheOrderItsBlockRuns() throws Exception {
     String page = Files.readString(RUNBOOK);
     String section = page.substring(page.indexOf("## Rollback"), page.indexOf("## Where to look"));
-    String prose = section.substring(0, section.indexOf("```sh")).replace("**", "").replaceAll("\\s+", " ");
+    String prose =
+        section.substring(0, section.indexOf("```sh")).replace("**", "").replaceAll("\\s+", " ");
     String block = section.substring(section.indexOf("```sh"));
 
-    assertThat(block.indexOf("change-resource-record-sets")).isPositive()
+    assertThat(block.indexOf("change-resource-record-sets"))
+        .isPositive()
         .isLessThan(block.indexOf("cacheflush flush"));
     assertThat(prose).contains("move the users first, then flush").doesNotContain("flush first");
   }
@@ -289,40 +350,124 @@ class RunbookIT {
     Path gates = Path.of("target/runbook-gates").toAbsolutePath();
     deleteTree(gates);
     Files.createDirectories(gates);
-    CliRun cli = new CliRun().env("DB_USER", postgres.user()).env("DB_PASSWORD", postgres.password()).in(gates);
+    CliRun cli =
+        new CliRun()
+            .env("DB_USER", postgres.user())
+            .env("DB_PASSWORD", postgres.password())
+            .in(gates);
     String[] redisUrl = {"--redis-url", redis.url()};
-    String[] probe = {"--db-url", postgres.jdbcUrl(), "--db-query", "SELECT payload FROM items WHERE id = 1"};
-    report(cli, "flush-probed.json", concat(new String[] {"flush", "--yes", "--sample-window", "1s"}, redisUrl, probe));
-    report(cli, "flush-unprobed.json", concat(new String[] {"flush", "--yes", "--sample-window", "1s"}, redisUrl));
-    report(cli, "watch-probe-failed.json", concat(new String[] {"watch", "--for", "3s", "--interval", "1s"}, redisUrl,
-        new String[] {"--db-url", "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/shop"}));
-    report(cli, "watch-unprobed.json", concat(new String[] {"watch", "--for", "3s", "--interval", "1s"}, redisUrl));
-    report(cli, "watch-short.json", concat(new String[] {"watch", "--for", "1s", "--interval", "1s"}, redisUrl, probe));
-    report(cli, "watch-recovered.json", concat(new String[] {"watch", "--until-hit-rate", "0.8", "--within", "90s",
-        "--interval", "1s", "--consecutive", "3"}, redisUrl, probe));
+    String[] probe = {
+      "--db-url", postgres.jdbcUrl(), "--db-query", "SELECT payload FROM items WHERE id = 1"
+    };
+    report(
+        cli,
+        "flush-probed.json",
+        concat(new String[] {"flush", "--yes", "--sample-window", "1s"}, redisUrl, probe));
+    report(
+        cli,
+        "flush-unprobed.json",
+        concat(new String[] {"flush", "--yes", "--sample-window", "1s"}, redisUrl));
+    report(
+        cli,
+        "watch-probe-failed.json",
+        concat(
+            new String[] {"watch", "--for", "3s", "--interval", "1s"},
+            redisUrl,
+            new String[] {
+              "--db-url", "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/shop"
+            }));
+    report(
+        cli,
+        "watch-unprobed.json",
+        concat(new String[] {"watch", "--for", "3s", "--interval", "1s"}, redisUrl));
+    report(
+        cli,
+        "watch-short.json",
+        concat(new String[] {"watch", "--for", "1s", "--interval", "1s"}, redisUrl, probe));
+    report(
+        cli,
+        "watch-recovered.json",
+        concat(
+            new String[] {
+              "watch",
+              "--until-hit-rate",
+              "0.8",
+              "--within",
+              "90s",
+              "--interval",
+              "1s",
+              "--consecutive",
+              "3"
+            },
+            redisUrl,
+            probe));
     ObjectMapper json = new ObjectMapper();
-    double baseline = json.readTree(gates.resolve("flush-probed.json").toFile()).at("/database/baseline/p50Ms")
-        .asDouble();
-    changeIntervals(gates, "watch-recovered.json", "watch-spike.json", "dbP50Ms", 10 * baseline + 10);
+    double baseline =
+        json.readTree(gates.resolve("flush-probed.json").toFile())
+            .at("/database/baseline/p50Ms")
+            .asDouble();
+    changeIntervals(
+        gates, "watch-recovered.json", "watch-spike.json", "dbP50Ms", 10 * baseline + 10);
     changeIntervals(gates, "watch-recovered.json", "watch-not-recovered.json", "hitRate", 0.5);
 
     List<String> commands = gateCommands();
     assertThat(commands).as("the gate commands of the page").isNotEmpty();
     for (String command : commands) {
-      assertGate(gates, command, "watch-recovered.json", "flush-probed.json", 0, "passed  hit rate: ",
+      assertGate(
+          gates,
+          command,
+          "watch-recovered.json",
+          "flush-probed.json",
+          0,
+          "passed  hit rate: ",
           "passed  database: p50 ");
-      assertGate(gates, command, "watch-short.json", "flush-probed.json", 3, "FAILED  hit rate: no data: ",
+      assertGate(
+          gates,
+          command,
+          "watch-short.json",
+          "flush-probed.json",
+          3,
+          "FAILED  hit rate: no data: ",
           "FAILED  database: no data: ");
-      assertGate(gates, command, "watch-unprobed.json", "flush-probed.json", 3,
+      assertGate(
+          gates,
+          command,
+          "watch-unprobed.json",
+          "flush-probed.json",
+          3,
           "FAILED  database: no data: watch-t.json has no database probe");
-      assertGate(gates, command, "watch-probe-failed.json", "flush-probed.json", 3,
+      assertGate(
+          gates,
+          command,
+          "watch-probe-failed.json",
+          "flush-probed.json",
+          3,
           "FAILED  database: the probe failed in watch-t.json: ");
-      assertGate(gates, command, "watch-recovered.json", "flush-unprobed.json", 3,
+      assertGate(
+          gates,
+          command,
+          "watch-recovered.json",
+          "flush-unprobed.json",
+          3,
           "FAILED  database: no baseline: flush-t.json has no database section");
-      assertGate(gates, command, "watch-spike.json", "flush-probed.json", 3, "passed  hit rate: ",
-          "FAILED  database: p50 ", ": not settled");
-      assertGate(gates, command, "watch-not-recovered.json", "flush-probed.json", 3, "FAILED  hit rate: 50.0%, ",
-          ": not recovered", "passed  database: ");
+      assertGate(
+          gates,
+          command,
+          "watch-spike.json",
+          "flush-probed.json",
+          3,
+          "passed  hit rate: ",
+          "FAILED  database: p50 ",
+          ": not settled");
+      assertGate(
+          gates,
+          command,
+          "watch-not-recovered.json",
+          "flush-probed.json",
+          3,
+          "FAILED  hit rate: 50.0%, ",
+          ": not recovered",
+          "passed  database: ");
     }
   }
 
@@ -331,7 +476,11 @@ class RunbookIT {
     Set<String> commands = new LinkedHashSet<>();
     for (Runbook.Block block : Runbook.shellBlocks(RUNBOOK)) {
       if ("gate".equals(block.marker())) {
-        block.text().replace("\\\n", " ").lines().filter(l -> l.startsWith("cacheflush gate "))
+        block
+            .text()
+            .replace("\\\n", " ")
+            .lines()
+            .filter(l -> l.startsWith("cacheflush gate "))
             .forEach(commands::add);
       }
     }
@@ -348,7 +497,8 @@ class RunbookIT {
   }
 
   /** A copy of a report with one field of every watch interval set to a value. */
-  static void changeIntervals(Path dir, String from, String to, String field, double value) throws Exception {
+  static void changeIntervals(Path dir, String from, String to, String field, double value)
+      throws Exception {
     ObjectMapper json = new ObjectMapper();
     JsonNode report = json.readTree(dir.resolve(from).toFile());
     report.at("/watch/intervals").forEach(i -> ((ObjectNode) i).put(field, value));
@@ -356,14 +506,24 @@ class RunbookIT {
   }
 
   /** Runs a gate command of the page on a watch's and a flush's report, as STAGE t, in a folder of its own. */
-  static void assertGate(Path dir, String command, String watch, String flush, int exitCode, String... says)
+  static void assertGate(
+      Path dir, String command, String watch, String flush, int exitCode, String... says)
       throws Exception {
-    Path run = Files.createDirectories(dir.resolve(watch.replace(".json", "") + "+" + flush.replace(".json", "")));
-    Files.copy(dir.resolve(watch), run.resolve("watch-t.json"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(dir.resolve(flush), run.resolve("flush-t.json"), StandardCopyOption.REPLACE_EXISTING);
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail\nSTAGE=t\n" + command)
-        .directory(run.toFile()).redirectErrorStream(true);
-    pb.environment().put("PATH", Path.of("bin").toAbsolutePath() + File.pathSeparator + pb.environment().get("PATH"));
+    Path run =
+        Files.createDirectories(
+            dir.resolve(watch.replace(".json", "") + "+" + flush.replace(".json", "")));
+    Files.copy(
+        dir.resolve(watch), run.resolve("watch-t.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve(flush), run.resolve("flush-t.json"), StandardCopyOption.REPLACE_EXISTING);
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", "set -euo pipefail\nSTAGE=t\n" + command)
+            .directory(run.toFile())
+            .redirectErrorStream(true);
+    pb.environment()
+        .put(
+            "PATH",
+            Path.of("bin").toAbsolutePath() + File.pathSeparator + pb.environment().get("PATH"));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -383,11 +543,24 @@ class RunbookIT {
 
   static void assertWeights(AwsStub.Route53Change change, int express, int serverless) {
     assertThat(change.hostedZoneId()).isEqualTo("Z0123456789RUNBOOK");
-    assertThat(change.changes()).containsExactly(
-        new AwsStub.RecordSet("UPSERT", "api.runbook.test", "CNAME", "express", express, 60,
-            List.of("express.runbook.test")),
-        new AwsStub.RecordSet("UPSERT", "api.runbook.test", "CNAME", "serverless", serverless, 60,
-            List.of("serverless.runbook.test")));
+    assertThat(change.changes())
+        .containsExactly(
+            new AwsStub.RecordSet(
+                "UPSERT",
+                "api.runbook.test",
+                "CNAME",
+                "express",
+                express,
+                60,
+                List.of("express.runbook.test")),
+            new AwsStub.RecordSet(
+                "UPSERT",
+                "api.runbook.test",
+                "CNAME",
+                "serverless",
+                serverless,
+                60,
+                List.of("serverless.runbook.test")));
   }
 
   /**
@@ -396,27 +569,39 @@ class RunbookIT {
    */
   String runAllBlocks(Map<String, String> values) throws Exception {
     // The aws CLI goes to the stand-ins, with made-up credentials and no profile of this machine's.
-    StringBuilder script = new StringBuilder("set -euo pipefail\n"
-        + "aws() { command aws --endpoint-url \"$RUNBOOK_AWS_ENDPOINT\" \"$@\"; }\n");
+    StringBuilder script =
+        new StringBuilder(
+            "set -euo pipefail\n"
+                + "aws() { command aws --endpoint-url \"$RUNBOOK_AWS_ENDPOINT\" \"$@\"; }\n");
     List<Runbook.Block> blocks = Runbook.shellBlocks(RUNBOOK);
     for (Runbook.Block block : blocks) {
       if ("environment".equals(block.marker())) {
         continue;
       }
-      assertThat(block.marker()).as("marker of the block on line " + block.line()).isIn(null, "gate");
-      script.append("printf '\\n::block on line %d at %s\\n' ").append(block.line()).append(" \"$(date +%T)\"\n")
-          .append(shorter(block)).append('\n');
+      assertThat(block.marker())
+          .as("marker of the block on line " + block.line())
+          .isIn(null, "gate");
+      script
+          .append("printf '\\n::block on line %d at %s\\n' ")
+          .append(block.line())
+          .append(" \"$(date +%T)\"\n")
+          .append(shorter(block))
+          .append('\n');
     }
     script.append("printf '\\n::done\\n'\n");
     Path file = dir.resolve("runbook.sh");
     Files.writeString(file, script);
 
     Path awsConfig = Files.writeString(dir.resolve("aws-config"), "[default]\n");
-    ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("runbook.log").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", file.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("runbook.log").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("REDIS") || k.startsWith("DB_"));
+    env.keySet()
+        .removeIf(k -> k.startsWith("AWS_") || k.startsWith("REDIS") || k.startsWith("DB_"));
     env.putAll(values);
     // bin/cacheflush is the runbook's cacheflush.
     env.put("PATH", Path.of("bin").toAbsolutePath() + File.pathSeparator + env.get("PATH"));
@@ -436,7 +621,9 @@ class RunbookIT {
     }
     String log = Files.readString(dir.resolve("runbook.log"));
     assertThat(ended).as("the runbook did not finish in 300 s:\n" + log).isTrue();
-    assertThat(p.exitValue()).as("the runbook failed in the last block started:\n" + tail(log)).isZero();
+    assertThat(p.exitValue())
+        .as("the runbook failed in the last block started:\n" + tail(log))
+        .isZero();
     assertThat(log).endsWith("::done\n");
     return log;
   }
@@ -446,8 +633,13 @@ class RunbookIT {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String replacement = SHORTER.get(m.group());
-      assertThat(replacement).as("a wait in the block on line " + block.line() + " this test does not shorten: "
-          + m.group()).isNotNull();
+      assertThat(replacement)
+          .as(
+              "a wait in the block on line "
+                  + block.line()
+                  + " this test does not shorten: "
+                  + m.group())
+          .isNotNull();
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     m.appendTail(out);

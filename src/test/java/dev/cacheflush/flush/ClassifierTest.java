@@ -8,20 +8,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClassifierTest {
-  private final Classifier classifier = new Classifier(
-      List.of(RedisGlob.compile("mocs:*"), RedisGlob.compile("*:cache:*")),
-      List.of(RedisGlob.compile("sessions:*"), RedisGlob.compile("mocs:pinned:*")));
+  private final Classifier classifier =
+      new Classifier(
+          List.of(RedisGlob.compile("mocs:*"), RedisGlob.compile("*:cache:*")),
+          List.of(RedisGlob.compile("sessions:*"), RedisGlob.compile("mocs:pinned:*")));
 
   @Test
   void keyMatchingOnlyAFlushPatternShouldBeFlushedUnderTheFirstItMatches() {
-    assertThat(decide("mocs:cache:1")).isEqualTo(new Classifier.Decision(Classifier.Kind.FLUSH, 0, -1));
-    assertThat(decide("albums:cache:1")).isEqualTo(new Classifier.Decision(Classifier.Kind.FLUSH, 1, -1));
+    assertThat(decide("mocs:cache:1"))
+        .isEqualTo(new Classifier.Decision(Classifier.Kind.FLUSH, 0, -1));
+    assertThat(decide("albums:cache:1"))
+        .isEqualTo(new Classifier.Decision(Classifier.Kind.FLUSH, 1, -1));
   }
 
   @Test
   void preserveShouldWinOverFlush() {
-    assertThat(decide("mocs:pinned:1")).isEqualTo(new Classifier.Decision(Classifier.Kind.CONFLICT, 0, 1));
-    assertThat(decide("sessions:cache:1")).isEqualTo(new Classifier.Decision(Classifier.Kind.CONFLICT, 1, 0));
+    assertThat(decide("mocs:pinned:1"))
+        .isEqualTo(new Classifier.Decision(Classifier.Kind.CONFLICT, 0, 1));
+    assertThat(decide("sessions:cache:1"))
+        .isEqualTo(new Classifier.Decision(Classifier.Kind.CONFLICT, 1, 0));
   }
 
   @Test
@@ -32,7 +37,9 @@ class ClassifierTest {
 
   @Test
   void lockKeyShouldBeLeftAloneEvenByAPatternThatMatchesEverything() {
-    Classifier everything = new Classifier(List.of(RedisGlob.compile("*"), RedisGlob.compile("cacheflush:*")), List.of());
+    Classifier everything =
+        new Classifier(
+            List.of(RedisGlob.compile("*"), RedisGlob.compile("cacheflush:*")), List.of());
 
     assertThat(everything.classify("cacheflush:lock".getBytes(StandardCharsets.UTF_8)).kind())
         .isEqualTo(Classifier.Kind.LOCK);

@@ -52,8 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFlushIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Small pages and batches, so that a flush lasts long enough to be hit in the middle. */
-  private static final String[] SLOW = {"--scan-count", "20", "--batch-size", "10", "--max-in-flight", "1"};
+  private static final String[] SLOW = {
+    "--scan-count", "20", "--batch-size", "10", "--max-in-flight", "1"
+  };
 
   static RedisCluster cluster;
   static ClusterKeyspace keyspace;
@@ -81,21 +84,34 @@ class ClusterFlushIT {
   @Test
   @Order(0)
   void topologyShouldExposePrimariesAndReplicasFromOnePlace() {
-    try (RedisTarget target = RedisTarget.connect(RedisUrl.parse(cluster.seedUrl()), new ConnectOptions(
-        Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
-        new Deadline(Clock.systemUTC(), Duration.ofSeconds(10)))) {
+    try (RedisTarget target =
+        RedisTarget.connect(
+            RedisUrl.parse(cluster.seedUrl()),
+            new ConnectOptions(
+                Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
+            new Deadline(Clock.systemUTC(), Duration.ofSeconds(10)))) {
       assertThat(target.mode()).isEqualTo("cluster");
-      assertThat(target.primaries()).extracting(RedisNode::address)
-          .containsExactlyInAnyOrderElementsOf(cluster.primaries().stream().map(RedisServer::address).toList());
-      assertThat(target.readNodes()).extracting(RedisNode::address)
-          .containsExactlyInAnyOrderElementsOf(cluster.nodes().stream().map(RedisServer::address).toList());
-      assertThat(target.topology().shards()).hasSize(3).allSatisfy(shard -> {
-        RedisServer primary = cluster.nodeById(shard.primary().nodeId());
-        assertThat(shard.replicas()).extracting(r -> r.address().toString())
-            .containsExactly(cluster.replicasOf(primary).get(0).address());
-        assertThat(shard.slots().stream().boxed().toList()).isEqualTo(cluster.slotsOf(primary));
-      });
-      assertThat(target.lockNode().address()).isEqualTo(cluster.primaryFor("cacheflush:lock").address());
+      assertThat(target.primaries())
+          .extracting(RedisNode::address)
+          .containsExactlyInAnyOrderElementsOf(
+              cluster.primaries().stream().map(RedisServer::address).toList());
+      assertThat(target.readNodes())
+          .extracting(RedisNode::address)
+          .containsExactlyInAnyOrderElementsOf(
+              cluster.nodes().stream().map(RedisServer::address).toList());
+      assertThat(target.topology().shards())
+          .hasSize(3)
+          .allSatisfy(
+              shard -> {
+                RedisServer primary = cluster.nodeById(shard.primary().nodeId());
+                assertThat(shard.replicas())
+                    .extracting(r -> r.address().toString())
+                    .containsExactly(cluster.replicasOf(primary).get(0).address());
+                assertThat(shard.slots().stream().boxed().toList())
+                    .isEqualTo(cluster.slotsOf(primary));
+              });
+      assertThat(target.lockNode().address())
+          .isEqualTo(cluster.primaryFor("cacheflush:lock").address());
     }
   }
 
@@ -103,12 +119,31 @@ class ClusterFlushIT {
   @Order(1)
   void planAndFlushShouldAgreeWithAPerNodeRedisCliCensus() throws Exception {
     List<byte[]> keys = new ArrayList<>();
-    Map.of("mocs", 6_000, "gallery", 4_000, "wishlist", 3_000, "albums", 2_000, "sessions", 5_000, "ratelimit", 3_000,
-        "user-profiles", 3_000, "mocs:keep", 300, "other", 1_000).forEach((family, n) -> {
-          for (int i = 0; i < n; i++) {
-            keys.add(bytes(family + ":" + i));
-          }
-        });
+    Map.of(
+            "mocs",
+            6_000,
+            "gallery",
+            4_000,
+            "wishlist",
+            3_000,
+            "albums",
+            2_000,
+            "sessions",
+            5_000,
+            "ratelimit",
+            3_000,
+            "user-profiles",
+            3_000,
+            "mocs:keep",
+            300,
+            "other",
+            1_000)
+        .forEach(
+            (family, n) -> {
+              for (int i = 0; i < n; i++) {
+                keys.add(bytes(family + ":" + i));
+              }
+            });
     // Keys that are not UTF-8; no byte is a newline, which would split a key in redis-cli's output.
     for (int i = 0; i < 200; i++) {
       byte[] tail = {(byte) (0x80 + i % 100), (byte) (0x80 + i / 100)};
@@ -117,10 +152,17 @@ class ClusterFlushIT {
     }
     keyspace.write(keys);
     Map<RedisServer, Long> perNode = keyspace.census(null);
-    assertThat(perNode).hasSize(3).allSatisfy((node, count) -> assertThat(count).isGreaterThan(8_000));
-    long matching = FLUSH_PREFIXES.stream().mapToLong(p -> keyspace.total(p + "*")).sum() - keyspace.total("mocs:keep:*");
-    long preserved = keyspace.total("sessions:*") + keyspace.total("ratelimit:*") + keyspace.total("user-profiles:*")
-        + keyspace.total("mocs:keep:*");
+    assertThat(perNode)
+        .hasSize(3)
+        .allSatisfy((node, count) -> assertThat(count).isGreaterThan(8_000));
+    long matching =
+        FLUSH_PREFIXES.stream().mapToLong(p -> keyspace.total(p + "*")).sum()
+            - keyspace.total("mocs:keep:*");
+    long preserved =
+        keyspace.total("sessions:*")
+            + keyspace.total("ratelimit:*")
+            + keyspace.total("user-profiles:*")
+            + keyspace.total("mocs:keep:*");
 
     JsonNode plan = json(new CliRun().run(args("plan", "--format", "json")));
     assertThat(plan.get("mode").asText()).isEqualTo("cluster");
@@ -131,7 +173,9 @@ class ClusterFlushIT {
     assertThat(keyspace.census(null)).isEqualTo(perNode);
 
     Path report = dir.resolve("flush.json");
-    CliRun.Result flush = new CliRun().run(args("flush", "--yes", "--sample-window", "0", "--report", report.toString()));
+    CliRun.Result flush =
+        new CliRun()
+            .run(args("flush", "--yes", "--sample-window", "0", "--report", report.toString()));
     assertThat(flush.exitCode()).as(flush.err()).isZero();
     assertThat(flush.out()).contains("(cluster)").contains("shard");
     JsonNode done = JSON.readTree(Files.readString(report));
@@ -152,7 +196,9 @@ class ClusterFlushIT {
     assertThat(keyspace.allKeys()).isEqualTo(expected);
     assertThat(keyspace.total(null)).isEqualTo(keys.size() - matching);
     for (RedisServer primary : cluster.primaries()) {
-      assertThat(primary.info("errorstats")).as("errors on %s", primary).doesNotContainKey("errorstat_CROSSSLOT");
+      assertThat(primary.info("errorstats"))
+          .as("errors on %s", primary)
+          .doesNotContainKey("errorstat_CROSSSLOT");
     }
   }
 
@@ -185,25 +231,49 @@ class ClusterFlushIT {
     List<Integer> slotsElsewhere = new ArrayList<>(cluster.slotsOf(b));
     slotsElsewhere.addAll(cluster.slotsOf(c));
     for (int i = 0; i < 200; i++) {
-      String elsewhere = RedisCluster.hashTagForSlot(slotsElsewhere.get(random.nextInt(slotsElsewhere.size())));
+      String elsewhere =
+          RedisCluster.hashTagForSlot(slotsElsewhere.get(random.nextInt(slotsElsewhere.size())));
       keys.add(bytes("albums:{" + elsewhere + "}:" + i));
       keys.add(bytes("user-profiles:{" + elsewhere + "}:" + i));
     }
     keyspace.write(keys);
-    long preserved = keyspace.total("sessions:*") + keyspace.total("ratelimit:*") + keyspace.total("user-profiles:*");
+    long preserved =
+        keyspace.total("sessions:*")
+            + keyspace.total("ratelimit:*")
+            + keyspace.total("user-profiles:*");
     createLeastPrivilegeUser("flusher", "flusher-pw");
     long aBefore = (Long) a.call("DBSIZE");
     RedisServer lockOwner = cluster.primaryFor("cacheflush:lock");
-    // B and C are done when their 200 albums are gone (and, on one of them, the run's lock key is there).
-    long elsewhereDone = (Long) b.call("DBSIZE") + (Long) c.call("DBSIZE") - 200 + (lockOwner == a ? 0 : 1);
+    // B and C are done when their 200 albums are gone (and, on one of them, the run's lock key is
+    // there).
+    long elsewhereDone =
+        (Long) b.call("DBSIZE") + (Long) c.call("DBSIZE") - 200 + (lockOwner == a ? 0 : 1);
 
     Path report = dir.resolve("migration.json");
-    CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun()
-        .env("REDIS_USERNAME", "flusher").env("REDIS_PASSWORD", "flusher-pw")
-        .run(slow("flush", "--yes", "--sample-window", "0", "--report", report.toString())));
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
-        (Long) a.call("DBSIZE") < aBefore - 300 && (Long) b.call("DBSIZE") + (Long) c.call("DBSIZE") == elsewhereDone);
-    assertThat(lockOwner.call("EXISTS", "cacheflush:lock")).as("the lock lives on its slot's primary").isEqualTo(1L);
+    CompletableFuture<CliRun.Result> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                new CliRun()
+                    .env("REDIS_USERNAME", "flusher")
+                    .env("REDIS_PASSWORD", "flusher-pw")
+                    .run(
+                        slow(
+                            "flush",
+                            "--yes",
+                            "--sample-window",
+                            "0",
+                            "--report",
+                            report.toString())));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                (Long) a.call("DBSIZE") < aBefore - 300
+                    && (Long) b.call("DBSIZE") + (Long) c.call("DBSIZE") == elsewhereDone);
+    assertThat(lockOwner.call("EXISTS", "cacheflush:lock"))
+        .as("the lock lives on its slot's primary")
+        .isEqualTo(1L);
     assertThat(run).as("the flush must still be scanning A when the slot moves").isNotDone();
 
     int moved = cluster.migrateSlot(moving, a, b);
@@ -214,13 +284,19 @@ class ClusterFlushIT {
     for (String prefix : FLUSH_PREFIXES) {
       assertThat(keyspace.total(prefix + "*")).as(prefix).isZero();
     }
-    assertThat(keyspace.total("sessions:*") + keyspace.total("ratelimit:*") + keyspace.total("user-profiles:*"))
+    assertThat(
+            keyspace.total("sessions:*")
+                + keyspace.total("ratelimit:*")
+                + keyspace.total("user-profiles:*"))
         .isEqualTo(preserved);
     JsonNode json = JSON.readTree(Files.readString(report));
     assertThat(json.get("recoveries").findValuesAsText("cause"))
-        .anySatisfy(cause -> assertThat(cause).contains("slots " + moving).contains("moved to this shard"));
+        .anySatisfy(
+            cause -> assertThat(cause).contains("slots " + moving).contains("moved to this shard"));
     assertThat(json.get("verification").get("keysStillMatching").asLong()).isZero();
-    System.out.printf("ClusterFlushIT: slot %d moved from A to B with %d of its 3000 keys still on A%n", moving, moved);
+    System.out.printf(
+        "ClusterFlushIT: slot %d moved from A to B with %d of its 3000 keys still on A%n",
+        moving, moved);
   }
 
   @Test
@@ -235,14 +311,30 @@ class ClusterFlushIT {
     RedisServer victim = cluster.primaries().get(2);
     RedisServer replica = cluster.replicasOf(victim).get(0);
     long offset = Long.parseLong(victim.info("replication").get("master_repl_offset"));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        Long.parseLong(replica.info("replication").get("slave_repl_offset")) >= offset);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> Long.parseLong(replica.info("replication").get("slave_repl_offset")) >= offset);
     long victimBefore = (Long) victim.call("DBSIZE");
 
     Path report = dir.resolve("failover.json");
-    CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun()
-        .run(slow("flush", "--yes", "--sample-window", "0", "--retries", "5", "--report", report.toString())));
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+    CompletableFuture<CliRun.Result> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                new CliRun()
+                    .run(
+                        slow(
+                            "flush",
+                            "--yes",
+                            "--sample-window",
+                            "0",
+                            "--retries",
+                            "5",
+                            "--report",
+                            report.toString())));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> (Long) victim.call("DBSIZE") < victimBefore - 500);
     assertThat(run).as("the flush must still be running when the primary dies").isNotDone();
     cluster.kill(victim);
@@ -254,11 +346,15 @@ class ClusterFlushIT {
     assertThat(keyspace.total("wishlist:*")).isZero();
     assertThat(keyspace.total("sessions:*")).isEqualTo(sessions);
     JsonNode json = JSON.readTree(Files.readString(report));
-    assertThat(json.get("recoveries")).anySatisfy(r -> {
-      assertThat(r.get("node").asText()).isEqualTo(victim.address() + " -> " + promoted.address());
-      assertThat(r.get("scanRestarted").asBoolean()).isTrue();
-    });
-    assertThat(json.get("shards").findValuesAsText("address")).contains(promoted.address())
+    assertThat(json.get("recoveries"))
+        .anySatisfy(
+            r -> {
+              assertThat(r.get("node").asText())
+                  .isEqualTo(victim.address() + " -> " + promoted.address());
+              assertThat(r.get("scanRestarted").asBoolean()).isTrue();
+            });
+    assertThat(json.get("shards").findValuesAsText("address"))
+        .contains(promoted.address())
         .doesNotContain(victim.address());
     assertThat(json.get("shards").findValuesAsText("nodeId")).contains(cluster.nodeId(promoted));
 
@@ -272,7 +368,8 @@ class ClusterFlushIT {
     args.addAll(PRESERVE_ARGS);
     CliRun.Result acl = new CliRun().run(args.toArray(String[]::new));
     assertThat(acl.exitCode()).as(acl.err()).isZero();
-    String rule = acl.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
+    String rule =
+        acl.out().lines().filter(l -> l.startsWith("ACL SETUSER")).findFirst().orElseThrow();
     for (RedisServer node : cluster.nodes()) {
       node.call((Object[]) rule.split(" "));
       node.call("ACL", "SETUSER", user, ">" + password);
@@ -293,7 +390,9 @@ class ClusterFlushIT {
       }
       assertThat(shard).as("a shard for %s", primary).isNotNull();
       assertThat(shard.get("nodeId").asText()).isEqualTo(cluster.nodeId(primary));
-      assertThat(shard.get("scanned").asLong()).as("scanned on %s", primary).isEqualTo(census.get(primary));
+      assertThat(shard.get("scanned").asLong())
+          .as("scanned on %s", primary)
+          .isEqualTo(census.get(primary));
       sum += shard.get("matched").asLong();
     }
     assertThat(sum).isEqualTo(report.get("keysMatched").asLong());

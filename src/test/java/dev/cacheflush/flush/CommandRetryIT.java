@@ -41,27 +41,45 @@ class CommandRetryIT {
         Arguments.of("INFO replication (role)", bulks("INFO", "replication"), 0, "Connecting to"),
         Arguments.of("DBSIZE", bulks("DBSIZE"), 0, "DBSIZE on"),
         Arguments.of("SET of the lock", bulks("SET", "cacheflush:lock"), 0, "SET on"),
-        Arguments.of("INFO server (the scan's start)", bulks("INFO", "server"), 0, "INFO server on"),
-        Arguments.of("INFO server (the verification's start)", bulks("INFO", "server"), 1, "INFO server on"),
+        Arguments.of(
+            "INFO server (the scan's start)", bulks("INFO", "server"), 0, "INFO server on"),
+        Arguments.of(
+            "INFO server (the verification's start)", bulks("INFO", "server"), 1, "INFO server on"),
         Arguments.of("EVAL that releases the lock", bulks("EVAL"), 0, "EVAL (release) on"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("commands")
-  void connectionResetAtACommandShouldBeRetriedOnceAndTheFlushComplete(String name, byte[] command, int skip,
-      String warning) throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
-        FaultProxy proxy = FaultProxy.to(server); LogCapture logs = new LogCapture()) {
+  void connectionResetAtACommandShouldBeRetriedOnceAndTheFlushComplete(
+      String name, byte[] command, int skip, String warning) throws Exception {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
+        FaultProxy proxy = FaultProxy.to(server);
+        LogCapture logs = new LogCapture()) {
       keyspace.write(Keyspace.families(Map.of("mocs", 300, "sessions", 200)));
       proxy.cutOnRequest(command, skip, 1);
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(),
-          "--retries", "2", "--report", report.toString());
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  proxy.url(),
+                  "--retries",
+                  "2",
+                  "--report",
+                  report.toString());
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(proxy.requestCuts()).as("connections reset at %s", name).isEqualTo(1);
-      assertThat(logs.warnings()).singleElement().asString().contains(warning, "failed (attempt 1 of 3)", "trying again");
+      assertThat(logs.warnings())
+          .singleElement()
+          .asString()
+          .contains(warning, "failed (attempt 1 of 3)", "trying again");
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("outcome").asText()).isEqualTo("completed");
       assertThat(json.get("keysDeleted").asLong()).isEqualTo(300);
@@ -73,18 +91,32 @@ class CommandRetryIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("samples")
-  void connectionResetAtAStatisticsSampleShouldBeRetriedAndTheWatchComplete(String name, byte[] command, int skip)
-      throws Exception {
-    try (RedisServer server = RedisServers.standalone(); FaultProxy proxy = FaultProxy.to(server);
+  void connectionResetAtAStatisticsSampleShouldBeRetriedAndTheWatchComplete(
+      String name, byte[] command, int skip) throws Exception {
+    try (RedisServer server = RedisServers.standalone();
+        FaultProxy proxy = FaultProxy.to(server);
         LogCapture logs = new LogCapture()) {
       proxy.cutOnRequest(command, skip, 1);
 
-      CliRun.Result result = new CliRun().run("watch", "--redis-url", proxy.url(), "--for", "1s", "--interval", "1s",
-          "--format", "json");
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "watch",
+                  "--redis-url",
+                  proxy.url(),
+                  "--for",
+                  "1s",
+                  "--interval",
+                  "1s",
+                  "--format",
+                  "json");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(proxy.requestCuts()).isEqualTo(1);
-      assertThat(logs.warnings()).singleElement().asString().contains("failed (attempt 1 of 4)", "trying again");
+      assertThat(logs.warnings())
+          .singleElement()
+          .asString()
+          .contains("failed (attempt 1 of 4)", "trying again");
       assertThat(JSON.readTree(result.out()).get("outcome").asText()).isEqualTo("observed");
     }
   }
@@ -100,19 +132,34 @@ class CommandRetryIT {
   @Test
   void connectionResetAtClusterNodesShouldBeRetriedAndEveryShardFlushed() throws Exception {
     try (RedisCluster cluster = RedisServers.cluster(3, 0);
-        FaultProxy proxy = FaultProxy.to(cluster.primaries().get(0)); LogCapture logs = new LogCapture()) {
+        FaultProxy proxy = FaultProxy.to(cluster.primaries().get(0));
+        LogCapture logs = new LogCapture()) {
       ClusterKeyspace keyspace = new ClusterKeyspace(cluster);
       keyspace.write(Keyspace.families(Map.of("mocs", 600, "sessions", 300)));
       // The seed is reached through the proxy; the primaries it names are reached directly.
       proxy.cutOnRequest(bulks("CLUSTER", "NODES"), 0, 1);
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(),
-          "--retries", "2", "--report", report.toString());
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  proxy.url(),
+                  "--retries",
+                  "2",
+                  "--report",
+                  report.toString());
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(proxy.requestCuts()).isEqualTo(1);
-      assertThat(logs.warnings()).singleElement().asString().contains("Connecting to", "failed (attempt 1 of 3)");
+      assertThat(logs.warnings())
+          .singleElement()
+          .asString()
+          .contains("Connecting to", "failed (attempt 1 of 3)");
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("mode").asText()).isEqualTo("cluster");
       assertThat(json.get("keysDeleted").asLong()).isEqualTo(600);

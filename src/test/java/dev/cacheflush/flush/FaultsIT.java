@@ -37,11 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * Small pages and batches, so a run (through a proxy adding latency where a test must act while
    * it runs) lasts long enough to be hit mid-flight.
    */
-  private static final String[] SLOW = {"--scan-count", "20", "--batch-size", "10", "--max-in-flight", "1"};
+  private static final String[] SLOW = {
+    "--scan-count", "20", "--batch-size", "10", "--max-in-flight", "1"
+  };
 
   @TempDir Path dir;
 
@@ -53,8 +56,11 @@ class FaultsIT {
         keyspace.connection().sync().save();
       }
       server.stop();
-      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(
-          () -> new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()));
+      CompletableFuture<CliRun.Result> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new CliRun()
+                      .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()));
       Thread.sleep(2_000);
       server.start();
 
@@ -77,33 +83,55 @@ class FaultsIT {
     // (about 1 s, 2 s, 4 s, at most 8.4 s in all) are BackoffTest's, on a clock that does not move.
     assertThat(run.waitFor(60)).isEqualTo(1);
     List<String> lines = run.err().lines().toList();
-    assertThat(lines).filteredOn(l -> l.contains("WARN")).hasSize(3)
-        .allSatisfy(l -> assertThat(l).contains("Connecting to " + url + " failed (attempt", "check host and port"));
-    assertThat(lines).filteredOn(l -> l.startsWith("cacheflush:")).singleElement().asString()
+    assertThat(lines)
+        .filteredOn(l -> l.contains("WARN"))
+        .hasSize(3)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .contains("Connecting to " + url + " failed (attempt", "check host and port"));
+    assertThat(lines)
+        .filteredOn(l -> l.startsWith("cacheflush:"))
+        .singleElement()
+        .asString()
         .contains("Cannot connect to Redis at " + url + " after 4 attempts", "check host and port");
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   @Test
-  @SuppressWarnings("try") // the socket is closed early, on purpose, to end the acceptor before joining it
+  @SuppressWarnings(
+      "try") // the socket is closed early, on purpose, to end the acceptor before joining it
   void portThatIsNotRedisShouldFailWithOneLine() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> accepted = new ArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept());
-          }
-        } catch (IOException closed) {
-          // The test is over.
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept());
+                  }
+                } catch (IOException closed) {
+                  // The test is over.
+                }
+              });
       acceptor.start();
-      CliRun.Result result = new CliRun().run("plan", "--redis-url", "redis://127.0.0.1:" + silent.getLocalPort(),
-          "--retries", "1", "--command-timeout", "500ms");
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "plan",
+                  "--redis-url",
+                  "redis://127.0.0.1:" + silent.getLocalPort(),
+                  "--retries",
+                  "1",
+                  "--command-timeout",
+                  "500ms");
 
       assertThat(result.exitCode()).isEqualTo(1);
-      assertThat(result.errorLines()).singleElement().asString().contains("did not answer in time", "rediss://");
+      assertThat(result.errorLines())
+          .singleElement()
+          .asString()
+          .contains("did not answer in time", "rediss://");
       silent.close();
       acceptor.join();
     }
@@ -111,12 +139,25 @@ class FaultsIT {
 
   @Test
   void serverKilledAndRestartedMidFlushShouldScanAgainAndComplete() throws Exception {
-    try (RedisServer server = RedisServers.standalone("--appendonly", "yes", "--appendfsync", "always");
+    try (RedisServer server =
+            RedisServers.standalone("--appendonly", "yes", "--appendfsync", "always");
         Keyspace keyspace = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 20_000)));
       Path report = dir.resolve("report.json");
-      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun()
-          .run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(), "--report", report.toString())));
+      CompletableFuture<CliRun.Result> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new CliRun()
+                      .run(
+                          withSlow(
+                              "flush",
+                              "--yes",
+                              "--sample-window",
+                              "0",
+                              "--redis-url",
+                              server.url(),
+                              "--report",
+                              report.toString())));
 
       await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 39_000);
       server.kill();
@@ -125,12 +166,17 @@ class FaultsIT {
       CliRun.Result result = run.get(60, TimeUnit.SECONDS);
       try (Keyspace after = new Keyspace(server.url())) {
         assertThat(after.dbSize()).isEqualTo(20_000);
-        assertThat(after.allKeys()).allSatisfy(k -> assertThat(new String(k.array())).startsWith("sessions:"));
+        assertThat(after.allKeys())
+            .allSatisfy(k -> assertThat(new String(k.array())).startsWith("sessions:"));
       }
       assertThat(result.exitCode()).as(result.err()).isZero();
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("recoveries")).isNotEmpty();
-      assertThat(json.get("recoveries").get(json.get("recoveries").size() - 1).get("scanRestarted").asBoolean())
+      assertThat(
+              json.get("recoveries")
+                  .get(json.get("recoveries").size() - 1)
+                  .get("scanRestarted")
+                  .asBoolean())
           .isTrue();
       assertThat(result.out()).contains("the scan started again");
     }
@@ -138,20 +184,33 @@ class FaultsIT {
 
   @Test
   void concurrentWriterShouldNeverLoseAPreservedKey() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         Keyspace writer = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 5_000)));
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicInteger written = new AtomicInteger();
-      CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
-        while (writing.get()) {
-          int i = written.getAndIncrement();
-          writer.write(List.of(bytes("sessions:live:" + i), bytes("mocs:live:" + i)));
-        }
-      });
+      CompletableFuture<Void> writes =
+          CompletableFuture.runAsync(
+              () -> {
+                while (writing.get()) {
+                  int i = written.getAndIncrement();
+                  writer.write(List.of(bytes("sessions:live:" + i), bytes("mocs:live:" + i)));
+                }
+              });
       Path report = dir.resolve("report.json");
-      CliRun.Result result = new CliRun().run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
-          "--report", report.toString()));
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  withSlow(
+                      "flush",
+                      "--yes",
+                      "--sample-window",
+                      "0",
+                      "--redis-url",
+                      server.url(),
+                      "--report",
+                      report.toString()));
       writing.set(false);
       writes.get(10, TimeUnit.SECONDS);
 
@@ -171,18 +230,35 @@ class FaultsIT {
 
   @Test
   void secondFlushShouldExitFiveWhileTheFirstHoldsTheLock() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 1_000)));
-      CompletableFuture<CliRun.Result> first = CompletableFuture.supplyAsync(
-          () -> new CliRun().run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", slow.url())));
+      CompletableFuture<CliRun.Result> first =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new CliRun()
+                      .run(
+                          withSlow(
+                              "flush",
+                              "--yes",
+                              "--sample-window",
+                              "0",
+                              "--redis-url",
+                              slow.url())));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.exists(bytes("cacheflush:lock")));
 
-      CliRun.Result second = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
+      CliRun.Result second =
+          new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
       assertThat(second.exitCode()).isEqualTo(5);
-      assertThat(second.errorLines()).singleElement().asString()
-          .contains("Another flush is running on this cache", "started at", "pid " + ProcessHandle.current().pid(),
+      assertThat(second.errorLines())
+          .singleElement()
+          .asString()
+          .contains(
+              "Another flush is running on this cache",
+              "started at",
+              "pid " + ProcessHandle.current().pid(),
               "expires in");
       CliRun.Result firstResult = first.get(60, TimeUnit.SECONDS);
       assertThat(firstResult.exitCode()).as(firstResult.err()).isZero();
@@ -193,32 +269,71 @@ class FaultsIT {
 
   @Test
   void lockLeftByADeadRunShouldExpireAndNoLockShouldSkipIt() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 100)));
-      keyspace.connection().sync().set(bytes("cacheflush:lock"), bytes("{\"host\":\"gone\"}"),
-          io.lettuce.core.SetArgs.Builder.px(1_500));
+      keyspace
+          .connection()
+          .sync()
+          .set(
+              bytes("cacheflush:lock"),
+              bytes("{\"host\":\"gone\"}"),
+              io.lettuce.core.SetArgs.Builder.px(1_500));
 
-      assertThat(new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()).exitCode()).isEqualTo(5);
-      CliRun.Result noLock = new CliRun().run("flush", "--yes", "--sample-window", "0", "--no-lock", "--redis-url", server.url());
+      assertThat(
+              new CliRun()
+                  .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url())
+                  .exitCode())
+          .isEqualTo(5);
+      CliRun.Result noLock =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--no-lock",
+                  "--redis-url",
+                  server.url());
       assertThat(noLock.exitCode()).as(noLock.err()).isZero();
-      assertThat(keyspace.exists(bytes("cacheflush:lock"))).as("--no-lock leaves another's lock alone").isTrue();
+      assertThat(keyspace.exists(bytes("cacheflush:lock")))
+          .as("--no-lock leaves another's lock alone")
+          .isTrue();
 
       keyspace.write(Keyspace.families(Map.of("mocs", 100)));
       await().atMost(Duration.ofSeconds(5)).until(() -> !keyspace.exists(bytes("cacheflush:lock")));
-      assertThat(new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url()).exitCode()).isZero();
+      assertThat(
+              new CliRun()
+                  .run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url())
+                  .exitCode())
+          .isZero();
       assertThat(keyspace.dbSize()).isZero();
     }
   }
 
   @Test
   void stopRequestShouldEndAfterTheBatchInFlightWithExit130() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 30_000, "sessions", 1_000)));
       StopSignal stop = new StopSignal();
       Path report = dir.resolve("report.json");
-      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().withStopSignal(stop)
-          .run(withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", slow.url(), "--report", report.toString())));
+      CompletableFuture<CliRun.Result> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new CliRun()
+                      .withStopSignal(stop)
+                      .run(
+                          withSlow(
+                              "flush",
+                              "--yes",
+                              "--sample-window",
+                              "0",
+                              "--redis-url",
+                              slow.url(),
+                              "--report",
+                              report.toString())));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.dbSize() < 30_000);
       stop.request();
 
@@ -226,7 +341,9 @@ class FaultsIT {
       assertThat(result.exitCode()).isEqualTo(130);
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("outcome").asText()).isEqualTo("interrupted");
-      assertThat(json.get("keysDeleted").asLong()).isEqualTo(31_000 - keyspace.dbSize()).isLessThan(30_000);
+      assertThat(json.get("keysDeleted").asLong())
+          .isEqualTo(31_000 - keyspace.dbSize())
+          .isLessThan(30_000);
       assertThat(keyspace.exists(bytes("cacheflush:lock"))).isFalse();
       assertThat(keyspace.exists(bytes("sessions:999"))).isTrue();
     }
@@ -234,17 +351,29 @@ class FaultsIT {
 
   @Test
   void sigintShouldStopTheProcessWithExit130AndAReport() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         FaultProxy slow = FaultProxy.to(server).latency(Duration.ofMillis(1))) {
       keyspace.write(Keyspace.families(Map.of("mocs", 30_000)));
       Path report = dir.resolve("report.json");
-      JarRun run = JarRun.start(dir, withSlow("flush", "--yes", "--sample-window", "0", "--redis-url", slow.url(), "--report",
-          report.toString()));
+      JarRun run =
+          JarRun.start(
+              dir,
+              withSlow(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  slow.url(),
+                  "--report",
+                  report.toString()));
       await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 30_000);
       run.signal("INT");
 
       assertThat(run.waitFor(20)).as(run.err()).isEqualTo(130);
-      assertThat(JSON.readTree(Files.readString(report)).get("outcome").asText()).isEqualTo("interrupted");
+      assertThat(JSON.readTree(Files.readString(report)).get("outcome").asText())
+          .isEqualTo("interrupted");
       assertThat(keyspace.exists(bytes("cacheflush:lock"))).isFalse();
       assertThat(run.err()).contains("cacheflush: stopped on request");
     }
@@ -252,9 +381,11 @@ class FaultsIT {
 
   @Test
   void planShouldEstimateWhetherTheDeadlineIsLongEnough() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 20_000)));
-      CliRun.Result result = new CliRun().run("plan", "--redis-url", server.url(), "--format", "json");
+      CliRun.Result result =
+          new CliRun().run("plan", "--redis-url", server.url(), "--format", "json");
 
       JsonNode estimate = JSON.readTree(result.out()).get("deadlineEstimate");
       assertThat(estimate.get("scanKeysPerSecond").asLong()).isPositive();

@@ -36,10 +36,13 @@ class FlushCoordinatorTest {
 
   /** What happened, in order, across the target, the observer and the person. */
   final List<String> steps = new ArrayList<>();
+
   final MovingClock clock = new MovingClock();
   final StopSignal stop = new StopSignal();
+
   /** Per step name: what it does besides being recorded (take time, ask for a stop, fail). */
   final Map<String, Runnable> effects = new HashMap<>();
+
   boolean answer = true;
   String watchVerdict;
 
@@ -97,7 +100,8 @@ class FlushCoordinatorTest {
     }
 
     @Override
-    public Outcome pass(boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys) {
+    public Outcome pass(
+        boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys) {
       step(delete ? "delete" : "count");
       tally.addScanned(10);
       for (int i = 0; i < 4; i++) {
@@ -171,7 +175,8 @@ class FlushCoordinatorTest {
 
     @Override
     public Observation observation() {
-      return new Observation(new HitRateReport(10_000, baselineMeasured ? BASELINE : null, null), null, null);
+      return new Observation(
+          new HitRateReport(10_000, baselineMeasured ? BASELINE : null, null), null, null);
     }
 
     @Override
@@ -189,32 +194,52 @@ class FlushCoordinatorTest {
   }
 
   FlushReport run(Settings settings) {
-    FlushTarget.Connector connector = deadline -> {
-      step("connect");
-      return new FakeTarget();
-    };
-    Confirmation confirmation = (target, mode, keys) -> {
-      step("confirm");
-      return answer;
-    };
-    Progress progress = new Progress() {
-      @Override
-      public void update(Tally tally, long totalKeys) {}
+    FlushTarget.Connector connector =
+        deadline -> {
+          step("connect");
+          return new FakeTarget();
+        };
+    Confirmation confirmation =
+        (target, mode, keys) -> {
+          step("confirm");
+          return answer;
+        };
+    Progress progress =
+        new Progress() {
+          @Override
+          public void update(Tally tally, long totalKeys) {}
 
-      @Override
-      public void done() {
-        step("progress-done");
-      }
-    };
-    return new FlushCoordinator(settings, connector, confirmation, new FakeObserver(), progress, stop, clock).run();
+          @Override
+          public void done() {
+            step("progress-done");
+          }
+        };
+    return new FlushCoordinator(
+            settings, connector, confirmation, new FakeObserver(), progress, stop, clock)
+        .run();
   }
 
   @Test
   void aFlushShouldRunItsStepsInTheOrderTheyHappen() {
     FlushReport r = run(settings());
 
-    assertThat(steps).containsExactly("connect", "observe", "baseline", "confirm", "flush-starting", "lock", "delete",
-        "progress-done", "verify", "unlock", "disconnect", "flush-ended", "after", "watch", "observer-closed");
+    assertThat(steps)
+        .containsExactly(
+            "connect",
+            "observe",
+            "baseline",
+            "confirm",
+            "flush-starting",
+            "lock",
+            "delete",
+            "progress-done",
+            "verify",
+            "unlock",
+            "disconnect",
+            "flush-ended",
+            "after",
+            "watch",
+            "observer-closed");
     assertThat(r.outcome()).isEqualTo("completed");
     assertThat(r.exitCode()).isZero();
     assertThat(r.keysDeleted()).isEqualTo(4);
@@ -234,7 +259,9 @@ class FlushCoordinatorTest {
 
     FlushReport r = run(settings());
 
-    assertThat(steps).containsExactly("connect", "observe", "baseline", "confirm", "disconnect", "observer-closed");
+    assertThat(steps)
+        .containsExactly(
+            "connect", "observe", "baseline", "confirm", "disconnect", "observer-closed");
     assertThat(r.outcome()).isEqualTo("declined");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.keysDeleted()).isZero();
@@ -246,9 +273,17 @@ class FlushCoordinatorTest {
   void aDryRunShouldCountWithoutAskingLockingOrVerifying() {
     FlushReport r = run(settings("DRY_RUN", "true"));
 
-    assertThat(steps).containsExactly("connect", "observe", "baseline", "flush-starting", "count", "progress-done",
-        "disconnect",
-        "flush-ended", "observer-closed");
+    assertThat(steps)
+        .containsExactly(
+            "connect",
+            "observe",
+            "baseline",
+            "flush-starting",
+            "count",
+            "progress-done",
+            "disconnect",
+            "flush-ended",
+            "observer-closed");
     assertThat(r.command()).isEqualTo("plan");
     assertThat(r.keysMatched()).isEqualTo(4);
     assertThat(r.keysDeleted()).isZero();
@@ -261,8 +296,9 @@ class FlushCoordinatorTest {
 
     FlushReport r = run(settings());
 
-    assertThat(steps).containsExactly("connect", "observe", "baseline", "disconnect", "flush-ended",
-        "observer-closed");
+    assertThat(steps)
+        .containsExactly(
+            "connect", "observe", "baseline", "disconnect", "flush-ended", "observer-closed");
     assertThat(r.outcome()).isEqualTo("interrupted");
     assertThat(r.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
     assertThat(r.message()).isEqualTo("stopped on request before the flush; nothing was deleted");
@@ -302,8 +338,11 @@ class FlushCoordinatorTest {
 
     assertThat(steps.indexOf("unlock")).isLessThan(steps.indexOf("watch"));
     assertThat(r.outcome()).isEqualTo("interrupted");
-    assertThat(r.exitCode()).as("a stop wins over a gate the watch had no time to pass").isEqualTo(130);
-    assertThat(r.message()).isEqualTo("stopped on request during the watch; the flush had completed");
+    assertThat(r.exitCode())
+        .as("a stop wins over a gate the watch had no time to pass")
+        .isEqualTo(130);
+    assertThat(r.message())
+        .isEqualTo("stopped on request during the watch; the flush had completed");
   }
 
   @Test
@@ -329,21 +368,33 @@ class FlushCoordinatorTest {
     FlushReport r = run(settings());
 
     assertThat(r.startedAt()).isEqualTo(T0.toString());
-    assertThat(r.durationMs()).as("connecting and deleting, not the baseline nor the wait for an answer")
+    assertThat(r.durationMs())
+        .as("connecting and deleting, not the baseline nor the wait for an answer")
         .isEqualTo(3_000);
     assertThat(r.flushStartedAt()).isEqualTo(T0.plusSeconds(41).toString());
     assertThat(r.flushFinishedAt()).isEqualTo(T0.plusSeconds(43).toString());
-    assertThat(r.finishedAt()).as("when the report was made, after the watch").isEqualTo(T0.plusSeconds(113)
-        .toString());
+    assertThat(r.finishedAt())
+        .as("when the report was made, after the watch")
+        .isEqualTo(T0.plusSeconds(113).toString());
   }
 
   @Test
   void aTargetThatCannotBeReachedShouldEndFailedWithoutObserving() {
-    FlushTarget.Connector refused = deadline -> {
-      throw new CacheflushException(ExitCode.FAILED, "Cannot connect to Redis at redis://127.0.0.1:1");
-    };
-    FlushReport r = new FlushCoordinator(settings(), refused, (t, m, k) -> true, new FakeObserver(), Progress.NONE,
-        stop, clock).run();
+    FlushTarget.Connector refused =
+        deadline -> {
+          throw new CacheflushException(
+              ExitCode.FAILED, "Cannot connect to Redis at redis://127.0.0.1:1");
+        };
+    FlushReport r =
+        new FlushCoordinator(
+                settings(),
+                refused,
+                (t, m, k) -> true,
+                new FakeObserver(),
+                Progress.NONE,
+                stop,
+                clock)
+            .run();
 
     assertThat(steps).containsExactly("flush-ended", "observer-closed");
     assertThat(r.outcome()).isEqualTo("failed");

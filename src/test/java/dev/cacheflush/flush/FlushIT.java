@@ -52,7 +52,6 @@ class FlushIT {
     FAMILIES.put("other", 1_000);
   }
 
-
   static RedisServer server;
   static Keyspace keyspace;
   static List<byte[]> keys;
@@ -103,8 +102,11 @@ class FlushIT {
     assertThat(report.get("patterns").get(3).get("matched").asLong()).isEqualTo(5_000);
     for (JsonNode pattern : report.get("patterns")) {
       String prefix = pattern.get("pattern").asText().replace("*", "");
-      assertThat(pattern.get("samples")).hasSize(10)
-          .allSatisfy(sample -> assertThat(sample.asText()).startsWith(prefix).doesNotStartWith("mocs:keep:"));
+      assertThat(pattern.get("samples"))
+          .hasSize(10)
+          .allSatisfy(
+              sample ->
+                  assertThat(sample.asText()).startsWith(prefix).doesNotStartWith("mocs:keep:"));
     }
     assertThat(keyspace.dbSize()).isEqualTo(keys.size());
   }
@@ -143,8 +145,18 @@ class FlushIT {
 
   @Test
   void tinyPagesAndBatchesShouldStillDeleteExactly() {
-    CliRun.Result result = new CliRun().run(args("flush", "--yes", "--scan-count", "7", "--batch-size", "3",
-        "--max-in-flight", "2"));
+    CliRun.Result result =
+        new CliRun()
+            .run(
+                args(
+                    "flush",
+                    "--yes",
+                    "--scan-count",
+                    "7",
+                    "--batch-size",
+                    "3",
+                    "--max-in-flight",
+                    "2"));
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     Set<ByteBuffer> expectedRemaining = all();
@@ -157,7 +169,10 @@ class FlushIT {
     CliRun.Result declined = new CliRun().withTerminal("no").run(args("flush"));
 
     assertThat(declined.exitCode()).isEqualTo(2);
-    assertThat(declined.err()).contains("About to DELETE").contains(server.url()).contains("Type 'yes'");
+    assertThat(declined.err())
+        .contains("About to DELETE")
+        .contains(server.url())
+        .contains("Type 'yes'");
     assertThat(keyspace.dbSize()).isEqualTo(keys.size());
 
     CliRun.Result confirmed = new CliRun().withTerminal("yes").run(args("flush"));
@@ -169,8 +184,9 @@ class FlushIT {
   @Test
   void rateCapShouldHoldTheFlushBack() throws Exception {
     long started = System.nanoTime();
-    CliRun.Result result = new CliRun().run(args("flush", "--yes", "--no-verify", "--max-rate", "20000",
-        "--format", "json"));
+    CliRun.Result result =
+        new CliRun()
+            .run(args("flush", "--yes", "--no-verify", "--max-rate", "20000", "--format", "json"));
     double seconds = (System.nanoTime() - started) / 1e9;
 
     assertThat(result.exitCode()).as(result.err()).isZero();
@@ -183,19 +199,23 @@ class FlushIT {
   @Test
   void colourShouldBeUsedOnlyAtATerminalWithoutNoColor() {
     assertThat(new CliRun().withTerminal().run(args("plan")).out()).contains("\u001b[32mcompleted");
-    assertThat(new CliRun().withTerminal().env("NO_COLOR", "1").run(args("plan")).out()).doesNotContain("\u001b[");
+    assertThat(new CliRun().withTerminal().env("NO_COLOR", "1").run(args("plan")).out())
+        .doesNotContain("\u001b[");
     assertThat(new CliRun().run(args("plan")).out()).doesNotContain("\u001b[");
   }
 
   @Test
   void patternsShouldComeFromFileThenEnvironmentThenFlags() throws Exception {
-    Files.writeString(dir.resolve("cacheflush.yml"), "flush:\n  - 'gallery:*'\npreserve:\n  - 'sessions:*'\n");
+    Files.writeString(
+        dir.resolve("cacheflush.yml"), "flush:\n  - 'gallery:*'\npreserve:\n  - 'sessions:*'\n");
     CliRun run = new CliRun().in(dir).env("REDIS_URL", server.url());
 
     assertThat(patternsOf(run.run("plan", "--format", "json"))).containsExactly("gallery:*");
     run.env("FLUSH_PATTERNS", "wishlist:*,albums:*");
-    assertThat(patternsOf(run.run("plan", "--format", "json"))).containsExactly("wishlist:*", "albums:*");
-    assertThat(patternsOf(run.run("plan", "--format", "json", "--flush", "mocs:*"))).containsExactly("mocs:*");
+    assertThat(patternsOf(run.run("plan", "--format", "json")))
+        .containsExactly("wishlist:*", "albums:*");
+    assertThat(patternsOf(run.run("plan", "--format", "json", "--flush", "mocs:*")))
+        .containsExactly("mocs:*");
 
     CliRun.Result flush = run.run("flush", "--yes", "--sample-window", "0");
     assertThat(flush.exitCode()).as(flush.err()).isZero();
@@ -207,14 +227,18 @@ class FlushIT {
   private static List<String> patternsOf(CliRun.Result result) throws Exception {
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<String> patterns = new ArrayList<>();
-    new ObjectMapper().readTree(result.out()).get("patterns").forEach(p -> patterns.add(p.get("pattern").asText()));
+    new ObjectMapper()
+        .readTree(result.out())
+        .get("patterns")
+        .forEach(p -> patterns.add(p.get("pattern").asText()));
     return patterns;
   }
 
   private static String[] args(String command, String... more) {
     List<String> all = new ArrayList<>(List.of(command, "--redis-url", server.url()));
     if (command.equals("flush")) {
-      // No client reads this cache, so the hit-rate windows around a flush would only add their time.
+      // No client reads this cache, so the hit-rate windows around a flush would only add their
+      // time.
       all.addAll(List.of("--sample-window", "0"));
     }
     all.addAll(PRESERVE_ARGS);

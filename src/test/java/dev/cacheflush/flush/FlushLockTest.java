@@ -13,8 +13,10 @@ class FlushLockTest {
 
     String command = FlushLock.freeCommand(url, new HostPort("10.0.0.7", 6380));
 
-    assertThat(command).isEqualTo("redis-cli -h 10.0.0.7 -p 6380 --tls --user flusher --askpass -n 2 UNLINK "
-        + "cacheflush:lock");
+    assertThat(command)
+        .isEqualTo(
+            "redis-cli -h 10.0.0.7 -p 6380 --tls --user flusher --askpass -n 2 UNLINK "
+                + "cacheflush:lock");
     assertThat(command).doesNotContain("s3cret-pw");
   }
 
@@ -23,6 +25,7 @@ class FlushLockTest {
     RedisUrl url = RedisUrl.parse("redis://it's%20me:pw@127.0.0.1:6379");
 
     assertThat(FlushLock.freeCommand(url, new HostPort("127.0.0.1", 6379)))
-        .isEqualTo("redis-cli -h 127.0.0.1 -p 6379 --user 'it'\\''s me' --askpass UNLINK cacheflush:lock");
+        .isEqualTo(
+            "redis-cli -h 127.0.0.1 -p 6379 --user 'it'\\''s me' --askpass UNLINK cacheflush:lock");
   }
 }

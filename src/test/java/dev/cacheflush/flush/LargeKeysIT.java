@@ -24,7 +24,8 @@ class LargeKeysIT {
   @TempDir Path dir;
 
   @Test
-  void aFlushOfAThousandKeysOfOneMegabyteEachShouldCompleteWithinTheLaunchersHeap() throws Exception {
+  void aFlushOfAThousandKeysOfOneMegabyteEachShouldCompleteWithinTheLaunchersHeap()
+      throws Exception {
     try (RedisServer server = RedisServers.standalone()) {
       LongKeys.create(server, "mocs:", MB, 1_000);
       LongKeys.create(server, "sessions:", MB, 5);
@@ -33,9 +34,25 @@ class LargeKeysIT {
       server.call("SET", "sessions:short", "kept");
       Path report = dir.resolve("report.json");
 
-      JarRun run = JarRun.startAsLauncher(dir, "flush", "--yes", "--sample-window", "0", "--timeout", "5m",
-          "--flush", "mocs:*", "--preserve", "sessions:*", "--preserve", "mocs:keep*",
-          "--redis-url", server.url(), "--report", report.toString());
+      JarRun run =
+          JarRun.startAsLauncher(
+              dir,
+              "flush",
+              "--yes",
+              "--sample-window",
+              "0",
+              "--timeout",
+              "5m",
+              "--flush",
+              "mocs:*",
+              "--preserve",
+              "sessions:*",
+              "--preserve",
+              "mocs:keep*",
+              "--redis-url",
+              server.url(),
+              "--report",
+              report.toString());
 
       assertThat(run.waitFor(300)).as(run.err()).isZero();
       assertThat(run.err()).doesNotContain("OutOfMemoryError").doesNotContain("heap space");
@@ -53,7 +70,9 @@ class LargeKeysIT {
       assertThat(samples.get(0).asText()).startsWith("mocs:").endsWith("x… (1,048,576 bytes)");
       JsonNode conflicts = json.get("conflicts").get("samples");
       assertThat(conflicts).hasSize(3);
-      assertThat(conflicts.get(0).get("key").asText()).startsWith("mocs:keep").endsWith("x… (1,048,576 bytes)");
+      assertThat(conflicts.get(0).get("key").asText())
+          .startsWith("mocs:keep")
+          .endsWith("x… (1,048,576 bytes)");
       assertThat(Files.size(report)).isLessThan(64 * 1024);
     }
   }

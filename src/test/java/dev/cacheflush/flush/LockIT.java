@@ -34,19 +34,34 @@ class LockIT {
 
   @Test
   void flushOfEveryKeyShouldNeitherDeleteNorCountItsOwnLock() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 3_000, "gallery", 1_000)));
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
-          "--flush", "*", "--allow-broad", "--report", report.toString());
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  server.url(),
+                  "--flush",
+                  "*",
+                  "--allow-broad",
+                  "--report",
+                  report.toString());
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("dbSize").asLong()).isEqualTo(4_000);
       assertThat(json.get("keysScanned").asLong()).isEqualTo(4_000);
       assertThat(json.get("keysMatched").asLong()).isEqualTo(4_000);
-      assertThat(json.get("keysDeleted").asLong()).as("the lock is not one of the keys deleted").isEqualTo(4_000);
+      assertThat(json.get("keysDeleted").asLong())
+          .as("the lock is not one of the keys deleted")
+          .isEqualTo(4_000);
       assertThat(json.get("keysUntouched").asLong()).isZero();
       assertThat(keyspace.dbSize()).isZero();
     }
@@ -54,12 +69,25 @@ class LockIT {
 
   @Test
   void planWhileAnotherRunHoldsTheLockShouldCountOnlyTheCachesKeys() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url())) {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 300, "gallery", 200)));
-      keyspace.connection().sync().set(LOCK, bytes("{\"host\":\"elsewhere\"}"), SetArgs.Builder.px(60_000));
+      keyspace
+          .connection()
+          .sync()
+          .set(LOCK, bytes("{\"host\":\"elsewhere\"}"), SetArgs.Builder.px(60_000));
 
-      CliRun.Result result = new CliRun().run("plan", "--redis-url", server.url(), "--flush", "*", "--allow-broad",
-          "--format", "json");
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "plan",
+                  "--redis-url",
+                  server.url(),
+                  "--flush",
+                  "*",
+                  "--allow-broad",
+                  "--format",
+                  "json");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       JsonNode json = JSON.readTree(result.out());
@@ -71,39 +99,62 @@ class LockIT {
 
   @Test
   void releaseThatKeepsFailingShouldNameTheCommandThatFreesTheLock() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
-        FaultProxy proxy = FaultProxy.to(server); LogCapture logs = new LogCapture()) {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
+        FaultProxy proxy = FaultProxy.to(server);
+        LogCapture logs = new LogCapture()) {
       keyspace.write(Keyspace.families(Map.of("mocs", 300, "sessions", 200)));
       proxy.cutOnRequest(bulks("EVAL"), 0, 2);
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(),
-          "--retries", "1");
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  proxy.url(),
+                  "--retries",
+                  "1");
 
       assertThat(result.exitCode()).as("the flush itself completed: %s", result.err()).isZero();
       assertThat(proxy.requestCuts()).as("the release and its one retry").isEqualTo(2);
       String free = "redis-cli -h 127.0.0.1 -p " + proxy.port() + " UNLINK cacheflush:lock";
-      assertThat(logs.warnings()).last().asString()
+      assertThat(logs.warnings())
+          .last()
+          .asString()
           .contains("Could not release the lock cacheflush:lock", "expires by itself within", free);
       assertThat(keyspace.exists(LOCK)).isTrue();
 
       Process cli = new ProcessBuilder(free.split(" ")).redirectErrorStream(true).start();
       assertThat(cli.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("1");
+      assertThat(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+          .isEqualTo("1");
       assertThat(keyspace.exists(LOCK)).as("freed by the printed command").isFalse();
     }
   }
 
   @Test
   void cacheAtMaxmemoryShouldBeFlushedWithoutTheLockAndAWarning() throws Exception {
-    try (RedisServer server = RedisServers.standalone("--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
-        Keyspace keyspace = new Keyspace(server.url()); LogCapture logs = new LogCapture()) {
+    try (RedisServer server =
+            RedisServers.standalone("--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
+        Keyspace keyspace = new Keyspace(server.url());
+        LogCapture logs = new LogCapture()) {
       int written = fillToTheLimit(keyspace);
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
+      CliRun.Result result =
+          new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
       assertThat(result.exitCode()).as(result.err()).isZero();
-      assertThat(logs.warnings()).anySatisfy(w -> assertThat(w)
-          .contains("at its maxmemory", "refuses to store the lock cacheflush:lock", "flushing without it"));
+      assertThat(logs.warnings())
+          .anySatisfy(
+              w ->
+                  assertThat(w)
+                      .contains(
+                          "at its maxmemory",
+                          "refuses to store the lock cacheflush:lock",
+                          "flushing without it"));
       assertThat(keyspace.dbSize()).isEqualTo(written / 2);
       assertThat(keyspace.exists(bytes("sessions:0"))).isTrue();
       assertThat(keyspace.exists(LOCK)).isFalse();
@@ -112,15 +163,23 @@ class LockIT {
 
   @Test
   void cacheAtMaxmemoryShouldStillExitFiveWhileAnotherRunHoldsTheLock() throws Exception {
-    try (RedisServer server = RedisServers.standalone("--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
+    try (RedisServer server =
+            RedisServers.standalone("--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
         Keyspace keyspace = new Keyspace(server.url())) {
-      keyspace.connection().sync().set(LOCK, bytes("{\"host\":\"elsewhere\"}"), SetArgs.Builder.px(60_000));
+      keyspace
+          .connection()
+          .sync()
+          .set(LOCK, bytes("{\"host\":\"elsewhere\"}"), SetArgs.Builder.px(60_000));
       int written = fillToTheLimit(keyspace);
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
+      CliRun.Result result =
+          new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
 
       assertThat(result.exitCode()).as(result.err()).isEqualTo(5);
-      assertThat(result.errorLines()).singleElement().asString().contains("Another flush is running on this cache");
+      assertThat(result.errorLines())
+          .singleElement()
+          .asString()
+          .contains("Another flush is running on this cache");
       assertThat(keyspace.dbSize()).isEqualTo(written + 1);
     }
   }

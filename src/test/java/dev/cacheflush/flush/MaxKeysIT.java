@@ -46,8 +46,19 @@ class MaxKeysIT {
   @Test
   void flushNeedingMoreThanTheCapShouldStopAtItWithExitFourAndAReport() throws Exception {
     Path report = dir.resolve("flush.json");
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
-        "--max-keys", "100", "--report", report.toString());
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                server.url(),
+                "--max-keys",
+                "100",
+                "--report",
+                report.toString());
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(4);
     assertThat(r.errorLines()).singleElement().asString().contains("--max-keys cap of 100");
@@ -61,8 +72,17 @@ class MaxKeysIT {
 
   @Test
   void flushWithinTheCapShouldComplete() {
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url(),
-        "--max-keys", "300");
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                server.url(),
+                "--max-keys",
+                "300");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(keyspace.dbSize()).isEqualTo(200);
@@ -71,7 +91,8 @@ class MaxKeysIT {
   @Test
   void dryRunShouldSayWhetherTheCapWouldBeReached() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "maxKeys: 250\n");
-    CliRun.Result r = new CliRun().in(dir).run("plan", "--redis-url", server.url(), "--format", "json");
+    CliRun.Result r =
+        new CliRun().in(dir).run("plan", "--redis-url", server.url(), "--format", "json");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(new ObjectMapper().readTree(r.out()).get("message").asText())

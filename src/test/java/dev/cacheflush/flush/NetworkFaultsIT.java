@@ -43,15 +43,33 @@ class NetworkFaultsIT {
 
   @Test
   void connectionsCutRepeatedlyShouldNotStopTheFlushNorCostAPreservedKey() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         FaultProxy proxy = FaultProxy.to(server)) {
       keyspace.write(Keyspace.families(FAMILIES));
       Set<ByteBuffer> preserved = keysStartingWith(keyspace, "sessions:", "ratelimit:");
       proxy.latency(Duration.ofMillis(1)).cutEvery(Duration.ofMillis(700));
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(), "--report",
-          report.toString(), "--scan-count", "50", "--batch-size", "25", "--max-in-flight", "4", "--retries", "5");
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  proxy.url(),
+                  "--report",
+                  report.toString(),
+                  "--scan-count",
+                  "50",
+                  "--batch-size",
+                  "25",
+                  "--max-in-flight",
+                  "4",
+                  "--retries",
+                  "5");
 
       proxy.heal();
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -59,7 +77,8 @@ class NetworkFaultsIT {
       assertThat(keyspace.allKeys()).isEqualTo(preserved);
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("recoveries").size()).isGreaterThan(1);
-      assertThat(json.get("recoveries")).allSatisfy(r -> assertThat(r.get("scanRestarted").asBoolean()).isFalse());
+      assertThat(json.get("recoveries"))
+          .allSatisfy(r -> assertThat(r.get("scanRestarted").asBoolean()).isFalse());
       assertThat(json.get("keysMatched").asLong()).isEqualTo(30_000);
       assertThat(json.get("verification").get("keysStillMatching").asLong()).isZero();
     }
@@ -67,13 +86,29 @@ class NetworkFaultsIT {
 
   @Test
   void stalledNetworkShouldBeNoticedByTheCommandTimeoutAndRecovered() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         FaultProxy proxy = FaultProxy.to(server)) {
       keyspace.write(Keyspace.families(FAMILIES));
       Set<ByteBuffer> preserved = keysStartingWith(keyspace, "sessions:", "ratelimit:");
       proxy.latency(Duration.ofMillis(1));
-      CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() -> new CliRun().run("flush", "--yes", "--sample-window", "0",
-          "--redis-url", proxy.url(), "--scan-count", "50", "--batch-size", "25", "--command-timeout", "500ms"));
+      CompletableFuture<CliRun.Result> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  new CliRun()
+                      .run(
+                          "flush",
+                          "--yes",
+                          "--sample-window",
+                          "0",
+                          "--redis-url",
+                          proxy.url(),
+                          "--scan-count",
+                          "50",
+                          "--batch-size",
+                          "25",
+                          "--command-timeout",
+                          "500ms"));
       await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.dbSize() < 49_000);
       proxy.blackhole(true);
       Thread.sleep(2_000);
@@ -88,24 +123,44 @@ class NetworkFaultsIT {
 
   @Test
   void latencyPastTheTimeoutShouldExitThreeWithAPartialValidReport() throws Exception {
-    try (RedisServer server = RedisServers.standalone(); Keyspace keyspace = new Keyspace(server.url());
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
         FaultProxy proxy = FaultProxy.to(server)) {
       keyspace.write(Keyspace.families(FAMILIES));
       proxy.latency(Duration.ofMillis(3));
       Path report = dir.resolve("report.json");
 
-      CliRun.Result result = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", proxy.url(), "--timeout", "2s",
-          "--scan-count", "100", "--batch-size", "50", "--report", report.toString());
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--redis-url",
+                  proxy.url(),
+                  "--timeout",
+                  "2s",
+                  "--scan-count",
+                  "100",
+                  "--batch-size",
+                  "50",
+                  "--report",
+                  report.toString());
 
       assertThat(result.exitCode()).isEqualTo(3);
-      assertThat(result.errorLines()).singleElement().asString().contains("deadline of 2s passed", "--timeout");
+      assertThat(result.errorLines())
+          .singleElement()
+          .asString()
+          .contains("deadline of 2s passed", "--timeout");
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("outcome").asText()).isEqualTo("timeout");
       assertThat(json.get("exitCode").asInt()).isEqualTo(3);
       long deleted = json.get("keysDeleted").asLong();
       assertThat(deleted).isPositive().isLessThan(30_000).isEqualTo(50_000 - keyspace.dbSize());
       assertThat(json.get("keysMatched").asLong()).isGreaterThanOrEqualTo(deleted);
-      // Not an upper bound: how soon after the deadline the run ends depends on the machine's load; that
+      // Not an upper bound: how soon after the deadline the run ends depends on the machine's load;
+      // that
       // nothing was sent after it shows in keysDeleted matching what is gone from the keyspace.
       assertThat(json.get("durationMs").asLong()).isGreaterThanOrEqualTo(2_000L);
       assertThat(keyspace.exists(bytes("sessions:1"))).isTrue();
@@ -115,26 +170,38 @@ class NetworkFaultsIT {
   @Test
   void tlsPortSpokenToInPlainTextShouldFailWithOneLine() {
     try (RedisServer tls = RedisServers.tls(TlsClientAuth.NONE)) {
-      CliRun.Result result = new CliRun().run("plan", "--redis-url", "redis://127.0.0.1:" + tls.port(),
-          "--retries", "0", "--command-timeout", "1s");
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "plan",
+                  "--redis-url",
+                  "redis://127.0.0.1:" + tls.port(),
+                  "--retries",
+                  "0",
+                  "--command-timeout",
+                  "1s");
 
       assertThat(result.exitCode()).isEqualTo(1);
-      assertThat(result.errorLines()).singleElement().asString().contains("Cannot connect to Redis at", "does it need TLS (rediss://)?");
+      assertThat(result.errorLines())
+          .singleElement()
+          .asString()
+          .contains("Cannot connect to Redis at", "does it need TLS (rediss://)?");
       assertThat(result.err()).doesNotContain("Exception");
     }
   }
 
   private static Set<ByteBuffer> keysStartingWith(Keyspace keyspace, String... prefixes) {
     Set<ByteBuffer> keys = keyspace.allKeys();
-    keys.removeIf(k -> {
-      String key = new String(k.array());
-      for (String p : prefixes) {
-        if (key.startsWith(p)) {
-          return false;
-        }
-      }
-      return true;
-    });
+    keys.removeIf(
+        k -> {
+          String key = new String(k.array());
+          for (String p : prefixes) {
+            if (key.startsWith(p)) {
+              return false;
+            }
+          }
+          return true;
+        });
     return keys;
   }
 }

@@ -12,13 +12,15 @@ class StopSignalTest {
   @Test
   void aWaitShouldEndAsSoonAsAStopIsRequested() throws Exception {
     StopSignal stop = new StopSignal();
-    CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {
-      try {
-        return stop.await(Duration.ofDays(1));
-      } catch (InterruptedException e) {
-        throw new CompletionException(e);
-      }
-    });
+    CompletableFuture<Boolean> waited =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return stop.await(Duration.ofDays(1));
+              } catch (InterruptedException e) {
+                throw new CompletionException(e);
+              }
+            });
 
     stop.request();
 

@@ -20,8 +20,11 @@ class TallyTest {
 
     int mostPerSample = KeyText.SAMPLE_BYTES + "… (1,048,576 bytes)".length();
     for (Tally t : new Tally[] {run, shard}) {
-      assertThat(t.samples(0)).hasSize(Tally.SAMPLES).allSatisfy(s -> assertThat(s).hasSize(mostPerSample));
-      assertThat(t.conflictSamples()).hasSize(Tally.SAMPLES)
+      assertThat(t.samples(0))
+          .hasSize(Tally.SAMPLES)
+          .allSatisfy(s -> assertThat(s).hasSize(mostPerSample));
+      assertThat(t.conflictSamples())
+          .hasSize(Tally.SAMPLES)
           .allSatisfy(c -> assertThat(c.key()).hasSize(mostPerSample));
     }
     assertThat(run.matched()).isEqualTo(2 * Tally.SAMPLES);

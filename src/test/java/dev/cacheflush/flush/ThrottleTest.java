@@ -13,10 +13,14 @@ class ThrottleTest {
   private final List<Long> sleeps = new ArrayList<>();
 
   private Throttle throttle(long maxRate, Duration maxLatency) {
-    return new Throttle(maxRate, maxLatency, () -> now, nanos -> {
-      sleeps.add(nanos);
-      now += nanos;
-    });
+    return new Throttle(
+        maxRate,
+        maxLatency,
+        () -> now,
+        nanos -> {
+          sleeps.add(nanos);
+          now += nanos;
+        });
   }
 
   @Test
@@ -48,7 +52,8 @@ class ThrottleTest {
     for (int batch = 0; batch < 1_000; batch++) {
       t.beforeSend(100);
     }
-    // 1,000 batches of 100 keys at 100,000 keys/s take 999 ms after the first, late wake-ups or not.
+    // 1,000 batches of 100 keys at 100,000 keys/s take 999 ms after the first, late wake-ups or
+    // not.
     assertThat(now).isBetween(ms(999), ms(999) + oversleep);
   }
 

@@ -16,8 +16,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class UnlinkDeleterIT {
-  private static final ConnectOptions ONCE = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
-      new Backoff(0, Backoff.FIRST_DELAY));
+  private static final ConnectOptions ONCE =
+      new ConnectOptions(
+          Duration.ofSeconds(10), Duration.ofSeconds(5), new Backoff(0, Backoff.FIRST_DELAY));
+
   @Test
   void aBatchShouldFillAcrossPatternsAndStillCountEachPatternsDeletionsExactly() throws Exception {
     try (RedisServer server = RedisServers.standalone()) {
@@ -30,8 +32,9 @@ class UnlinkDeleterIT {
       try (RedisTarget target = connect(server)) {
         server.call("CONFIG", "RESETSTAT");
         Tally tally = new Tally(2);
-        UnlinkDeleter deleter = new UnlinkDeleter(target.primaries().get(0), tally, 2, 10, 2, 5_000,
-            Throttle.of(0, null));
+        UnlinkDeleter deleter =
+            new UnlinkDeleter(
+                target.primaries().get(0), tally, 2, 10, 2, 5_000, Throttle.of(0, null));
         for (int i = 0; i < 6; i++) {
           deleter.delete(0, key("a:" + i));
         }
@@ -39,7 +42,8 @@ class UnlinkDeleterIT {
           deleter.delete(1, key("b:" + i));
         }
         deleter.settle();
-        // Ten keys in all made one batch: one UNLINK for each pattern's share, not a wait for ten of one pattern.
+        // Ten keys in all made one batch: one UNLINK for each pattern's share, not a wait for ten
+        // of one pattern.
         assertThat(unlinkCalls(server)).isEqualTo(2);
         assertThat(tally.deleted(0)).isEqualTo(6);
         assertThat(tally.deleted(1)).isEqualTo(4);
@@ -58,13 +62,15 @@ class UnlinkDeleterIT {
   @Test
   void aBatchShouldBeSentOnceItsKeysReachBatchBytesHoweverFewTheyAre() throws Exception {
     try (RedisServer server = RedisServers.standalone()) {
-      // Keys of 400 KB: three of them pass PipelinedDeleter.BATCH_BYTES (1 MB), far before 250 keys.
+      // Keys of 400 KB: three of them pass PipelinedDeleter.BATCH_BYTES (1 MB), far before 250
+      // keys.
       LongKeys.create(server, "a:", 400 * 1024, 12);
       try (RedisTarget target = connect(server)) {
         server.call("CONFIG", "RESETSTAT");
         Tally tally = new Tally(1);
-        UnlinkDeleter deleter = new UnlinkDeleter(target.primaries().get(0), tally, 1, 250, 2, 5_000,
-            Throttle.of(0, null));
+        UnlinkDeleter deleter =
+            new UnlinkDeleter(
+                target.primaries().get(0), tally, 1, 250, 2, 5_000, Throttle.of(0, null));
         for (int i = 0; i < 12; i++) {
           deleter.delete(0, key(LongKeys.name("a:", 400 * 1024, i)));
         }
@@ -78,8 +84,8 @@ class UnlinkDeleterIT {
   }
 
   private static RedisTarget connect(RedisServer server) {
-    return RedisTarget.connect(RedisUrl.parse(server.url()), ONCE,
-        new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
+    return RedisTarget.connect(
+        RedisUrl.parse(server.url()), ONCE, new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
   }
 
   private static byte[] key(String s) {

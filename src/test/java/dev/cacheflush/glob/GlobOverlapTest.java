@@ -47,9 +47,13 @@ class GlobOverlapTest {
       RedisGlob first = RedisGlob.compile(randomGlob(random, parts));
       RedisGlob second = RedisGlob.compile(randomGlob(random, parts));
       Optional<byte[]> found = GlobOverlap.example(first, second);
-      found.ifPresent(k -> assertThat(first.matches(k) && second.matches(k))
-          .as("%s and %s on %s", first, second, new String(k, StandardCharsets.ISO_8859_1)).isTrue());
-      boolean brute = keys.stream().anyMatch(k -> k.length > 0 && first.matches(k) && second.matches(k));
+      found.ifPresent(
+          k ->
+              assertThat(first.matches(k) && second.matches(k))
+                  .as("%s and %s on %s", first, second, new String(k, StandardCharsets.ISO_8859_1))
+                  .isTrue());
+      boolean brute =
+          keys.stream().anyMatch(k -> k.length > 0 && first.matches(k) && second.matches(k));
       if (brute) {
         assertThat(found).as("%s and %s", first, second).isPresent();
       }

@@ -44,8 +44,8 @@ class RedisGlobDifferentialIT {
   private static final int MAX_REPORTED_MISMATCHES = 15;
 
   /** Glob syntax, its edge bytes, bytes that are never valid UTF-8 alone; letters weigh more. */
-  private static final byte[] ALPHABET = bytes(
-      "aaabbbccc-^[]\\*?", 0x00, 0x7f, 0x80, 0xc3, 0xfe, 0xff);
+  private static final byte[] ALPHABET =
+      bytes("aaabbbccc-^[]\\*?", 0x00, 0x7f, 0x80, 0xc3, 0xfe, 0xff);
 
   private static RedisServer server;
   private static RedisClient client;
@@ -86,27 +86,145 @@ class RedisGlobDifferentialIT {
   @Test
   void generatedPatternsShouldSelectTheSameKeysAsRedisWithFreshSeed() {
     long seed = Long.getLong("cacheflush.glob.seed", System.nanoTime());
-    System.out.println("RedisGlobDifferentialIT fresh seed: " + seed
-        + " (rerun with -Dcacheflush.glob.seed=" + seed + ")");
+    System.out.println(
+        "RedisGlobDifferentialIT fresh seed: "
+            + seed
+            + " (rerun with -Dcacheflush.glob.seed="
+            + seed
+            + ")");
     assertAgreement(seed);
   }
 
   @Test
   void handPickedQuirksShouldSelectTheSameKeysAsRedis() {
-    List<byte[]> keys = latin1(List.of(
-        "", "a", "b", "c", "d", "e", "x", "-", "^", "]", "[", "\\", "_", "`", "0", "*", "?",
-        "\u0000", "\u007f", "\u0080", "\u0090", "\u00c3", "\u00ff", "ab", "ac", "xa", "xb", "xy",
-        "x]", "xa]", "[a]", "[abc", "a[", "a\\", "xy\\", "axb", "axyzb", "abc", "abbbcbc",
-        "mocs", "mocs:", "mocs:1", "mocs:x:y:v3", "a\u0000b", "\u00ff\u00fe", "user:\u00ff\u00fe\u00c3"));
-    List<byte[]> patterns = latin1(List.of(
-        "", "*", "**", "***", "?", "??", "*?", "?*", "*a", "a*", "a**", "a*b", "a**b", "*a*b",
-        "a*b*c", "*?a", "[abc]", "[^a]", "[a^]", "[b-d]", "[d-b]", "[^b-d]", "[-a]", "[-]",
-        "[a-b-d]", "[--a]", "[a-]", "[a-]x]", "[a-]b", "[\\]]", "[\\]a]", "[\\\\]", "[\\^a]",
-        "[a\\-z]", "[\\a-c]", "[a-\\]", "[]", "[]a]", "[^]", "[^]a]", "[", "a[", "[^", "[^a",
-        "[abc", "x[ab", "[b-d", "a*[^", "\\", "a\\", "*\\", "[a\\", "[\\", "[^\\", "\\*", "\\?",
-        "\\[a]", "\\\\", "\\a", "a\\*b", "[a-\u00ff]", "[\u0080-\u00ff]", "[\u007f-\u0080]",
-        "[\u00ff-a]", "[^\u00ff]", "\\\u00ff*", "*\u00c3", "user:[^a-z]*", "a\u0000*", "[\u0000]",
-        "[\u0000", "mocs:*", "[m]ocs:*", "mocs:***", "mocs", "mocs:*:v[0-9]"));
+    List<byte[]> keys =
+        latin1(
+            List.of(
+                "",
+                "a",
+                "b",
+                "c",
+                "d",
+                "e",
+                "x",
+                "-",
+                "^",
+                "]",
+                "[",
+                "\\",
+                "_",
+                "`",
+                "0",
+                "*",
+                "?",
+                "\u0000",
+                "\u007f",
+                "\u0080",
+                "\u0090",
+                "\u00c3",
+                "\u00ff",
+                "ab",
+                "ac",
+                "xa",
+                "xb",
+                "xy",
+                "x]",
+                "xa]",
+                "[a]",
+                "[abc",
+                "a[",
+                "a\\",
+                "xy\\",
+                "axb",
+                "axyzb",
+                "abc",
+                "abbbcbc",
+                "mocs",
+                "mocs:",
+                "mocs:1",
+                "mocs:x:y:v3",
+                "a\u0000b",
+                "\u00ff\u00fe",
+                "user:\u00ff\u00fe\u00c3"));
+    List<byte[]> patterns =
+        latin1(
+            List.of(
+                "",
+                "*",
+                "**",
+                "***",
+                "?",
+                "??",
+                "*?",
+                "?*",
+                "*a",
+                "a*",
+                "a**",
+                "a*b",
+                "a**b",
+                "*a*b",
+                "a*b*c",
+                "*?a",
+                "[abc]",
+                "[^a]",
+                "[a^]",
+                "[b-d]",
+                "[d-b]",
+                "[^b-d]",
+                "[-a]",
+                "[-]",
+                "[a-b-d]",
+                "[--a]",
+                "[a-]",
+                "[a-]x]",
+                "[a-]b",
+                "[\\]]",
+                "[\\]a]",
+                "[\\\\]",
+                "[\\^a]",
+                "[a\\-z]",
+                "[\\a-c]",
+                "[a-\\]",
+                "[]",
+                "[]a]",
+                "[^]",
+                "[^]a]",
+                "[",
+                "a[",
+                "[^",
+                "[^a",
+                "[abc",
+                "x[ab",
+                "[b-d",
+                "a*[^",
+                "\\",
+                "a\\",
+                "*\\",
+                "[a\\",
+                "[\\",
+                "[^\\",
+                "\\*",
+                "\\?",
+                "\\[a]",
+                "\\\\",
+                "\\a",
+                "a\\*b",
+                "[a-\u00ff]",
+                "[\u0080-\u00ff]",
+                "[\u007f-\u0080]",
+                "[\u00ff-a]",
+                "[^\u00ff]",
+                "\\\u00ff*",
+                "*\u00c3",
+                "user:[^a-z]*",
+                "a\u0000*",
+                "[\u0000]",
+                "[\u0000",
+                "mocs:*",
+                "[m]ocs:*",
+                "mocs:***",
+                "mocs",
+                "mocs:*:v[0-9]"));
     assertAgreement("hand-picked", keys, patterns);
   }
 
@@ -159,12 +277,24 @@ class RedisGlobDifferentialIT {
         mismatches.add(describe(pattern, byMatcher, byKeys, byScan));
       }
     }
-    System.out.printf("RedisGlobDifferentialIT %s: %d keys, %d patterns (%d selecting some key),"
-        + " %d mismatches%n", run, keys.size(), patterns.size(), selectedSomething, mismatches.size());
+    System.out.printf(
+        "RedisGlobDifferentialIT %s: %d keys, %d patterns (%d selecting some key),"
+            + " %d mismatches%n",
+        run, keys.size(), patterns.size(), selectedSomething, mismatches.size());
     assertThat(mismatches)
-        .withFailMessage(() -> "RedisGlob disagrees with redis-server (" + run + ") on "
-            + mismatches.size() + " of " + patterns.size() + " patterns:\n"
-            + String.join("\n", mismatches.subList(0, Math.min(mismatches.size(), MAX_REPORTED_MISMATCHES))))
+        .withFailMessage(
+            () ->
+                "RedisGlob disagrees with redis-server ("
+                    + run
+                    + ") on "
+                    + mismatches.size()
+                    + " of "
+                    + patterns.size()
+                    + " patterns:\n"
+                    + String.join(
+                        "\n",
+                        mismatches.subList(
+                            0, Math.min(mismatches.size(), MAX_REPORTED_MISMATCHES))))
         .isEmpty();
   }
 
@@ -256,7 +386,8 @@ class RedisGlobDifferentialIT {
     return ALPHABET[random.nextInt(ALPHABET.length)] & 0xff;
   }
 
-  private static String describe(byte[] pattern, Set<String> byMatcher, Set<String> byKeys, Set<String> byScan) {
+  private static String describe(
+      byte[] pattern, Set<String> byMatcher, Set<String> byKeys, Set<String> byScan) {
     StringBuilder out = new StringBuilder("  pattern ").append(escape(pattern)).append(':');
     appendDifference(out, "KEYS selects, RedisGlob does not", difference(byKeys, byMatcher));
     appendDifference(out, "RedisGlob selects, KEYS does not", difference(byMatcher, byKeys));

@@ -339,7 +339,8 @@ class RedisGlobTest {
       keys.add(key);
     }
     for (byte[] key : keys) {
-      assertThat(fast.matches(key)).as(new String(key, StandardCharsets.ISO_8859_1))
+      assertThat(fast.matches(key))
+          .as(new String(key, StandardCharsets.ISO_8859_1))
           .isEqualTo(general.matches(key))
           .isEqualTo(fastStars.matches(key));
     }
@@ -368,7 +369,8 @@ class RedisGlobTest {
 
   @Test
   void patternBytesShouldBeTheUtf8Encoding() {
-    assertThat(RedisGlob.compile("é*").patternBytes()).isEqualTo(new byte[] {(byte) 0xc3, (byte) 0xa9, '*'});
+    assertThat(RedisGlob.compile("é*").patternBytes())
+        .isEqualTo(new byte[] {(byte) 0xc3, (byte) 0xa9, '*'});
   }
 
   @Test
@@ -390,13 +392,16 @@ class RedisGlobTest {
 
   @Test
   void compileShouldRejectNull() {
-    assertThatThrownBy(() -> RedisGlob.compile((String) null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> RedisGlob.compile((byte[]) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RedisGlob.compile((String) null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> RedisGlob.compile((byte[]) null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void equalityShouldFollowThePatternBytes() {
-    assertThat(RedisGlob.compile("a*")).isEqualTo(RedisGlob.compile(b("a*")))
+    assertThat(RedisGlob.compile("a*"))
+        .isEqualTo(RedisGlob.compile(b("a*")))
         .hasSameHashCodeAs(RedisGlob.compile(b("a*")))
         .isNotEqualTo(RedisGlob.compile("a**"));
     assertThat(RedisGlob.compile("mocs:*")).hasToString("RedisGlob[mocs:*]");

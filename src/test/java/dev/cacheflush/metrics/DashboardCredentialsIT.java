@@ -22,10 +22,20 @@ class DashboardCredentialsIT {
   @Test
   void withoutCredentialsApplyShouldSayInOneLineWhatToSet() throws Exception {
     Path empty = Files.writeString(dir.resolve("aws-config"), "");
-    ProcessBuilder pb = new ProcessBuilder("java", "-jar", Path.of("target/cacheflush.jar").toAbsolutePath().toString(),
-        "dashboard", "--apply", "--region", "us-east-1", "--metrics-endpoint", "http://127.0.0.1:" + FreePorts.next())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                Path.of("target/cacheflush.jar").toAbsolutePath().toString(),
+                "dashboard",
+                "--apply",
+                "--region",
+                "us-east-1",
+                "--metrics-endpoint",
+                "http://127.0.0.1:" + FreePorts.next())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(dir.resolve("out").toFile())
+            .redirectError(dir.resolve("err").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
     pb.environment().put("AWS_CONFIG_FILE", empty.toString());
     pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", empty.toString());
@@ -36,9 +46,13 @@ class DashboardCredentialsIT {
 
     List<String> err = Files.readAllLines(dir.resolve("err"));
     assertThat(p.exitValue()).as(String.join("\n", err)).isEqualTo(2);
-    assertThat(err).singleElement().asString()
-        .startsWith("cacheflush: CloudWatch needs AWS credentials and none were found: set AWS_PROFILE")
-        .contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY").hasSizeLessThan(200);
+    assertThat(err)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "cacheflush: CloudWatch needs AWS credentials and none were found: set AWS_PROFILE")
+        .contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        .hasSizeLessThan(200);
     assertThat(Files.readString(dir.resolve("out"))).isEmpty();
   }
 }

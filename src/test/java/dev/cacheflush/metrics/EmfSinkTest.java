@@ -27,16 +27,19 @@ class EmfSinkTest {
 
   @Test
   void eachDocumentShouldCarryTheRequiredFieldsAndItsValuesAtTheTopLevel() {
-    List<JsonNode> docs = publish(List.of(
-        new Metric("KeysDeleted", Unit.COUNT, 50_000, T, DIMS, false),
-        new Metric("HitRate", Unit.PERCENT, 42.5, T, DIMS, true)));
+    List<JsonNode> docs =
+        publish(
+            List.of(
+                new Metric("KeysDeleted", Unit.COUNT, 50_000, T, DIMS, false),
+                new Metric("HitRate", Unit.PERCENT, 42.5, T, DIMS, true)));
 
     assertThat(docs).hasSize(1);
     JsonNode doc = docs.get(0);
     assertThat(doc.get("_aws").get("Timestamp").asLong()).isEqualTo(T.toEpochMilli());
     JsonNode directive = doc.get("_aws").get("CloudWatchMetrics").get(0);
     assertThat(directive.get("Namespace").asText()).isEqualTo("Cacheflush");
-    assertThat(directive.get("Dimensions").get(0)).extracting(JsonNode::asText)
+    assertThat(directive.get("Dimensions").get(0))
+        .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("Target", "Stage");
     assertThat(directive.get("Metrics").get(0).get("Name").asText()).isEqualTo("KeysDeleted");
     assertThat(directive.get("Metrics").get(0).get("Unit").asText()).isEqualTo("Count");
@@ -58,31 +61,53 @@ class EmfSinkTest {
 
     List<JsonNode> docs = publish(metrics);
 
-    assertThat(docs).extracting(d -> d.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").size())
+    assertThat(docs)
+        .extracting(d -> d.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").size())
         .containsExactly(100, 100, 50);
     assertThat(docs.get(2).get("M249").asInt()).isEqualTo(249);
   }
 
   @Test
   void timestampsDimensionsAndRepeatedNamesShouldGoToSeparateDocuments() {
-    List<JsonNode> docs = publish(List.of(
-        new Metric("HitRate", Unit.PERCENT, 10, T, DIMS, true),
-        new Metric("HitRate", Unit.PERCENT, 20, T.plusSeconds(1), DIMS, true),
-        new Metric("HitRate", Unit.PERCENT, 30, T, Map.of("Target", "other:6379", "Stage", "canary-10"), true),
-        new Metric("HitRate", Unit.PERCENT, 40, T, DIMS, true)));
+    List<JsonNode> docs =
+        publish(
+            List.of(
+                new Metric("HitRate", Unit.PERCENT, 10, T, DIMS, true),
+                new Metric("HitRate", Unit.PERCENT, 20, T.plusSeconds(1), DIMS, true),
+                new Metric(
+                    "HitRate",
+                    Unit.PERCENT,
+                    30,
+                    T,
+                    Map.of("Target", "other:6379", "Stage", "canary-10"),
+                    true),
+                new Metric("HitRate", Unit.PERCENT, 40, T, DIMS, true)));
 
     assertThat(docs).extracting(d -> d.get("HitRate").asInt()).containsExactly(10, 40, 20, 30);
   }
 
   @Test
   void theValidatorShouldRejectWhatTheSpecificationForbids() {
-    assertThatThrownBy(() -> EmfValidator.validate("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":"
-        + "[{\"Namespace\":\"N\",\"Dimensions\":[[\"Stage\"]],\"Metrics\":[{\"Name\":\"X\",\"Unit\":\"Percent\"}]}]},"
-        + "\"Stage\":\"a\"}")).hasMessageContaining("metric \"X\" is not a top-level member");
-    assertThatThrownBy(() -> EmfValidator.validate("{\"_aws\":{\"CloudWatchMetrics\":[{\"Namespace\":\"N\","
-        + "\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"X\"}]}]},\"X\":1}")).hasMessageContaining("Timestamp");
-    assertThatThrownBy(() -> EmfValidator.validate("{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":"
-        + "[{\"Namespace\":\"N\",\"Dimensions\":[[\"Stage\"]],\"Metrics\":[{\"Name\":\"X\",\"Unit\":\"percent\"}]}]},"
-        + "\"X\":1,\"Stage\":2}")).hasMessageContaining("invalid Unit").hasMessageContaining("string value");
+    assertThatThrownBy(
+            () ->
+                EmfValidator.validate(
+                    "{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":"
+                        + "[{\"Namespace\":\"N\",\"Dimensions\":[[\"Stage\"]],\"Metrics\":[{\"Name\":\"X\",\"Unit\":\"Percent\"}]}]},"
+                        + "\"Stage\":\"a\"}"))
+        .hasMessageContaining("metric \"X\" is not a top-level member");
+    assertThatThrownBy(
+            () ->
+                EmfValidator.validate(
+                    "{\"_aws\":{\"CloudWatchMetrics\":[{\"Namespace\":\"N\","
+                        + "\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"X\"}]}]},\"X\":1}"))
+        .hasMessageContaining("Timestamp");
+    assertThatThrownBy(
+            () ->
+                EmfValidator.validate(
+                    "{\"_aws\":{\"Timestamp\":1700000000000,\"CloudWatchMetrics\":"
+                        + "[{\"Namespace\":\"N\",\"Dimensions\":[[\"Stage\"]],\"Metrics\":[{\"Name\":\"X\",\"Unit\":\"percent\"}]}]},"
+                        + "\"X\":1,\"Stage\":2}"))
+        .hasMessageContaining("invalid Unit")
+        .hasMessageContaining("string value");
   }
 }

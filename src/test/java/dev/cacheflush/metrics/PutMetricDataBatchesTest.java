@@ -44,9 +44,18 @@ class PutMetricDataBatchesTest {
 
   @Test
   void theEstimateShouldNeverBeBelowTheRealEncoding() {
-    for (Metric m : List.of(new Metric("KeysDeleted", Unit.COUNT, 123_456_789, T, Map.of("Target", "h:1"), false),
-        new Metric("HitRate", Unit.COUNT_PER_SECOND, -0.000123, T, Map.of("Stage", "ü & = ?"), true))) {
-      assertThat(PutMetricDataBatches.encodedSize(m)).isGreaterThanOrEqualTo(formEncodedSize(List.of(m)));
+    for (Metric m :
+        List.of(
+            new Metric("KeysDeleted", Unit.COUNT, 123_456_789, T, Map.of("Target", "h:1"), false),
+            new Metric(
+                "HitRate",
+                Unit.COUNT_PER_SECOND,
+                -0.000123,
+                T,
+                Map.of("Stage", "ü & = ?"),
+                true))) {
+      assertThat(PutMetricDataBatches.encodedSize(m))
+          .isGreaterThanOrEqualTo(formEncodedSize(List.of(m)));
     }
   }
 
@@ -71,7 +80,9 @@ class PutMetricDataBatchesTest {
   }
 
   static void field(StringBuilder body, String name, String value) {
-    body.append('&').append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+    body.append('&')
+        .append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+        .append('=')
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
   }
 }

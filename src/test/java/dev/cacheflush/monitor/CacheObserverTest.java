@@ -33,27 +33,37 @@ class CacheObserverTest {
   final List<WatchReport.Interval> printed = new ArrayList<>();
   boolean sinkClosed;
 
-  final MetricsSink sink = new MetricsSink() {
-    @Override
-    public void publish(List<Metric> metrics) {
-      published.addAll(metrics);
-    }
+  final MetricsSink sink =
+      new MetricsSink() {
+        @Override
+        public void publish(List<Metric> metrics) {
+          published.addAll(metrics);
+        }
 
-    @Override
-    public void close() {
-      sinkClosed = true;
-    }
-  };
+        @Override
+        public void close() {
+          sinkClosed = true;
+        }
+      };
 
   CacheObserver observer(WatchSettings watch, StatsSource source) {
     RedisUrl url = RedisUrl.parse("redis://127.0.0.1:1");
-    return new CacheObserver(url, connect(url), MonitorSettings.of(WINDOW, watch, null, MetricsSettings.NONE), sink,
-        printed::add, ticker, Clock.systemUTC(), stop, o -> source);
+    return new CacheObserver(
+        url,
+        connect(url),
+        MonitorSettings.of(WINDOW, watch, null, MetricsSettings.NONE),
+        sink,
+        printed::add,
+        ticker,
+        Clock.systemUTC(),
+        stop,
+        o -> source);
   }
 
   /** Never used: the scripted sampler stands in for the connection. */
   static ConnectOptions connect(RedisUrl url) {
-    return new ConnectOptions(Duration.ofSeconds(1), Duration.ofSeconds(1), new Backoff(0, Backoff.FIRST_DELAY));
+    return new ConnectOptions(
+        Duration.ofSeconds(1), Duration.ofSeconds(1), new Backoff(0, Backoff.FIRST_DELAY));
   }
 
   static WatchSettings until(double rate) {
@@ -71,8 +81,9 @@ class CacheObserverTest {
   @Test
   void theWindowsShouldMeasureBeforeAndAfterTheFlush() {
     // The baseline's window, the time of the flush (not measured), the window after.
-    WatchLoopTest.Script s = new WatchLoopTest.Script(ticker, 0, WatchLoopTest.rate(90), WatchLoopTest.rate(10),
-        WatchLoopTest.rate(40));
+    WatchLoopTest.Script s =
+        new WatchLoopTest.Script(
+            ticker, 0, WatchLoopTest.rate(90), WatchLoopTest.rate(10), WatchLoopTest.rate(40));
     CacheObserver o = observer(null, s);
 
     flush(o);
@@ -100,23 +111,39 @@ class CacheObserverTest {
 
   @Test
   void aGatedWatchThatDoesNotRecoverShouldSayWhy() {
-    WatchLoopTest.Script s = new WatchLoopTest.Script(ticker, 0, WatchLoopTest.rate(90), WatchLoopTest.rate(10),
-        WatchLoopTest.rate(40), WatchLoopTest.rate(40), WatchLoopTest.rate(40), WatchLoopTest.rate(40),
-        WatchLoopTest.rate(40), WatchLoopTest.rate(40));
+    WatchLoopTest.Script s =
+        new WatchLoopTest.Script(
+            ticker,
+            0,
+            WatchLoopTest.rate(90),
+            WatchLoopTest.rate(10),
+            WatchLoopTest.rate(40),
+            WatchLoopTest.rate(40),
+            WatchLoopTest.rate(40),
+            WatchLoopTest.rate(40),
+            WatchLoopTest.rate(40),
+            WatchLoopTest.rate(40));
     CacheObserver o = observer(until(0.8), s);
     flush(o);
 
     String verdict = o.watch();
 
-    assertThat(verdict).isEqualTo("the hit rate did not reach 80.0% in 2 consecutive intervals within 5s");
+    assertThat(verdict)
+        .isEqualTo("the hit rate did not reach 80.0% in 2 consecutive intervals within 5s");
     assertThat(o.observation().watch().outcome()).isEqualTo("not-recovered");
     assertThat(printed).hasSize(5);
   }
 
   @Test
   void aStopDuringTheWatchShouldEndItInterruptedWithoutAVerdict() {
-    WatchLoopTest.Script s = new WatchLoopTest.Script(ticker, 0, WatchLoopTest.rate(90), WatchLoopTest.rate(10),
-        WatchLoopTest.rate(40), WatchLoopTest.rate(40));
+    WatchLoopTest.Script s =
+        new WatchLoopTest.Script(
+            ticker,
+            0,
+            WatchLoopTest.rate(90),
+            WatchLoopTest.rate(10),
+            WatchLoopTest.rate(40),
+            WatchLoopTest.rate(40));
     CacheObserver o = observer(until(0.8), s);
     flush(o);
     stop.request();
@@ -130,10 +157,20 @@ class CacheObserverTest {
   @Test
   void aCacheThatCannotBeSampledShouldBeAWarningAndAFailedWatch() {
     RedisUrl url = RedisUrl.parse("redis://127.0.0.1:1");
-    CacheObserver o = new CacheObserver(url, connect(url), MonitorSettings.of(WINDOW, until(0.8), null,
-        MetricsSettings.NONE), sink, printed::add, ticker, Clock.systemUTC(), stop, observer -> {
-          throw new CacheflushException(ExitCode.FAILED, "Cannot connect to Redis at redis://127.0.0.1:1");
-        });
+    CacheObserver o =
+        new CacheObserver(
+            url,
+            connect(url),
+            MonitorSettings.of(WINDOW, until(0.8), null, MetricsSettings.NONE),
+            sink,
+            printed::add,
+            ticker,
+            Clock.systemUTC(),
+            stop,
+            observer -> {
+              throw new CacheflushException(
+                  ExitCode.FAILED, "Cannot connect to Redis at redis://127.0.0.1:1");
+            });
     flush(o);
 
     String verdict = o.watch();

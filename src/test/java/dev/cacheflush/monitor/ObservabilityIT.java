@@ -30,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ObservabilityIT {
   static final int ITEMS = 4_000;
+
   /** A miss as an application makes it: a primary-key read. */
   static final String LOOKUP = "SELECT payload FROM items WHERE id = ?";
+
   /**
    * A miss that costs the database real CPU (an uncorrelated sub-select re-run by every execution),
    * so that a burst of misses loads it the way a cache stampede loads a production database: with
@@ -39,7 +41,9 @@ class ObservabilityIT {
    * would slow the generator down without loading the database, and the probe, a separate session,
    * would see nothing.
    */
-  static final String WORK = "(SELECT count(*) FROM generate_series(1, 10000) g WHERE md5(g::text) > 'f') >= 0";
+  static final String WORK =
+      "(SELECT count(*) FROM generate_series(1, 10000) g WHERE md5(g::text) > 'f') >= 0";
+
   static final String HEAVY_LOOKUP = "SELECT payload FROM items WHERE id = ? AND " + WORK;
   static final String HEAVY_PROBE = "SELECT payload FROM items WHERE id = 1 AND " + WORK;
 
@@ -98,8 +102,24 @@ class ObservabilityIT {
     startTraffic(LOOKUP, 4);
     Path file = dir.resolve("flush.json");
 
-    CliRun.Result r = cacheflush("flush", "--yes", "--sample-window", "1s", "--watch", "30s", "--interval", "1s",
-        "--until-hit-rate", "0.8", "--consecutive", "2", "--format", "json", "--report", file.toString());
+    CliRun.Result r =
+        cacheflush(
+            "flush",
+            "--yes",
+            "--sample-window",
+            "1s",
+            "--watch",
+            "30s",
+            "--interval",
+            "1s",
+            "--until-hit-rate",
+            "0.8",
+            "--consecutive",
+            "2",
+            "--format",
+            "json",
+            "--report",
+            file.toString());
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     traffic.throwIfFailed();
@@ -107,10 +127,13 @@ class ObservabilityIT {
     JsonNode before = report.get("hitRate").get("before");
     JsonNode after = report.get("hitRate").get("after");
     assertThat(report.get("hitRate").get("windowMs").asLong()).isEqualTo(1_000);
-    // Enough lookups for the ratios below to mean something, even on a machine busy with other work.
+    // Enough lookups for the ratios below to mean something, even on a machine busy with other
+    // work.
     assertThat(before.get("hits").asLong() + before.get("misses").asLong()).isGreaterThan(50);
     assertThat(before.get("ratio").asDouble()).isGreaterThan(0.95);
-    assertThat(after.get("ratio").asDouble()).isLessThan(0.75).isLessThan(before.get("ratio").asDouble() - 0.2);
+    assertThat(after.get("ratio").asDouble())
+        .isLessThan(0.75)
+        .isLessThan(before.get("ratio").asDouble() - 0.2);
     assertThat(after.get("keys").asLong()).isLessThan(before.get("keys").asLong());
     assertThat(report.get("keysDeleted").asLong()).isGreaterThan(ITEMS * 9 / 10);
     assertThat(report.get("keysPreserved").asLong()).isEqualTo(100);
@@ -120,7 +143,8 @@ class ObservabilityIT {
     assertThat(watch.get("condition").asText()).isEqualTo("until-hit-rate");
     List<Double> rates = new ArrayList<>();
     watch.get("intervals").forEach(i -> rates.add(i.get("hitRate").asDouble()));
-    assertThat(rates.subList(rates.size() - 2, rates.size())).allSatisfy(x -> assertThat(x).isGreaterThanOrEqualTo(0.8));
+    assertThat(rates.subList(rates.size() - 2, rates.size()))
+        .allSatisfy(x -> assertThat(x).isGreaterThanOrEqualTo(0.8));
     assertThat(rates.get(rates.size() - 1)).isGreaterThan(after.get("ratio").asDouble() + 0.1);
     assertThat(watch.get("recoveredAfterMs").asLong()).isPositive();
     // The watch lines go to stderr with --format json, so stdout stays one JSON document.
@@ -135,19 +159,34 @@ class ObservabilityIT {
     assertThat(flush.exitCode()).as(flush.err()).isZero();
     Path file = dir.resolve("watch.json");
 
-    CliRun.Result r = cacheflush("watch", "--until-hit-rate", "0.8", "--within", "30s", "--interval", "1s",
-        "--consecutive", "2", "--report", file.toString());
+    CliRun.Result r =
+        cacheflush(
+            "watch",
+            "--until-hit-rate",
+            "0.8",
+            "--within",
+            "30s",
+            "--interval",
+            "1s",
+            "--consecutive",
+            "2",
+            "--report",
+            file.toString());
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(Files.readString(file));
     assertThat(report.get("outcome").asText()).isEqualTo("recovered");
     JsonNode intervals = report.get("watch").get("intervals");
-    assertThat(intervals.get(0).get("hitRate").asDouble()).as("right after the flush").isLessThan(0.8);
-    assertThat(intervals.get(intervals.size() - 1).get("hitRate").asDouble()).isGreaterThanOrEqualTo(0.8);
+    assertThat(intervals.get(0).get("hitRate").asDouble())
+        .as("right after the flush")
+        .isLessThan(0.8);
+    assertThat(intervals.get(intervals.size() - 1).get("hitRate").asDouble())
+        .isGreaterThanOrEqualTo(0.8);
     List<String> lines = r.out().lines().toList();
     assertThat(lines.get(0)).contains("hit rate").contains("ops/s").contains("keys");
     assertThat(lines).hasSize(intervals.size() + 2);
-    assertThat(lines.get(lines.size() - 1)).startsWith("recovered: hit rate 80.0% or more in 2 consecutive intervals");
+    assertThat(lines.get(lines.size() - 1))
+        .startsWith("recovered: hit rate 80.0% or more in 2 consecutive intervals");
   }
 
   @Test
@@ -156,17 +195,28 @@ class ObservabilityIT {
     assertThat(cacheflush("flush", "--yes", "--sample-window", "0").exitCode()).isZero();
     traffic.stop();
 
-    CliRun.Result r = cacheflush("watch", "--until-hit-rate", "0.8", "--within", "3s", "--interval", "1s",
-        "--format", "json");
+    CliRun.Result r =
+        cacheflush(
+            "watch",
+            "--until-hit-rate",
+            "0.8",
+            "--within",
+            "3s",
+            "--interval",
+            "1s",
+            "--format",
+            "json");
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(3);
     JsonNode report = new ObjectMapper().readTree(r.out());
     assertThat(report.get("outcome").asText()).isEqualTo("not-recovered");
     assertThat(report.get("exitCode").asInt()).isEqualTo(3);
-    assertThat(report.get("watch").get("intervals")).hasSize(3)
+    assertThat(report.get("watch").get("intervals"))
+        .hasSize(3)
         .allSatisfy(i -> assertThat(i.get("hitRate").isNull()).isTrue());
-    assertThat(r.errorLines()).containsExactly(
-        "cacheflush: the hit rate did not reach 80.0% in 3 consecutive intervals within 3s");
+    assertThat(r.errorLines())
+        .containsExactly(
+            "cacheflush: the hit rate did not reach 80.0% in 3 consecutive intervals within 3s");
     assertThat(r.err()).contains("n/a");
   }
 
@@ -176,8 +226,24 @@ class ObservabilityIT {
     Path file = dir.resolve("flush.json");
     String url = postgres.jdbcUrlWithCredentials();
 
-    CliRun.Result r = cacheflush("flush", "--yes", "--sample-window", "2s", "--watch", "3s", "--interval", "1s",
-        "--db-url", url, "--db-query", HEAVY_PROBE, "--db-interval", "100ms", "--report", file.toString());
+    CliRun.Result r =
+        cacheflush(
+            "flush",
+            "--yes",
+            "--sample-window",
+            "2s",
+            "--watch",
+            "3s",
+            "--interval",
+            "1s",
+            "--db-url",
+            url,
+            "--db-query",
+            HEAVY_PROBE,
+            "--db-interval",
+            "100ms",
+            "--report",
+            file.toString());
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     traffic.throwIfFailed();
@@ -188,9 +254,13 @@ class ObservabilityIT {
     assertThat(db.get("during").get("samples").asInt()).isGreaterThanOrEqualTo(5);
     double baseline = db.get("baseline").get("p50Ms").asDouble();
     double during = db.get("during").get("p50Ms").asDouble();
-    assertThat(during).as("p50 %s ms before, %s ms after", baseline, during).isGreaterThan(1.5 * baseline);
+    assertThat(during)
+        .as("p50 %s ms before, %s ms after", baseline, during)
+        .isGreaterThan(1.5 * baseline);
     assertThat(db.get("spikeRatio").asDouble()).isGreaterThan(1.5);
-    assertThat(db.get("url").asText()).contains("password=****").contains("user=" + postgres.user());
+    assertThat(db.get("url").asText())
+        .contains("password=****")
+        .contains("user=" + postgres.user());
     assertThat(r.out()).contains("Database").contains("p50");
 
     String password = postgres.password();
@@ -205,9 +275,21 @@ class ObservabilityIT {
     String wrong = "not-the-password-42";
     Path file = dir.resolve("flush.json");
 
-    CliRun.Result r = new CliRun().env("DB_USER", postgres.user()).env("DB_PASSWORD", wrong)
-        .run("flush", "--redis-url", redis.url(), "--yes", "--sample-window", "300ms", "--db-url",
-            postgres.jdbcUrl(), "--report", file.toString());
+    CliRun.Result r =
+        new CliRun()
+            .env("DB_USER", postgres.user())
+            .env("DB_PASSWORD", wrong)
+            .run(
+                "flush",
+                "--redis-url",
+                redis.url(),
+                "--yes",
+                "--sample-window",
+                "300ms",
+                "--db-url",
+                postgres.jdbcUrl(),
+                "--report",
+                file.toString());
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode db = new ObjectMapper().readTree(Files.readString(file)).get("database");

@@ -13,12 +13,24 @@ class ProbeWarningIT {
   /** A watch flushes nothing, so its warning about the probe must not speak of a flush going on. */
   @Test
   void aFailingProbeDuringAWatchShouldWarnWithoutSpeakingOfAFlush() {
-    try (RedisServer redis = RedisServers.standalone(); LogCapture logs = new LogCapture()) {
-      CliRun.Result r = new CliRun().run("watch", "--redis-url", redis.url(), "--for", "1s", "--interval", "1s",
-          "--db-url", "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/shop");
+    try (RedisServer redis = RedisServers.standalone();
+        LogCapture logs = new LogCapture()) {
+      CliRun.Result r =
+          new CliRun()
+              .run(
+                  "watch",
+                  "--redis-url",
+                  redis.url(),
+                  "--for",
+                  "1s",
+                  "--interval",
+                  "1s",
+                  "--db-url",
+                  "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/shop");
 
       assertThat(r.exitCode()).as(r.err()).isZero();
-      assertThat(logs.warnings()).anySatisfy(w -> assertThat(w).startsWith("Database probe failed at "))
+      assertThat(logs.warnings())
+          .anySatisfy(w -> assertThat(w).startsWith("Database probe failed at "))
           .noneMatch(w -> w.contains("flush"));
     }
   }

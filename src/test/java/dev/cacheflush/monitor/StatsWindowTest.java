@@ -31,8 +31,13 @@ class StatsWindowTest {
 
   @Test
   void nodesShouldBeSummed() {
-    StatsSnapshot from = at(0, 0, Map.of("a:1", new NodeCounters(100, 0, 0), "b:2", new NodeCounters(5, 5, 0)));
-    StatsSnapshot to = at(1_000, 0, Map.of("a:1", new NodeCounters(190, 10, 0), "b:2", new NodeCounters(5, 105, 0)));
+    StatsSnapshot from =
+        at(0, 0, Map.of("a:1", new NodeCounters(100, 0, 0), "b:2", new NodeCounters(5, 5, 0)));
+    StatsSnapshot to =
+        at(
+            1_000,
+            0,
+            Map.of("a:1", new NodeCounters(190, 10, 0), "b:2", new NodeCounters(5, 105, 0)));
 
     HitRate h = StatsWindow.between(from, to).hitRate();
 
@@ -54,7 +59,11 @@ class StatsWindowTest {
   @Test
   void aNodeWithoutBaselineShouldWaitForTheNextWindow() {
     StatsSnapshot from = at(0, 0, Map.of("a:1", new NodeCounters(0, 0, 0)));
-    StatsSnapshot to = at(1_000, 0, Map.of("a:1", new NodeCounters(8, 2, 0), "new:3", new NodeCounters(1_000_000, 0, 0)));
+    StatsSnapshot to =
+        at(
+            1_000,
+            0,
+            Map.of("a:1", new NodeCounters(8, 2, 0), "new:3", new NodeCounters(1_000_000, 0, 0)));
 
     assertThat(StatsWindow.between(from, to).hitRate()).isEqualTo(new HitRate(8, 2));
   }

@@ -54,15 +54,19 @@ class WatchLoopTest {
       if (taken > 0) {
         long[] step = steps.get(taken - 1);
         if (step == null) {
-          throw new CacheflushException(ExitCode.FAILED, "Cannot use Redis at a:1: connection reset");
+          throw new CacheflushException(
+              ExitCode.FAILED, "Cannot use Redis at a:1: connection reset");
         }
         hits += step[0];
         misses += step[1];
       }
       taken++;
       ticker.now += samplingCostNanos;
-      return new StatsSnapshot(ticker.now, Instant.EPOCH.plusNanos(ticker.now),
-          Map.of("a:1", new NodeCounters(hits, misses, hits + misses)), 100);
+      return new StatsSnapshot(
+          ticker.now,
+          Instant.EPOCH.plusNanos(ticker.now),
+          Map.of("a:1", new NodeCounters(hits, misses, hits + misses)),
+          100);
     }
   }
 
@@ -72,8 +76,10 @@ class WatchLoopTest {
 
   WatchReport run(WatchSettings settings, Script script) {
     List<WatchReport.Interval> seen = new ArrayList<>();
-    WatchReport report = new WatchLoop(script, null, settings, script.ticker, new StopSignal())
-        .run(script.snapshot(), seen::add).report();
+    WatchReport report =
+        new WatchLoop(script, null, settings, script.ticker, new StopSignal())
+            .run(script.snapshot(), seen::add)
+            .report();
     assertThat(seen).isEqualTo(report.intervals());
     return report;
   }
@@ -83,12 +89,19 @@ class WatchLoopTest {
     FakeTicker t = new FakeTicker();
     Script s = new Script(t, 0, rate(10), rate(20), rate(30), rate(40));
 
-    WatchReport r = run(WatchSettings.of("--for", Duration.ofMillis(3_500), Duration.ofSeconds(1), null, null), s);
+    WatchReport r =
+        run(
+            WatchSettings.of("--for", Duration.ofMillis(3_500), Duration.ofSeconds(1), null, null),
+            s);
 
     assertThat(r.outcome()).isEqualTo("observed");
     assertThat(r.condition()).isEqualTo("for");
-    assertThat(r.intervals()).extracting(WatchReport.Interval::hitRate).containsExactly(0.1, 0.2, 0.3, 0.4);
-    assertThat(r.intervals()).extracting(WatchReport.Interval::windowMs).containsExactly(1_000L, 1_000L, 1_000L, 500L);
+    assertThat(r.intervals())
+        .extracting(WatchReport.Interval::hitRate)
+        .containsExactly(0.1, 0.2, 0.3, 0.4);
+    assertThat(r.intervals())
+        .extracting(WatchReport.Interval::windowMs)
+        .containsExactly(1_000L, 1_000L, 1_000L, 500L);
     assertThat(r.recoveredAfterMs()).isNull();
   }
 
@@ -99,13 +112,22 @@ class WatchLoopTest {
     StopSignal stop = new StopSignal();
     List<WatchReport.Interval> seen = new ArrayList<>();
 
-    WatchLoop.Watched w = new WatchLoop(s, null, WatchSettings.of("--for", Duration.ofSeconds(60),
-        Duration.ofSeconds(1), null, null), t, stop).run(s.snapshot(), interval -> {
-          seen.add(interval);
-          if (seen.size() == 2) {
-            stop.request();
-          }
-        });
+    WatchLoop.Watched w =
+        new WatchLoop(
+                s,
+                null,
+                WatchSettings.of(
+                    "--for", Duration.ofSeconds(60), Duration.ofSeconds(1), null, null),
+                t,
+                stop)
+            .run(
+                s.snapshot(),
+                interval -> {
+                  seen.add(interval);
+                  if (seen.size() == 2) {
+                    stop.request();
+                  }
+                });
 
     assertThat(w.outcome()).isEqualTo(WatchOutcome.INTERRUPTED);
     assertThat(w.report().outcome()).isEqualTo("interrupted");
@@ -118,23 +140,30 @@ class WatchLoopTest {
     FakeTicker t = new FakeTicker();
     Script s = new Script(t, 200_000_000L, rate(1), rate(2), rate(3));
 
-    WatchReport r = run(WatchSettings.of("--for", Duration.ofSeconds(3), Duration.ofSeconds(1), null, null), s);
+    WatchReport r =
+        run(WatchSettings.of("--for", Duration.ofSeconds(3), Duration.ofSeconds(1), null, null), s);
 
-    // Each snapshot takes 200 ms: after the first full second, the loop sleeps 800 ms, not 1 s, to stay on the grid.
+    // Each snapshot takes 200 ms: after the first full second, the loop sleeps 800 ms, not 1 s, to
+    // stay on the grid.
     assertThat(t.sleeps).containsExactly(1_000L, 800L, 800L);
-    assertThat(r.intervals()).extracting(WatchReport.Interval::windowMs).containsExactly(1_200L, 1_000L, 1_000L);
+    assertThat(r.intervals())
+        .extracting(WatchReport.Interval::windowMs)
+        .containsExactly(1_200L, 1_000L, 1_000L);
     assertThat(r.intervals()).hasSize(3);
   }
 
   @Test
   void untilHitRateShouldStopAfterTheConsecutiveIntervalsAtTarget() {
     FakeTicker t = new FakeTicker();
-    Script s = new Script(t, 0, rate(40), rate(85), rate(70), rate(80), rate(90), rate(95), rate(99));
+    Script s =
+        new Script(t, 0, rate(40), rate(85), rate(70), rate(80), rate(90), rate(95), rate(99));
 
-    WatchReport r = run(WatchSettings.of("--within", Duration.ofSeconds(60), Duration.ofSeconds(1), 0.8, 3), s);
+    WatchReport r =
+        run(WatchSettings.of("--within", Duration.ofSeconds(60), Duration.ofSeconds(1), 0.8, 3), s);
 
     assertThat(r.outcome()).isEqualTo("recovered");
-    assertThat(r.intervals()).extracting(WatchReport.Interval::hitRate)
+    assertThat(r.intervals())
+        .extracting(WatchReport.Interval::hitRate)
         .containsExactly(0.4, 0.85, 0.7, 0.8, 0.9, 0.95);
     assertThat(r.recoveredAfterMs()).isEqualTo(6_000L);
     assertThat(r.untilHitRate()).isEqualTo(0.8);
@@ -146,10 +175,13 @@ class WatchLoopTest {
     FakeTicker t = new FakeTicker();
     Script s = new Script(t, 0, rate(90), new long[] {0, 0}, rate(90), rate(90));
 
-    WatchReport r = run(WatchSettings.of("--within", Duration.ofSeconds(4), Duration.ofSeconds(1), 0.8, 2), s);
+    WatchReport r =
+        run(WatchSettings.of("--within", Duration.ofSeconds(4), Duration.ofSeconds(1), 0.8, 2), s);
 
     assertThat(r.outcome()).isEqualTo("recovered");
-    assertThat(r.intervals()).extracting(WatchReport.Interval::hitRate).containsExactly(0.9, null, 0.9, 0.9);
+    assertThat(r.intervals())
+        .extracting(WatchReport.Interval::hitRate)
+        .containsExactly(0.9, null, 0.9, 0.9);
   }
 
   @Test
@@ -157,12 +189,16 @@ class WatchLoopTest {
     FakeTicker t = new FakeTicker();
     Script s = new Script(t, 0, rate(90), rate(79), rate(90));
 
-    WatchReport r = run(WatchSettings.of("--within", Duration.ofSeconds(3), Duration.ofSeconds(1), 0.8, 2), s);
+    WatchReport r =
+        run(WatchSettings.of("--within", Duration.ofSeconds(3), Duration.ofSeconds(1), 0.8, 2), s);
 
     assertThat(r.outcome()).isEqualTo("not-recovered");
     assertThat(r.intervals()).hasSize(3);
-    assertThat(WatchLoop.notRecovered(WatchSettings.of("--within", Duration.ofSeconds(3), Duration.ofSeconds(1), 0.8,
-        2), new WatchLoop.Watched(WatchOutcome.NOT_RECOVERED, r))).isEqualTo("the hit rate did not reach 80.0% in 2 consecutive intervals within 3s");
+    assertThat(
+            WatchLoop.notRecovered(
+                WatchSettings.of("--within", Duration.ofSeconds(3), Duration.ofSeconds(1), 0.8, 2),
+                new WatchLoop.Watched(WatchOutcome.NOT_RECOVERED, r)))
+        .isEqualTo("the hit rate did not reach 80.0% in 2 consecutive intervals within 3s");
   }
 
   @Test
@@ -170,7 +206,8 @@ class WatchLoopTest {
     FakeTicker t = new FakeTicker();
     Script s = new Script(t, 0, rate(50), null);
 
-    WatchReport r = run(WatchSettings.of("--within", Duration.ofSeconds(10), Duration.ofSeconds(1), 0.8, 2), s);
+    WatchReport r =
+        run(WatchSettings.of("--within", Duration.ofSeconds(10), Duration.ofSeconds(1), 0.8, 2), s);
 
     assertThat(r.outcome()).isEqualTo("failed");
     assertThat(r.message()).contains("connection reset");

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * server that never comes up wait, whatever the machine's load.
  */
 class BackoffTest {
-  private static final Clock FROZEN = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
+  private static final Clock FROZEN =
+      Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void waitsShouldDoubleFromOneSecondWithinTwentyPercentOfJitter() {
@@ -24,7 +25,9 @@ class BackoffTest {
       for (int retry = 1; retry <= 3; retry++) {
         long nominal = 1_000L << (retry - 1);
         Duration wait = backoff.wait(retry, farAway);
-        assertThat(wait.toMillis()).as("retry %d", retry).isBetween(nominal * 8 / 10, nominal * 12 / 10);
+        assertThat(wait.toMillis())
+            .as("retry %d", retry)
+            .isBetween(nominal * 8 / 10, nominal * 12 / 10);
         total = total.plus(wait);
       }
       // The budget of the default --retries 3: at most 8.4 s of waiting before the run gives up.
@@ -36,7 +39,8 @@ class BackoffTest {
   void waitShouldNeverGoPastTheDeadline() {
     Backoff backoff = new Backoff(5, Backoff.FIRST_DELAY);
 
-    assertThat(backoff.wait(5, new Deadline(FROZEN, Duration.ofMillis(1_500)))).isEqualTo(Duration.ofMillis(1_500));
+    assertThat(backoff.wait(5, new Deadline(FROZEN, Duration.ofMillis(1_500))))
+        .isEqualTo(Duration.ofMillis(1_500));
     assertThat(backoff.wait(1, new Deadline(FROZEN, Duration.ZERO))).isZero();
   }
 }

@@ -28,12 +28,14 @@ class FirstCommandIT {
     String password = "first-command-" + System.nanoTime();
     try (RedisServer server = RedisServers.standalone("--requirepass", password)) {
       RedisUrl url = RedisUrl.parse("redis://:" + password + "@127.0.0.1:" + server.port());
-      ConnectOptions once = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
-          new Backoff(0, Backoff.FIRST_DELAY));
+      ConnectOptions once =
+          new ConnectOptions(
+              Duration.ofSeconds(10), Duration.ofSeconds(5), new Backoff(0, Backoff.FIRST_DELAY));
       List<String> refused = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        try (RedisTarget target = RedisTarget.connect(url, once, new Deadline(Clock.systemUTC(),
-            Duration.ofSeconds(30)))) {
+        try (RedisTarget target =
+            RedisTarget.connect(
+                url, once, new Deadline(Clock.systemUTC(), Duration.ofSeconds(30)))) {
           target.primaries().get(0).dbSize();
         } catch (RuntimeException e) {
           refused.add(i + ": " + e.getMessage());
@@ -47,18 +49,29 @@ class FirstCommandIT {
   @Test
   void aConnectionWithAnIamTokenShouldTakeItsFirstCommandAtOnce() {
     IamSettings iam = new IamSettings("iam-flusher", "my-cache", "eu-west-1", false);
-    ElastiCacheIamToken tokens = new ElastiCacheIamToken(iam, "eu-west-1",
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFIRSTCOMMAND", "not-a-secret")),
-        Clock.systemUTC());
+    ElastiCacheIamToken tokens =
+        new ElastiCacheIamToken(
+            iam,
+            "eu-west-1",
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIAFIRSTCOMMAND", "not-a-secret")),
+            Clock.systemUTC());
     try (RedisServer server = RedisServers.standalone()) {
       server.call("ACL", "SETUSER", "iam-flusher", "reset", "on", "nopass", "~*", "+@all");
-      ConnectOptions once = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
-          new Backoff(0, Backoff.FIRST_DELAY), TlsSettings.DEFAULT, iam);
+      ConnectOptions once =
+          new ConnectOptions(
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(5),
+              new Backoff(0, Backoff.FIRST_DELAY),
+              TlsSettings.DEFAULT,
+              iam);
       List<String> refused = new ArrayList<>();
-      try (NodeConnector connector = new NodeConnector(RedisUrl.parse(server.url()), once, tokens,
-          NodeConnector.IAM_REAUTHENTICATE_EVERY)) {
+      try (NodeConnector connector =
+          new NodeConnector(
+              RedisUrl.parse(server.url()), once, tokens, NodeConnector.IAM_REAUTHENTICATE_EVERY)) {
         for (int i = 0; i < 200; i++) {
-          try (var connection = connector.connect(new RedisUrl.HostPort("127.0.0.1", server.port()))) {
+          try (var connection =
+              connector.connect(new RedisUrl.HostPort("127.0.0.1", server.port()))) {
             connection.sync().dbsize();
           } catch (RuntimeException e) {
             refused.add(i + ": " + e.getMessage());

@@ -52,24 +52,36 @@ class IamReauthenticationIT {
   void iamConnectionShouldReauthenticateWithAFreshTokenBeforeElastiCacheDropsIt() {
     MovableClock clock = new MovableClock();
     IamSettings settings = new IamSettings("iam-flusher", "my-cache", "eu-west-1", false);
-    ElastiCacheIamToken tokens = new ElastiCacheIamToken(settings, "eu-west-1",
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAREAUTHTEST", "not-a-secret")), clock);
-    try (RedisServer server = RedisServers.standalone(); FaultProxy proxy = FaultProxy.to(server).recordClientBytes()) {
+    ElastiCacheIamToken tokens =
+        new ElastiCacheIamToken(
+            settings,
+            "eu-west-1",
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIAREAUTHTEST", "not-a-secret")),
+            clock);
+    try (RedisServer server = RedisServers.standalone();
+        FaultProxy proxy = FaultProxy.to(server).recordClientBytes()) {
       // Redis cannot check a SigV4 token; the proxy shows which one was sent.
       server.call("ACL", "SETUSER", "iam-flusher", "reset", "on", "nopass", "~*", "+@all");
-      ConnectOptions options = new ConnectOptions(Duration.ofSeconds(5), Duration.ofSeconds(5),
-          new Backoff(0, Backoff.FIRST_DELAY), TlsSettings.DEFAULT, settings);
+      ConnectOptions options =
+          new ConnectOptions(
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(5),
+              new Backoff(0, Backoff.FIRST_DELAY),
+              TlsSettings.DEFAULT,
+              settings);
       String firstToken = tokens.token();
-      try (NodeConnector connector = new NodeConnector(RedisUrl.parse(proxy.url()), options, tokens,
-          Duration.ofMillis(300))) {
-        StatefulRedisConnection<byte[], byte[]> connection = connector.connect(
-            new RedisUrl.HostPort(proxy.host(), proxy.port()));
+      try (NodeConnector connector =
+          new NodeConnector(RedisUrl.parse(proxy.url()), options, tokens, Duration.ofMillis(300))) {
+        StatefulRedisConnection<byte[], byte[]> connection =
+            connector.connect(new RedisUrl.HostPort(proxy.host(), proxy.port()));
         assertThat(proxy.sentByClients()).contains(resp("AUTH", "iam-flusher", firstToken));
 
         clock.now = T0.plus(Duration.ofHours(11));
         String freshToken = tokens.token();
         assertThat(freshToken).isNotEqualTo(firstToken);
-        await().atMost(Duration.ofSeconds(30))
+        await()
+            .atMost(Duration.ofSeconds(30))
             .until(() -> proxy.sentByClients().contains(resp("AUTH", "iam-flusher", freshToken)));
 
         assertThat(connection.sync().ping()).isEqualTo("PONG");
@@ -82,7 +94,11 @@ class IamReauthenticationIT {
   private static String resp(String... args) {
     StringBuilder s = new StringBuilder("*").append(args.length).append("\r\n");
     for (String a : args) {
-      s.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+      s.append('$')
+          .append(a.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(a)
+          .append("\r\n");
     }
     return s.toString();
   }

@@ -14,8 +14,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KeyScannerIT {
-  private static final ConnectOptions ONCE = new ConnectOptions(Duration.ofSeconds(10), Duration.ofSeconds(5),
-      new Backoff(0, Backoff.FIRST_DELAY));
+  private static final ConnectOptions ONCE =
+      new ConnectOptions(
+          Duration.ofSeconds(10), Duration.ofSeconds(5), new Backoff(0, Backoff.FIRST_DELAY));
 
   @Test
   void scanShouldReturnEveryKeyOnceWhileAskingAheadForNoMoreThanTheBoundedPages() throws Exception {
@@ -61,7 +62,8 @@ class KeyScannerIT {
         while (!scanner.finished()) {
           java.util.List<byte[]> page = scanner.nextPage();
           // COUNT is a hint: a reply may hold a bucket's keys beyond it, never a whole keyspace.
-          assertThat(page.stream().mapToLong(k -> k.length).sum()).isLessThanOrEqualTo(2 * KeyScanner.PAGE_BYTES);
+          assertThat(page.stream().mapToLong(k -> k.length).sum())
+              .isLessThanOrEqualTo(2 * KeyScanner.PAGE_BYTES);
           seen.addAll(decode(page));
         }
         assertThat(seen).hasSize(40);
@@ -89,7 +91,8 @@ class KeyScannerIT {
   }
 
   /** The keys seen so far and those of every page left. */
-  private static Set<String> withTheRest(KeyScanner scanner, Set<String> seen) throws InterruptedException {
+  private static Set<String> withTheRest(KeyScanner scanner, Set<String> seen)
+      throws InterruptedException {
     while (!scanner.finished()) {
       seen.addAll(decode(scanner.nextPage()));
     }
@@ -97,7 +100,8 @@ class KeyScannerIT {
   }
 
   private static RedisTarget connect(RedisServer server) {
-    return RedisTarget.connect(RedisUrl.parse(server.url()), ONCE, new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
+    return RedisTarget.connect(
+        RedisUrl.parse(server.url()), ONCE, new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
   }
 
   private static long scanCalls(RedisServer server) {

@@ -55,8 +55,17 @@ class TlsFlushIT {
 
   @Test
   void tlsCaShouldLetTheFlushThrough() {
-    CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl(), "--tls-ca",
-        certs.caCert().toString());
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                server.tlsUrl(),
+                "--tls-ca",
+                certs.caCert().toString());
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS / 2);
@@ -65,17 +74,32 @@ class TlsFlushIT {
 
   @Test
   void wrongCaShouldFailWithOneLineNamingTheChainCheckAndTheFlag() {
-    CliRun.Result wrongCa = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl(), "--tls-ca",
-        certs.wrongCaCert().toString());
-    CliRun.Result jvmCas = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl());
+    CliRun.Result wrongCa =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                server.tlsUrl(),
+                "--tls-ca",
+                certs.wrongCaCert().toString());
+    CliRun.Result jvmCas =
+        new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl());
 
     for (CliRun.Result r : List.of(wrongCa, jvmCas)) {
       assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-      assertThat(r.errorLines()).singleElement().asString()
+      assertThat(r.errorLines())
+          .singleElement()
+          .asString()
           .contains("Cannot use Redis at " + server.tlsUrl())
           .contains("not signed by a trusted CA (the chain check of --tls-verify full or ca)")
           .contains("--tls-ca");
-      assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("WARN");
+      assertThat(r.err())
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ")
+          .doesNotContain("WARN");
     }
     assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS);
   }
@@ -87,31 +111,67 @@ class TlsFlushIT {
   @Test
   void hostNameCheckShouldFailUnderFullAndPassUnderCa() {
     String byOtherAddress = "rediss://0.0.0.0:" + server.port();
-    CliRun.Result full = new CliRun().run("plan", "--redis-url", byOtherAddress, "--tls-ca", certs.caCert().toString());
+    CliRun.Result full =
+        new CliRun()
+            .run("plan", "--redis-url", byOtherAddress, "--tls-ca", certs.caCert().toString());
 
     assertThat(full.exitCode()).as(full.err()).isEqualTo(2);
-    assertThat(full.errorLines()).singleElement().asString()
+    assertThat(full.errorLines())
+        .singleElement()
+        .asString()
         .contains("does not name the address connected to")
         .contains("the host name check of --tls-verify full")
         .contains("--tls-verify ca");
 
-    CliRun.Result ca = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", byOtherAddress, "--tls-ca",
-        certs.caCert().toString(), "--tls-verify", "ca");
+    CliRun.Result ca =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                byOtherAddress,
+                "--tls-ca",
+                certs.caCert().toString(),
+                "--tls-verify",
+                "ca");
     assertThat(ca.exitCode()).as(ca.err()).isZero();
     assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS / 2);
   }
 
   @Test
   void serverRequiringAClientCertificateShouldSaySoAndAcceptTheRightOne() {
-    CliRun.Result without = new CliRun().run("plan", "--redis-url", clientCertRequired.tlsUrl(), "--tls-ca",
-        certs.caCert().toString());
+    CliRun.Result without =
+        new CliRun()
+            .run(
+                "plan",
+                "--redis-url",
+                clientCertRequired.tlsUrl(),
+                "--tls-ca",
+                certs.caCert().toString());
     assertThat(without.exitCode()).as(without.err()).isEqualTo(2);
-    assertThat(without.errorLines()).singleElement().asString().contains("refused the client certificate")
+    assertThat(without.errorLines())
+        .singleElement()
+        .asString()
+        .contains("refused the client certificate")
         .contains("--tls-cert and --tls-key");
 
-    CliRun.Result with = new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", clientCertRequired.tlsUrl(), "--tls-ca",
-        certs.caCert().toString(), "--tls-cert", certs.clientCert().toString(), "--tls-key",
-        certs.clientKey().toString());
+    CliRun.Result with =
+        new CliRun()
+            .run(
+                "flush",
+                "--yes",
+                "--sample-window",
+                "0",
+                "--redis-url",
+                clientCertRequired.tlsUrl(),
+                "--tls-ca",
+                certs.caCert().toString(),
+                "--tls-cert",
+                certs.clientCert().toString(),
+                "--tls-key",
+                certs.clientKey().toString());
     assertThat(with.exitCode()).as(with.err()).isZero();
     assertThat(clientCertRequired.call("DBSIZE")).isEqualTo((long) KEYS / 2);
   }
@@ -127,15 +187,35 @@ class TlsFlushIT {
     System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
     System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     try {
-      String[] iam = {"flush", "--yes", "--sample-window", "0", "--redis-url", server.tlsUrl(), "--tls-ca", certs.caCert().toString(), "--iam",
-          "--iam-user", "iam-flusher", "--iam-cache-name", "my-cache", "--region", "eu-west-1", "--retries", "0"};
+      String[] iam = {
+        "flush",
+        "--yes",
+        "--sample-window",
+        "0",
+        "--redis-url",
+        server.tlsUrl(),
+        "--tls-ca",
+        certs.caCert().toString(),
+        "--iam",
+        "--iam-user",
+        "iam-flusher",
+        "--iam-cache-name",
+        "my-cache",
+        "--region",
+        "eu-west-1",
+        "--retries",
+        "0"
+      };
       server.call("ACL", "SETUSER", "iam-flusher", "reset", "on", ">not-a-token", "~*", "+@all");
       server.call("ACL", "LOG", "RESET");
 
       CliRun.Result refused = new CliRun().run(iam);
       assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
-      assertThat(refused.errorLines()).singleElement().asString()
-          .contains("refused the IAM token for user 'iam-flusher'").contains("elasticache:Connect")
+      assertThat(refused.errorLines())
+          .singleElement()
+          .asString()
+          .contains("refused the IAM token for user 'iam-flusher'")
+          .contains("elasticache:Connect")
           .contains("'my-cache'");
       assertThat(server.callString("ACL", "LOG")).contains("iam-flusher").contains("auth");
       assertThat(server.call("DBSIZE")).isEqualTo((long) KEYS);
@@ -153,18 +233,40 @@ class TlsFlushIT {
 
   @Test
   void iamWithoutAwsCredentialsShouldSaySoInOneLineAtOnce() {
-    assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null
-        && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")), "this machine has AWS credentials");
+    assumeTrue(
+        System.getenv("AWS_ACCESS_KEY_ID") == null
+            && System.getenv("AWS_PROFILE") == null
+            && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")),
+        "this machine has AWS credentials");
     System.setProperty("aws.disableEc2Metadata", "true");
     try (LogCapture logs = new LogCapture()) {
-      CliRun.Result r = new CliRun().run("plan", "--redis-url", server.tlsUrl(), "--tls-ca", certs.caCert().toString(),
-          "--iam", "--iam-user", "u", "--iam-cache-name", "c", "--region", "eu-west-1", "--retries", "10", "--timeout",
-          "30s");
+      CliRun.Result r =
+          new CliRun()
+              .run(
+                  "plan",
+                  "--redis-url",
+                  server.tlsUrl(),
+                  "--tls-ca",
+                  certs.caCert().toString(),
+                  "--iam",
+                  "--iam-user",
+                  "u",
+                  "--iam-cache-name",
+                  "c",
+                  "--region",
+                  "eu-west-1",
+                  "--retries",
+                  "10",
+                  "--timeout",
+                  "30s");
 
       assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-      assertThat(r.errorLines()).singleElement().asString()
-          .isEqualTo("cacheflush: No AWS credentials to sign the ElastiCache IAM token (--iam): set AWS_PROFILE or "
-              + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an instance or task role");
+      assertThat(r.errorLines())
+          .singleElement()
+          .asString()
+          .isEqualTo(
+              "cacheflush: No AWS credentials to sign the ElastiCache IAM token (--iam): set AWS_PROFILE or "
+                  + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an instance or task role");
       // Not retried: a missing credential does not come back by waiting.
       assertThat(logs.warnings()).as("not retried").noneMatch(w -> w.contains("trying again"));
     } finally {
@@ -180,14 +282,27 @@ class TlsFlushIT {
         String tag = RedisCluster.hashTagForSlot(cluster.slotsOf(primary).get(0));
         primary.call("MSET", "mocs:{" + tag + "}:1", "x", "sessions:{" + tag + "}:1", "x");
       }
-      CliRun.Result r = new CliRun().run("flush", "--yes", "--sample-window", "0", "--format", "json", "--redis-url", cluster.seedUrl(),
-          "--tls-ca", certs.caCert().toString());
+      CliRun.Result r =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--format",
+                  "json",
+                  "--redis-url",
+                  cluster.seedUrl(),
+                  "--tls-ca",
+                  certs.caCert().toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       JsonNode report = new ObjectMapper().readTree(r.out());
       assertThat(report.get("mode").asText()).isEqualTo("cluster");
       assertThat(report.get("keysDeleted").asLong()).isEqualTo(3);
-      assertThat(report.get("shards")).hasSize(3).allSatisfy(s -> assertThat(s.get("deleted").asLong()).isEqualTo(1));
+      assertThat(report.get("shards"))
+          .hasSize(3)
+          .allSatisfy(s -> assertThat(s.get("deleted").asLong()).isEqualTo(1));
       for (RedisServer primary : cluster.primaries()) {
         assertThat(primary.call("DBSIZE")).isEqualTo(1L);
       }

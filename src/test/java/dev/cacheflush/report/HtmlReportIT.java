@@ -38,9 +38,12 @@ class HtmlReportIT {
   static final int ITEMS = 4_000;
   static final int PLOT_FILL = rgb(SvgChart.PLOT_FILL);
   static final int BAND = rgb(SvgChart.BAND_COLOUR);
+
   /** The backgrounds of the outcome badge and notes: amber (nothing done, a dry run) and red (failed). */
   static final int AMBER = rgb("#fef3c7");
+
   static final int RED = rgb("#fee2e2");
+
   /** The heading and the line under it, where the outcome's badge is. */
   static final Rectangle HEADING = new Rectangle(0, 0, 1100, 80);
 
@@ -57,7 +60,9 @@ class HtmlReportIT {
     redisUrl = "redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port();
     postgres = PostgresServer.fromEnvironmentOrStart();
     TrafficGenerator.createItems(postgres, ITEMS);
-    traffic = new TrafficGenerator(redisUrl, postgres, ITEMS, 1.0, 4, 1_000, "SELECT payload FROM items WHERE id = ?");
+    traffic =
+        new TrafficGenerator(
+            redisUrl, postgres, ITEMS, 1.0, 4, 1_000, "SELECT payload FROM items WHERE id = ?");
     traffic.warm();
     traffic.start();
     Files.createDirectories(OUTPUT);
@@ -77,17 +82,39 @@ class HtmlReportIT {
     Path html = OUTPUT.resolve("flush-report.html");
     Path json = dir.resolve("flush.json");
 
-    CliRun.Result r = new CliRun().run("flush", "--redis-url", redisUrl, "--yes", "--sample-window", "1s",
-        "--watch", "20s", "--interval", "1s", "--until-hit-rate", "0.8", "--consecutive", "2", "--db-url",
-        postgres.jdbcUrlWithCredentials(), "--db-interval", "100ms", "--report", json.toString(), "--html",
-        html.toAbsolutePath().toString());
+    CliRun.Result r =
+        new CliRun()
+            .run(
+                "flush",
+                "--redis-url",
+                redisUrl,
+                "--yes",
+                "--sample-window",
+                "1s",
+                "--watch",
+                "20s",
+                "--interval",
+                "1s",
+                "--until-hit-rate",
+                "0.8",
+                "--consecutive",
+                "2",
+                "--db-url",
+                postgres.jdbcUrlWithCredentials(),
+                "--db-interval",
+                "100ms",
+                "--report",
+                json.toString(),
+                "--html",
+                html.toAbsolutePath().toString());
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     traffic.throwIfFailed();
     assertThat(r.err()).contains("HTML report written to " + html.toAbsolutePath());
     JsonNode report = new ObjectMapper().readTree(Files.readString(json));
     int intervals = report.get("watch").get("intervals").size();
-    // The probe's latency over each window too, so the chart shows the database right after the flush.
+    // The probe's latency over each window too, so the chart shows the database right after the
+    // flush.
     assertThat(report.get("hitRate").get("before").get("dbP50Ms").isNumber()).isTrue();
     assertThat(report.get("hitRate").get("after").get("dbP99Ms").isNumber()).isTrue();
     String page = Files.readString(html);
@@ -97,10 +124,13 @@ class HtmlReportIT {
 
     assertThat(loaded.pageRequests()).as("requests the page made").isEmpty();
     // The DOM as Chromium built it: the charts are SVG with every point, the tables are there.
-    assertThat(loaded.dom()).contains("id=\"hit-rate-chart\"").contains("id=\"db-latency-chart\"")
+    assertThat(loaded.dom())
+        .contains("id=\"hit-rate-chart\"")
+        .contains("id=\"db-latency-chart\"")
         .contains("data-series=\"hit rate\" data-points=\"" + (2 + intervals) + "\"")
         .contains("data-series=\"p50\" data-points=\"" + (2 + intervals) + "\"")
-        .contains("id=\"patterns-table\"").contains("id=\"verification-table\"")
+        .contains("id=\"patterns-table\"")
+        .contains("id=\"verification-table\"")
         .contains("completed · exit 0");
     Screenshot shot = new Screenshot(loaded.screenshot());
     List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
@@ -115,30 +145,55 @@ class HtmlReportIT {
     ratios.add(report.get("hitRate").get("after").get("ratio").asDouble());
     report.get("watch").get("intervals").forEach(i -> ratios.add(i.get("hitRate").asDouble()));
     double lowestRatio = Collections.min(ratios);
-    List<int[]> pixels = shot.pixelsNear(withMargin(hitRate), rgb(ReportCharts.HIT_RATE_COLOUR), 40);
+    List<int[]> pixels =
+        shot.pixelsNear(withMargin(hitRate), rgb(ReportCharts.HIT_RATE_COLOUR), 40);
     int startY = averageY(pixels, line.x, line.x + 6);
     int endY = averageY(pixels, line.x + line.width - 6, line.x + line.width);
-    int lowestY = averageY(pixels.stream().filter(p -> p[1] >= line.y + line.height - 5).toList(), line.x,
-        line.x + line.width);
-    assertThat(lowestY - startY).as("the fall, in pixels")
-        .isCloseTo((int) Math.round((ratios.get(0) - lowestRatio) * (hitRate.height - SvgChart.HEADROOM)), within(8));
-    assertThat(lowestY - endY).as("the recovery, in pixels").isCloseTo(
-        (int) Math.round((ratios.get(ratios.size() - 1) - lowestRatio) * (hitRate.height - SvgChart.HEADROOM)),
-        within(8));
-    assertThat(ratios.get(0) - lowestRatio).as("the flush made the hit rate fall").isGreaterThan(0.15);
-    assertThat(shot.pixelsNear(hitRate, BAND, 30)).as("the flush's mark").hasSizeGreaterThan(hitRate.height / 2);
+    int lowestY =
+        averageY(
+            pixels.stream().filter(p -> p[1] >= line.y + line.height - 5).toList(),
+            line.x,
+            line.x + line.width);
+    assertThat(lowestY - startY)
+        .as("the fall, in pixels")
+        .isCloseTo(
+            (int) Math.round((ratios.get(0) - lowestRatio) * (hitRate.height - SvgChart.HEADROOM)),
+            within(8));
+    assertThat(lowestY - endY)
+        .as("the recovery, in pixels")
+        .isCloseTo(
+            (int)
+                Math.round(
+                    (ratios.get(ratios.size() - 1) - lowestRatio)
+                        * (hitRate.height - SvgChart.HEADROOM)),
+            within(8));
+    assertThat(ratios.get(0) - lowestRatio)
+        .as("the flush made the hit rate fall")
+        .isGreaterThan(0.15);
+    assertThat(shot.pixelsNear(hitRate, BAND, 30))
+        .as("the flush's mark")
+        .hasSizeGreaterThan(hitRate.height / 2);
     // Nothing was measured while the flush ran: no line from the window before it to the one after.
     String chart = loaded.dom().substring(loaded.dom().indexOf("<svg id=\"hit-rate-chart\""));
     Matcher plotX = Pattern.compile("<rect class=\"plot\" x=\"(\\d+)\"").matcher(chart);
     assertThat(plotX.find()).isTrue();
     Matcher dots = Pattern.compile("<circle cx=\"([\\d.]+)\"").matcher(chart);
     assertThat(dots.find()).isTrue();
-    int before = hitRate.x - Integer.parseInt(plotX.group(1)) + (int) Math.round(Double.parseDouble(dots.group(1)));
+    int before =
+        hitRate.x
+            - Integer.parseInt(plotX.group(1))
+            + (int) Math.round(Double.parseDouble(dots.group(1)));
     assertThat(dots.find()).isTrue();
-    int after = hitRate.x - Integer.parseInt(plotX.group(1)) + (int) Math.round(Double.parseDouble(dots.group(1)));
-    assertThat(after - before).as("pixels between the dots before and after the flush").isGreaterThan(20);
-    assertThat(pixels).as("hit-rate line pixels over the flush band").noneMatch(p -> p[0] > before + 6
-        && p[0] < after - 6);
+    int after =
+        hitRate.x
+            - Integer.parseInt(plotX.group(1))
+            + (int) Math.round(Double.parseDouble(dots.group(1)));
+    assertThat(after - before)
+        .as("pixels between the dots before and after the flush")
+        .isGreaterThan(20);
+    assertThat(pixels)
+        .as("hit-rate line pixels over the flush band")
+        .noneMatch(p -> p[0] > before + 6 && p[0] < after - 6);
 
     Rectangle latency = plots.get(1);
     assertLineDrawn(shot, latency, ReportCharts.P50_COLOUR, "db p50");
@@ -150,32 +205,63 @@ class HtmlReportIT {
   void theWatchPageShouldPlotEveryIntervalInChromium() throws Exception {
     Path html = OUTPUT.resolve("watch-report.html");
 
-    CliRun.Result r = new CliRun().env("DB_USER", postgres.user()).env("DB_PASSWORD", postgres.password())
-        .run("watch", "--redis-url", redisUrl, "--for", "4s", "--interval", "1s", "--db-url", postgres.jdbcUrl(),
-            "--db-interval", "100ms", "--html", html.toAbsolutePath().toString());
+    CliRun.Result r =
+        new CliRun()
+            .env("DB_USER", postgres.user())
+            .env("DB_PASSWORD", postgres.password())
+            .run(
+                "watch",
+                "--redis-url",
+                redisUrl,
+                "--for",
+                "4s",
+                "--interval",
+                "1s",
+                "--db-url",
+                postgres.jdbcUrl(),
+                "--db-interval",
+                "100ms",
+                "--html",
+                html.toAbsolutePath().toString());
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-    assertThat(Files.readString(html)).doesNotContain(REDIS_PASSWORD).doesNotContain(postgres.password());
+    assertThat(Files.readString(html))
+        .doesNotContain(REDIS_PASSWORD)
+        .doesNotContain(postgres.password());
 
     Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("watch-report.png"), 1100, 1300);
 
     assertThat(loaded.pageRequests()).isEmpty();
-    assertThat(loaded.dom()).contains("data-series=\"hit rate\" data-points=\"4\"").contains("id=\"watch-table\"")
+    assertThat(loaded.dom())
+        .contains("data-series=\"hit rate\" data-points=\"4\"")
+        .contains("id=\"watch-table\"")
         .contains("observed · exit 0");
     Screenshot shot = new Screenshot(loaded.screenshot());
     List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
     assertThat(plots).hasSize(2);
     assertLineDrawn(shot, plots.get(0), ReportCharts.HIT_RATE_COLOUR, "hit rate");
     assertLineDrawn(shot, plots.get(1), ReportCharts.P50_COLOUR, "db p50");
-    assertThat(shot.pixelsNear(plots.get(0), BAND, 30)).as("a watch alone has no flush to mark").isEmpty();
+    assertThat(shot.pixelsNear(plots.get(0), BAND, 30))
+        .as("a watch alone has no flush to mark")
+        .isEmpty();
   }
 
   @Test
   void aDeclinedFlushPageShouldBeAmberAndShowNoChartInChromium() throws Exception {
     Path html = OUTPUT.resolve("declined-report.html");
 
-    CliRun.Result r = new CliRun().withTerminal("no").env("NO_COLOR", "1").run("flush", "--redis-url", redisUrl,
-        "--sample-window", "0", "--html", html.toAbsolutePath().toString());
+    CliRun.Result r =
+        new CliRun()
+            .withTerminal("no")
+            .env("NO_COLOR", "1")
+            .run(
+                "flush",
+                "--redis-url",
+                redisUrl,
+                "--sample-window",
+                "0",
+                "--html",
+                html.toAbsolutePath().toString());
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
     assertThat(r.out()).isEqualTo("Declined: nothing was deleted (exit 2)\n");
@@ -192,7 +278,8 @@ class HtmlReportIT {
 
     Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("timeout-report.png"), 1100, 1300);
 
-    assertThat(loaded.dom()).contains("timeout · exit 3")
+    assertThat(loaded.dom())
+        .contains("timeout · exit 3")
         .contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
     Screenshot shot = new Screenshot(loaded.screenshot());
     assertBadge(shot, RED, AMBER);
@@ -203,29 +290,41 @@ class HtmlReportIT {
    * inside the plot rather than on its border, under a heading that names no database.
    */
   @Test
-  void aFailedGatePageShouldBeRedWithItsGateAndItsTopValuesInsideThePlotInChromium() throws Exception {
+  void aFailedGatePageShouldBeRedWithItsGateAndItsTopValuesInsideThePlotInChromium()
+      throws Exception {
     Path html = OUTPUT.resolve("failed-gate-report.html");
     Files.writeString(html, HtmlReport.render(SampleReports.failedGate()));
 
-    Chromium.Page loaded = Chromium.load(html, OUTPUT.resolve("failed-gate-report.png"), 1100, 1000);
+    Chromium.Page loaded =
+        Chromium.load(html, OUTPUT.resolve("failed-gate-report.png"), 1100, 1000);
 
-    assertThat(loaded.dom()).contains("not-recovered · exit 3").contains(">gate 99.9%<")
-        .contains("<h2 id=\"timeline\">Hit rate</h2>").doesNotContain("db-latency-chart");
+    assertThat(loaded.dom())
+        .contains("not-recovered · exit 3")
+        .contains(">gate 99.9%<")
+        .contains("<h2 id=\"timeline\">Hit rate</h2>")
+        .doesNotContain("db-latency-chart");
     Screenshot shot = new Screenshot(loaded.screenshot());
     assertBadge(shot, RED, AMBER);
     List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
     assertThat(plots).isNotEmpty();
     // A line along the top cuts the fill's rows apart, so the plot is found by its bottom edge and
     // the height the page gives it.
-    Matcher height = Pattern.compile("<rect class=\"plot\" x=\"\\d+\" y=\"\\d+\" width=\"\\d+\" height=\"(\\d+)\"")
-        .matcher(loaded.dom());
+    Matcher height =
+        Pattern.compile(
+                "<rect class=\"plot\" x=\"\\d+\" y=\"\\d+\" width=\"\\d+\" height=\"(\\d+)\"")
+            .matcher(loaded.dom());
     assertThat(height.find()).isTrue();
     Rectangle found = plots.get(plots.size() - 1);
     int bottom = found.y + found.height;
-    Rectangle plot = new Rectangle(found.x, bottom - Integer.parseInt(height.group(1)), found.width,
-        Integer.parseInt(height.group(1)));
+    Rectangle plot =
+        new Rectangle(
+            found.x,
+            bottom - Integer.parseInt(height.group(1)),
+            found.width,
+            Integer.parseInt(height.group(1)));
     Rectangle line = assertLineDrawn(shot, plot, ReportCharts.HIT_RATE_COLOUR, "hit rate");
-    assertThat(line.y).as("the top of the line, against the plot's top border at " + plot.y)
+    assertThat(line.y)
+        .as("the top of the line, against the plot's top border at " + plot.y)
         .isGreaterThanOrEqualTo(plot.y + 4);
   }
 
@@ -237,23 +336,51 @@ class HtmlReportIT {
     try (Keyspace keyspace = new Keyspace(redisUrl)) {
       keys = keyspace.dbSize();
 
-      CliRun.Result unwritable = new CliRun().run("flush", "--redis-url", redisUrl, "--yes", "--sample-window", "0",
-          "--html", notADirectory.resolve("report.html").toString());
-      CliRun.Result same = new CliRun().run("flush", "--redis-url", redisUrl, "--yes", "--sample-window", "0",
-          "--report", dir.resolve("r").toString(), "--html", dir.resolve("r").toString());
+      CliRun.Result unwritable =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--redis-url",
+                  redisUrl,
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--html",
+                  notADirectory.resolve("report.html").toString());
+      CliRun.Result same =
+          new CliRun()
+              .run(
+                  "flush",
+                  "--redis-url",
+                  redisUrl,
+                  "--yes",
+                  "--sample-window",
+                  "0",
+                  "--report",
+                  dir.resolve("r").toString(),
+                  "--html",
+                  dir.resolve("r").toString());
 
       assertThat(unwritable.exitCode()).isEqualTo(2);
-      assertThat(unwritable.errorLines()).singleElement().asString()
-          .startsWith("cacheflush: Cannot write the HTML report to ").endsWith("choose a writable file path for --html");
+      assertThat(unwritable.errorLines())
+          .singleElement()
+          .asString()
+          .startsWith("cacheflush: Cannot write the HTML report to ")
+          .endsWith("choose a writable file path for --html");
       assertThat(same.exitCode()).isEqualTo(2);
-      assertThat(same.errorLines()).singleElement().asString().contains("--report and --html both name");
+      assertThat(same.errorLines())
+          .singleElement()
+          .asString()
+          .contains("--report and --html both name");
       assertThat(keyspace.dbSize()).as("nothing deleted").isGreaterThanOrEqualTo(keys);
     }
   }
 
   /** The heading's badge (and any note under it) is in one colour, and nothing there in the other. */
   static void assertBadge(Screenshot shot, int colour, int not) {
-    assertThat(shot.pixelsNear(HEADING, colour, 2)).as("the badge's colour").hasSizeGreaterThan(200);
+    assertThat(shot.pixelsNear(HEADING, colour, 2))
+        .as("the badge's colour")
+        .hasSizeGreaterThan(200);
     assertThat(shot.pixelsNear(HEADING, not, 2)).as("the other colour").isEmpty();
   }
 
@@ -276,8 +403,13 @@ class HtmlReportIT {
   }
 
   static int averageY(List<int[]> pixels, int fromX, int toX) {
-    return (int) pixels.stream().filter(p -> p[0] >= fromX && p[0] < toX).mapToInt(p -> p[1]).average()
-        .orElseThrow(() -> new AssertionError("no line pixels between x " + fromX + " and " + toX));
+    return (int)
+        pixels.stream()
+            .filter(p -> p[0] >= fromX && p[0] < toX)
+            .mapToInt(p -> p[1])
+            .average()
+            .orElseThrow(
+                () -> new AssertionError("no line pixels between x " + fromX + " and " + toX));
   }
 
   static int rgb(String hex) {

@@ -12,18 +12,28 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
   static final Pattern POLYLINE = Pattern.compile("<polyline [^>]*points=\"([^\"]+)\"");
   static final Pattern CIRCLE = Pattern.compile("<circle cx=\"([\\d.]+)\" cy=\"([\\d.]+)\"");
-  static final Pattern BAND = Pattern.compile("<rect class=\"band\" data-label=\"flush\" x=\"([\\d.]+)\" y=\"\\d+\" "
-      + "width=\"([\\d.]+)\"");
+  static final Pattern BAND =
+      Pattern.compile(
+          "<rect class=\"band\" data-label=\"flush\" x=\"([\\d.]+)\" y=\"\\d+\" "
+              + "width=\"([\\d.]+)\"");
 
   @Test
   void thePageShouldNeedNothingFromTheNetwork() {
-    for (String page : List.of(HtmlReport.render(SampleReports.flush()), HtmlReport.render(SampleReports.dryRun()),
-        HtmlReport.render(SampleReports.watch()))) {
+    for (String page :
+        List.of(
+            HtmlReport.render(SampleReports.flush()),
+            HtmlReport.render(SampleReports.dryRun()),
+            HtmlReport.render(SampleReports.watch()))) {
       // The only URL is the SVG namespace, a name that is never fetched.
-      assertThat(page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")).doesNotContain("http:", "https:");
-      assertThat(page).doesNotContain("<script", "<link", "<img", "<iframe", "<object", "@import", "url(", "src=",
-          "href=");
-      assertThat(page).startsWith("<!DOCTYPE html>").contains("<meta charset=\"utf-8\">").endsWith("</html>\n");
+      assertThat(page.replace("xmlns=\"http://www.w3.org/2000/svg\"", ""))
+          .doesNotContain("http:", "https:");
+      assertThat(page)
+          .doesNotContain(
+              "<script", "<link", "<img", "<iframe", "<object", "@import", "url(", "src=", "href=");
+      assertThat(page)
+          .startsWith("<!DOCTYPE html>")
+          .contains("<meta charset=\"utf-8\">")
+          .endsWith("</html>\n");
     }
   }
 
@@ -32,8 +42,10 @@ class HtmlReportTest {
     String page = HtmlReport.render(SampleReports.flush());
 
     assertThat(page).doesNotContain("<script>alert");
-    assertThat(page).contains("<code>mocs:&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</code>");
-    assertThat(page).contains("<code>mocs:&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;:pinned</code>");
+    assertThat(page)
+        .contains("<code>mocs:&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</code>");
+    assertThat(page)
+        .contains("<code>mocs:&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;:pinned</code>");
   }
 
   @Test
@@ -48,14 +60,17 @@ class HtmlReportTest {
     assertThat(band.find()).isTrue();
     double bandStart = Double.parseDouble(band.group(1));
     double bandEnd = bandStart + Double.parseDouble(band.group(2));
-    // The flush lies between the window before it and the one after it, and the rate falls across it
+    // The flush lies between the window before it and the one after it, and the rate falls across
+    // it
     // (SVG's y grows downwards).
     assertThat(points.get(0)[0]).isLessThan(bandStart);
     assertThat(points.get(1)[0]).isGreaterThan(bandEnd);
     assertThat(points.get(1)[1]).isGreaterThan(points.get(0)[1]);
     assertThat(points.get(points.size() - 1)[1]).isLessThan(points.get(1)[1]);
     for (int i = 1; i < points.size(); i++) {
-      assertThat(points.get(i)[0]).as("time runs left to right").isGreaterThan(points.get(i - 1)[0]);
+      assertThat(points.get(i)[0])
+          .as("time runs left to right")
+          .isGreaterThan(points.get(i - 1)[0]);
     }
     // The interval without lookups is a gap between two lines, not a drop to 0 %.
     assertThat(POLYLINE.matcher(chart).results().count()).isEqualTo(2);
@@ -67,28 +82,44 @@ class HtmlReportTest {
     String chart = svg(HtmlReport.render(SampleReports.flush()), "db-latency-chart");
 
     // The windows before and after the flush, and the twelve intervals of the watch.
-    assertThat(chart).contains("data-series=\"p50\" data-points=\"14\"").contains("data-series=\"p99\" data-points=\"14\"");
+    assertThat(chart)
+        .contains("data-series=\"p50\" data-points=\"14\"")
+        .contains("data-series=\"p99\" data-points=\"14\"");
     assertThat(chart).contains("data-label=\"flush\"");
     // The y axis fits the highest value (p99 38 ms right after the flush), in round steps.
-    assertThat(chart).contains(">0 ms<", ">10 ms<", ">40 ms<", ">50 ms<").doesNotContain(">60 ms<").doesNotContain("%<");
+    assertThat(chart)
+        .contains(">0 ms<", ">10 ms<", ">40 ms<", ">50 ms<")
+        .doesNotContain(">60 ms<")
+        .doesNotContain("%<");
   }
 
   @Test
   void theFlushPageShouldCarryEveryTableOfTheReport() {
     String page = HtmlReport.render(SampleReports.flush());
 
-    assertThat(page).contains("<title>cacheflush flush: completed · redis://cacheflush:****@cache.internal:6379</title>");
+    assertThat(page)
+        .contains(
+            "<title>cacheflush flush: completed · redis://cacheflush:****@cache.internal:6379</title>");
     assertThat(page).contains("class=\"badge ok\" id=\"outcome\">completed · exit 0<");
-    assertThat(table(page, "patterns-table")).contains("<code>gallery:*</code>", ">29,999<", ">99,998<", "total",
-        "3 keys");
-    assertThat(table(page, "conflicts-table")).contains("<code>mocs:7:pinned</code>", "<code>mocs:*:pinned</code>");
+    assertThat(table(page, "patterns-table"))
+        .contains("<code>gallery:*</code>", ">29,999<", ">99,998<", "total", "3 keys");
+    assertThat(table(page, "conflicts-table"))
+        .contains("<code>mocs:7:pinned</code>", "<code>mocs:*:pinned</code>");
     assertThat(table(page, "verification-table")).contains(">100,000<");
     assertThat(table(page, "watch-table")).contains("02:00:32", "48.0%", "n/a", "86.0%", "9.0 ms");
-    assertThat(table(page, "database-table")).contains("before the flush", ">1.2 ms<", "after the flush", ">21.5 ms<");
+    assertThat(table(page, "database-table"))
+        .contains("before the flush", ">1.2 ms<", "after the flush", ">21.5 ms<");
     assertThat(table(page, "recoveries-table")).contains("connection reset");
-    assertThat(table(page, "shards-table")).contains("<code>10.0.1.12:6379</code>",
-        "<code>b2c3d4e5f60718293a4b5c6d7e8f901234567890</code>", ">73,300<", ">33,299<", ">220,000<", ">99,998<");
-    assertThat(page).contains("recovered: hit rate 80.0% or more in 3 consecutive intervals, 110.0 s after");
+    assertThat(table(page, "shards-table"))
+        .contains(
+            "<code>10.0.1.12:6379</code>",
+            "<code>b2c3d4e5f60718293a4b5c6d7e8f901234567890</code>",
+            ">73,300<",
+            ">33,299<",
+            ">220,000<",
+            ">99,998<");
+    assertThat(page)
+        .contains("recovered: hit rate 80.0% or more in 3 consecutive intervals, 110.0 s after");
     assertThat(page).contains("password=****").contains("93.0% → 42.0%");
   }
 
@@ -107,20 +138,28 @@ class HtmlReportTest {
     String page = HtmlReport.render(SampleReports.watch());
 
     assertThat(page).contains("class=\"badge bad\" id=\"outcome\">not-recovered · exit 3<");
-    assertThat(page).contains("the hit rate did not reach 90.0% in 3 consecutive intervals within 2m");
-    assertThat(svg(page, "hit-rate-chart")).contains("data-points=\"11\"").contains("gate 90%")
+    assertThat(page)
+        .contains("the hit rate did not reach 90.0% in 3 consecutive intervals within 2m");
+    assertThat(svg(page, "hit-rate-chart"))
+        .contains("data-points=\"11\"")
+        .contains("gate 90%")
         .doesNotContain("class=\"band\"");
     assertThat(svg(page, "db-latency-chart")).contains("data-series=\"p50\" data-points=\"12\"");
-    assertThat(table(page, "database-table")).contains("during the watch").doesNotContain("before the flush");
+    assertThat(table(page, "database-table"))
+        .contains("during the watch")
+        .doesNotContain("before the flush");
   }
 
   @Test
   void aFailedFlushPageShouldSayWhyInRedAndShowNoChart() {
     String page = HtmlReport.render(SampleReports.failed());
 
-    assertThat(page).contains("class=\"badge bad\" id=\"outcome\">failed · exit 1<")
-        .contains("<p class=\"note bad\">Cannot connect to Redis at redis://cache.internal:6379 after 4 attempts")
-        .contains("<p class=\"meta\">redis://cache.internal:6379 · started").doesNotContain("null")
+    assertThat(page)
+        .contains("class=\"badge bad\" id=\"outcome\">failed · exit 1<")
+        .contains(
+            "<p class=\"note bad\">Cannot connect to Redis at redis://cache.internal:6379 after 4 attempts")
+        .contains("<p class=\"meta\">redis://cache.internal:6379 · started")
+        .doesNotContain("null")
         .doesNotContain("<svg");
   }
 
@@ -135,10 +174,22 @@ class HtmlReportTest {
       double bandStart = Double.parseDouble(band.group(1));
       double bandEnd = bandStart + Double.parseDouble(band.group(2));
       for (String polyline : POLYLINE.matcher(chart).results().map(m -> m.group(1)).toList()) {
-        List<Double> xs = Arrays.stream(polyline.split(" ")).map(p -> Double.parseDouble(p.split(",")[0])).toList();
+        List<Double> xs =
+            Arrays.stream(polyline.split(" "))
+                .map(p -> Double.parseDouble(p.split(",")[0]))
+                .toList();
         assertThat(xs.get(0) < bandEnd && xs.get(xs.size() - 1) > bandStart)
-            .as(id + ": a line from x " + xs.get(0) + " to " + xs.get(xs.size() - 1) + " over the band "
-                + bandStart + "-" + bandEnd).isFalse();
+            .as(
+                id
+                    + ": a line from x "
+                    + xs.get(0)
+                    + " to "
+                    + xs.get(xs.size() - 1)
+                    + " over the band "
+                    + bandStart
+                    + "-"
+                    + bandEnd)
+            .isFalse();
       }
     }
   }
@@ -151,13 +202,15 @@ class HtmlReportTest {
     Matcher plot = Pattern.compile("<rect class=\"plot\" x=\"\\d+\" y=\"(\\d+)\"").matcher(chart);
     assertThat(plot.find()).isTrue();
     double top = Double.parseDouble(plot.group(1));
-    assertThat(circles(chart)).hasSize(6).allSatisfy(p -> assertThat(p[1]).as("a dot's centre")
-        .isGreaterThanOrEqualTo(top + 8));
+    assertThat(circles(chart))
+        .hasSize(6)
+        .allSatisfy(p -> assertThat(p[1]).as("a dot's centre").isGreaterThanOrEqualTo(top + 8));
   }
 
   @Test
   void aTimeoutAndAFailedGateShouldBeRedNotTheAmberOfADryRun() {
-    assertThat(HtmlReport.render(SampleReports.dryRun())).contains("class=\"badge ok\" id=\"outcome\"")
+    assertThat(HtmlReport.render(SampleReports.dryRun()))
+        .contains("class=\"badge ok\" id=\"outcome\"")
         .contains("<p class=\"note warn\">Dry run: nothing was deleted");
     assertThat(HtmlReport.render(SampleReports.timeout()))
         .contains("class=\"badge bad\" id=\"outcome\">timeout · exit 3<")
@@ -171,9 +224,11 @@ class HtmlReportTest {
 
   @Test
   void theTimelineHeadingShouldNameOnlyWhatItsChartsShow() {
-    assertThat(HtmlReport.render(SampleReports.withoutDatabase())).contains("<h2 id=\"timeline\">Hit rate</h2>")
+    assertThat(HtmlReport.render(SampleReports.withoutDatabase()))
+        .contains("<h2 id=\"timeline\">Hit rate</h2>")
         .doesNotContain("id=\"db-latency-chart\"");
-    assertThat(HtmlReport.render(SampleReports.failedGate())).contains("<h2 id=\"timeline\">Hit rate</h2>");
+    assertThat(HtmlReport.render(SampleReports.failedGate()))
+        .contains("<h2 id=\"timeline\">Hit rate</h2>");
     assertThat(HtmlReport.render(SampleReports.flush()))
         .contains("<h2 id=\"timeline\">Hit rate and database latency</h2>");
   }
@@ -183,8 +238,12 @@ class HtmlReportTest {
     for (FlushReport report : List.of(SampleReports.declined(), SampleReports.failed())) {
       String page = HtmlReport.render(report);
 
-      assertThat(page).containsOnlyOnce("othing was deleted").doesNotContain("id=\"patterns-table\"")
-          .doesNotContain("id=\"preserved\"").doesNotContain("class=\"cards\"").contains("id=\"settings-table\"");
+      assertThat(page)
+          .containsOnlyOnce("othing was deleted")
+          .doesNotContain("id=\"patterns-table\"")
+          .doesNotContain("id=\"preserved\"")
+          .doesNotContain("class=\"cards\"")
+          .contains("id=\"settings-table\"");
     }
   }
 

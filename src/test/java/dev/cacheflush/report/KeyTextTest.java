@@ -14,7 +14,8 @@ class KeyTextTest {
 
   @Test
   void otherBytesShouldBeEscapedLikeRedisCli() {
-    assertThat(KeyText.render(new byte[] {'a', (byte) 0xff, '\n', '\\', '"'})).isEqualTo("a\\xff\\x0a\\\\\\\"");
+    assertThat(KeyText.render(new byte[] {'a', (byte) 0xff, '\n', '\\', '"'}))
+        .isEqualTo("a\\xff\\x0a\\\\\\\"");
   }
 
   @Test

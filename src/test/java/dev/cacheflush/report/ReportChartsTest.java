@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ReportChartsTest {
   @Test
   void theFlushBandShouldSpanTheFlushNotTheWaitAtThePromptBeforeIt() {
-    // The sample's baseline window ends at 10.2 s; the person answered and the flush began at 10.3 s.
+    // The sample's baseline window ends at 10.2 s; the person answered and the flush began at 10.3
+    // s.
     FlushReport r = SampleReports.flush();
 
     List<SvgChart.Chart> charts = ReportCharts.forFlush(r);

@@ -41,8 +41,11 @@ class ReportSchemaIT {
   @BeforeAll
   static void start() throws Exception {
     redis = RedisServers.standalone();
-    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Files.readString(SCHEMA),
-        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(
+                Files.readString(SCHEMA),
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
   }
 
   @AfterAll
@@ -63,7 +66,9 @@ class ReportSchemaIT {
     all[args.length] = "--report";
     all[args.length + 1] = report.toString();
     CliRun.Result r = cli.run(all);
-    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.out() + r.err()).isEqualTo(exitCode);
+    assertThat(r.exitCode())
+        .as(String.join(" ", args) + "\n" + r.out() + r.err())
+        .isEqualTo(exitCode);
     return new ObjectMapper().readTree(report.toFile());
   }
 
@@ -77,17 +82,58 @@ class ReportSchemaIT {
     fill(2_000);
     String closedPort = "127.0.0.1:" + FreePorts.next();
     assertValid("plan", run(0, new CliRun(), "plan", "--redis-url", redis.url()));
-    JsonNode flush = run(0, new CliRun(), "flush", "--yes", "--redis-url", redis.url(), "--sample-window", "1s",
-        "--watch", "2s", "--interval", "1s", "--db-url", "jdbc:postgresql://" + closedPort + "/shop");
+    JsonNode flush =
+        run(
+            0,
+            new CliRun(),
+            "flush",
+            "--yes",
+            "--redis-url",
+            redis.url(),
+            "--sample-window",
+            "1s",
+            "--watch",
+            "2s",
+            "--interval",
+            "1s",
+            "--db-url",
+            "jdbc:postgresql://" + closedPort + "/shop");
     assertThat(flush.get("watch").get("intervals")).isNotEmpty();
     assertThat(flush.get("database").get("error").asText()).isNotEmpty();
     assertValid("flush", flush);
-    assertValid("watch", run(0, new CliRun(), "watch", "--redis-url", redis.url(), "--for", "2s", "--interval", "1s"));
-    JsonNode failed = run(1, new CliRun(), "flush", "--yes", "--redis-url", "redis://" + closedPort, "--retries", "0");
+    assertValid(
+        "watch",
+        run(
+            0,
+            new CliRun(),
+            "watch",
+            "--redis-url",
+            redis.url(),
+            "--for",
+            "2s",
+            "--interval",
+            "1s"));
+    JsonNode failed =
+        run(
+            1,
+            new CliRun(),
+            "flush",
+            "--yes",
+            "--redis-url",
+            "redis://" + closedPort,
+            "--retries",
+            "0");
     assertThat(failed.get("outcome").asText()).isEqualTo("failed");
     assertValid("failed", failed);
-    JsonNode declined = run(2, new CliRun().withTerminal("no"), "flush", "--redis-url", redis.url(),
-        "--sample-window", "0");
+    JsonNode declined =
+        run(
+            2,
+            new CliRun().withTerminal("no"),
+            "flush",
+            "--redis-url",
+            redis.url(),
+            "--sample-window",
+            "0");
     assertThat(declined.get("outcome").asText()).isEqualTo("declined");
     assertValid("declined", declined);
   }
@@ -97,24 +143,47 @@ class ReportSchemaIT {
    * none vanished by itself: the report validates, and the README says so.
    */
   @Test
-  void aTimeoutReportShouldMatchTheSchemaAndTheReadmeShouldSayWhyFewerKeysWereDeleted() throws Exception {
+  void aTimeoutReportShouldMatchTheSchemaAndTheReadmeShouldSayWhyFewerKeysWereDeleted()
+      throws Exception {
     fill(20_000);
-    JsonNode timeout = run(3, new CliRun(), "flush", "--yes", "--redis-url", redis.url(), "--sample-window", "0",
-        "--max-rate", "2000", "--timeout", "2s");
+    JsonNode timeout =
+        run(
+            3,
+            new CliRun(),
+            "flush",
+            "--yes",
+            "--redis-url",
+            redis.url(),
+            "--sample-window",
+            "0",
+            "--max-rate",
+            "2000",
+            "--timeout",
+            "2s");
 
     assertThat(timeout.get("outcome").asText()).isEqualTo("timeout");
     assertThat(timeout.get("keysDeleted").asLong()).isLessThan(timeout.get("keysMatched").asLong());
     assertValid("timeout", timeout);
-    String row = Files.readAllLines(Path.of("README.md")).stream().filter(l -> l.startsWith("| `keysDeleted`"))
-        .findFirst().orElseThrow();
+    String row =
+        Files.readAllLines(Path.of("README.md")).stream()
+            .filter(l -> l.startsWith("| `keysDeleted`"))
+            .findFirst()
+            .orElseThrow();
     assertThat(row).contains("timeout").contains("matched but not yet sent");
   }
 
   @Test
   void theSampleReportsShouldMatchTheSchemaAndABrokenOneShouldNot() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    for (Object report : List.of(SampleReports.flush(), SampleReports.dryRun(), SampleReports.failed(),
-        SampleReports.declined(), SampleReports.timeout(), SampleReports.watch(), SampleReports.failedGate())) {
+    for (Object report :
+        List.of(
+            SampleReports.flush(),
+            SampleReports.dryRun(),
+            SampleReports.failed(),
+            SampleReports.declined(),
+            SampleReports.timeout(),
+            SampleReports.watch(),
+            SampleReports.failedGate())) {
       assertValid(report.getClass().getSimpleName(), json.readTree(JsonReport.toJson(report)));
     }
     ObjectNode broken = (ObjectNode) json.readTree(JsonReport.toJson(SampleReports.flush()));
@@ -124,7 +193,9 @@ class ReportSchemaIT {
     broken.put("startedAt", "yesterday");
     broken.put("undocumented", 1);
 
-    assertThat(schema.validate(broken)).extracting(ValidationMessage::getMessage).hasSize(5)
+    assertThat(schema.validate(broken))
+        .extracting(ValidationMessage::getMessage)
+        .hasSize(5)
         .anySatisfy(m -> assertThat(m).contains("keysDeleted"))
         .anySatisfy(m -> assertThat(m).contains("mode"))
         .anySatisfy(m -> assertThat(m).contains("ratio"))

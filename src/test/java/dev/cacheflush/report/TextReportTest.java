@@ -12,21 +12,24 @@ class TextReportTest {
 
     int header = lines.indexOf("  pattern          matched       deleted");
     assertThat(header).as(String.join("\n", lines)).isPositive();
-    assertThat(lines.subList(header + 1, header + 8)).containsExactly(
-        "  ----------  ------------  ------------",
-        "  mocs:*            40,000        39,999",
-        "  gallery:*         30,000        29,999",
-        "  wishlist:*        20,000        20,000",
-        "  albums:*          10,000        10,000",
-        "  ----------  ------------  ------------",
-        "  total            100,000        99,998");
+    assertThat(lines.subList(header + 1, header + 8))
+        .containsExactly(
+            "  ----------  ------------  ------------",
+            "  mocs:*            40,000        39,999",
+            "  gallery:*         30,000        29,999",
+            "  wishlist:*        20,000        20,000",
+            "  albums:*          10,000        10,000",
+            "  ----------  ------------  ------------",
+            "  total            100,000        99,998");
   }
 
   @Test
   void aClusterFlushShouldAlsoShowItsShards() {
     String text = TextReport.render(SampleReports.flush(), false);
 
-    assertThat(text).contains("""
+    assertThat(text)
+        .contains(
+            """
           shard                scanned       matched       deleted
           --------------  ------------  ------------  ------------
           10.0.1.11:6379        73,400        33,400        33,399
@@ -37,14 +40,17 @@ class TextReportTest {
   void aDryRunTableShouldHaveNoDeletedColumn() {
     String text = TextReport.render(SampleReports.dryRun(), false);
 
-    assertThat(text).contains("  pattern     would delete\n  ----------  ------------\n  mocs:*            40,000\n");
+    assertThat(text)
+        .contains(
+            "  pattern     would delete\n  ----------  ------------\n  mocs:*            40,000\n");
     assertThat(text).doesNotContain("deleted  ").contains("DRY RUN: nothing was deleted");
   }
 
   @Test
   void colourShouldOnlyBeThereWhenAskedFor() {
     assertThat(TextReport.render(SampleReports.flush(), false)).doesNotContain("\u001b[");
-    assertThat(TextReport.render(SampleReports.flush(), true)).contains("\u001b[1m  pattern")
+    assertThat(TextReport.render(SampleReports.flush(), true))
+        .contains("\u001b[1m  pattern")
         .contains("\u001b[32mcompleted (exit 0)\u001b[0m");
   }
 
@@ -62,10 +68,14 @@ class TextReportTest {
 
   @Test
   void everyLineShouldFitEightyColumns() {
-    for (FlushReport report : List.of(SampleReports.flush(), SampleReports.dryRun(), SampleReports.timeout(),
-        SampleReports.withoutDatabase())) {
-      assertThat(TextReport.render(report, false).lines()).allSatisfy(line -> assertThat(line.length())
-          .as(line).isLessThanOrEqualTo(80));
+    for (FlushReport report :
+        List.of(
+            SampleReports.flush(),
+            SampleReports.dryRun(),
+            SampleReports.timeout(),
+            SampleReports.withoutDatabase())) {
+      assertThat(TextReport.render(report, false).lines())
+          .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
       assertThat(TextReport.render(report, true).replaceAll("\u001b\\[[0-9;]*m", "").lines())
           .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
     }
@@ -75,8 +85,11 @@ class TextReportTest {
   void oneKeyShouldBeOneKey() {
     String text = TextReport.render(SampleReports.oneKeyEach(), false);
 
-    assertThat(text).contains("Scanned   3 of 3 keys in ").contains("Preserved 1 key matching sessions:*")
-        .contains("Untouched 1 key matching no pattern").contains("Verified  1 key scanned again: 0 match")
+    assertThat(text)
+        .contains("Scanned   3 of 3 keys in ")
+        .contains("Preserved 1 key matching sessions:*")
+        .contains("Untouched 1 key matching no pattern")
+        .contains("Verified  1 key scanned again: 0 match")
         .doesNotContain(" 1 keys");
   }
 }

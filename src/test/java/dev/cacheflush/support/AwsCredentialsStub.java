@@ -33,14 +33,18 @@ public final class AwsCredentialsStub implements AutoCloseable {
   public static final String CONTAINER_KEY = "ASIASTUBCONTAINER";
   public static final String INSTANCE_KEY = "ASIASTUBINSTANCE";
   public static final String ROLE = "cacheflush-role";
+
   /** The token the container endpoint expects in Authorization. */
   public static final String CONTAINER_TOKEN = "container-authorization-token";
+
   /** The access token an SSO login would have cached. */
   public static final String SSO_TOKEN = "cached-sso-access-token";
+
   private static final String IMDS_TOKEN = "imds-session-token";
 
   /** A request the stub answered, as "what: detail". */
   private final List<String> served = new CopyOnWriteArrayList<>();
+
   private final List<String> refused = new CopyOnWriteArrayList<>();
   private final HttpServer server;
 
@@ -68,20 +72,32 @@ public final class AwsCredentialsStub implements AutoCloseable {
       Instant expires = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
       if (method.equals("POST") && path.equals("/")) {
         Map<String, String> form = LoopbackHttp.form(body);
-        if (!"AssumeRoleWithWebIdentity".equals(form.get("Action")) || form.get("WebIdentityToken") == null
+        if (!"AssumeRoleWithWebIdentity".equals(form.get("Action"))
+            || form.get("WebIdentityToken") == null
             || form.get("RoleArn") == null) {
           refuse(exchange, "STS " + form);
           return;
         }
-        served.add("sts: AssumeRoleWithWebIdentity " + form.get("RoleArn") + " token " + form.get("WebIdentityToken"));
-        respond(exchange, "text/xml", "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/"
-            + "2011-06-15/\"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>" + WEB_IDENTITY_KEY
-            + "</AccessKeyId><SecretAccessKey>web-identity-secret</SecretAccessKey><SessionToken>web-identity-session"
-            + "</SessionToken><Expiration>" + expires + "</Expiration></Credentials><AssumedRoleUser><Arn>"
-            + form.get("RoleArn") + "/session</Arn><AssumedRoleId>AROASTUB:session</AssumedRoleId></AssumedRoleUser>"
-            + "<SubjectFromWebIdentityToken>system:serviceaccount:ops:cacheflush</SubjectFromWebIdentityToken>"
-            + "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata>"
-            + "</AssumeRoleWithWebIdentityResponse>");
+        served.add(
+            "sts: AssumeRoleWithWebIdentity "
+                + form.get("RoleArn")
+                + " token "
+                + form.get("WebIdentityToken"));
+        respond(
+            exchange,
+            "text/xml",
+            "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/"
+                + "2011-06-15/\"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>"
+                + WEB_IDENTITY_KEY
+                + "</AccessKeyId><SecretAccessKey>web-identity-secret</SecretAccessKey><SessionToken>web-identity-session"
+                + "</SessionToken><Expiration>"
+                + expires
+                + "</Expiration></Credentials><AssumedRoleUser><Arn>"
+                + form.get("RoleArn")
+                + "/session</Arn><AssumedRoleId>AROASTUB:session</AssumedRoleId></AssumedRoleUser>"
+                + "<SubjectFromWebIdentityToken>system:serviceaccount:ops:cacheflush</SubjectFromWebIdentityToken>"
+                + "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata>"
+                + "</AssumeRoleWithWebIdentityResponse>");
       } else if (method.equals("GET") && path.equals("/federation/credentials")) {
         Map<String, String> query = LoopbackHttp.form(exchange.getRequestURI().getRawQuery());
         if (!SSO_TOKEN.equals(exchange.getRequestHeaders().getFirst("x-amz-sso_bearer_token"))) {
@@ -89,17 +105,30 @@ public final class AwsCredentialsStub implements AutoCloseable {
           return;
         }
         served.add("sso: account " + query.get("account_id") + " role " + query.get("role_name"));
-        respond(exchange, "application/json", "{\"roleCredentials\":{\"accessKeyId\":\"" + SSO_KEY + "\","
-            + "\"secretAccessKey\":\"sso-secret\",\"sessionToken\":\"sso-session\",\"expiration\":"
-            + expires.toEpochMilli() + "}}");
+        respond(
+            exchange,
+            "application/json",
+            "{\"roleCredentials\":{\"accessKeyId\":\""
+                + SSO_KEY
+                + "\","
+                + "\"secretAccessKey\":\"sso-secret\",\"sessionToken\":\"sso-session\",\"expiration\":"
+                + expires.toEpochMilli()
+                + "}}");
       } else if (method.equals("GET") && path.startsWith("/container/")) {
         if (!CONTAINER_TOKEN.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
           refuse(exchange, "container credentials without the authorization token");
           return;
         }
         served.add("container: " + path);
-        respond(exchange, "application/json", "{\"AccessKeyId\":\"" + CONTAINER_KEY + "\",\"SecretAccessKey\":"
-            + "\"container-secret\",\"Token\":\"container-session\",\"Expiration\":\"" + expires + "\"}");
+        respond(
+            exchange,
+            "application/json",
+            "{\"AccessKeyId\":\""
+                + CONTAINER_KEY
+                + "\",\"SecretAccessKey\":"
+                + "\"container-secret\",\"Token\":\"container-session\",\"Expiration\":\""
+                + expires
+                + "\"}");
       } else if (method.equals("PUT") && path.equals("/latest/api/token")) {
         if (exchange.getRequestHeaders().getFirst("x-aws-ec2-metadata-token-ttl-seconds") == null) {
           refuse(exchange, "IMDS token without a TTL");
@@ -107,16 +136,28 @@ public final class AwsCredentialsStub implements AutoCloseable {
         }
         served.add("imds: token");
         respond(exchange, "text/plain", IMDS_TOKEN);
-      } else if (method.equals("GET") && path.startsWith("/latest/meta-data/iam/security-credentials/")) {
+      } else if (method.equals("GET")
+          && path.startsWith("/latest/meta-data/iam/security-credentials/")) {
         if (!IMDS_TOKEN.equals(exchange.getRequestHeaders().getFirst("x-aws-ec2-metadata-token"))) {
           refuse(exchange, "IMDS without the session token (IMDSv1)");
           return;
         }
         String role = path.substring("/latest/meta-data/iam/security-credentials/".length());
         served.add("imds: " + (role.isEmpty() ? "role" : "credentials of " + role));
-        respond(exchange, "text/plain", role.isEmpty() ? ROLE : "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\","
-            + "\"AccessKeyId\":\"" + INSTANCE_KEY + "\",\"SecretAccessKey\":\"instance-secret\",\"Token\":"
-            + "\"instance-session\",\"Expiration\":\"" + expires + "\",\"LastUpdated\":\"" + Instant.now() + "\"}");
+        respond(
+            exchange,
+            "text/plain",
+            role.isEmpty()
+                ? ROLE
+                : "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\","
+                    + "\"AccessKeyId\":\""
+                    + INSTANCE_KEY
+                    + "\",\"SecretAccessKey\":\"instance-secret\",\"Token\":"
+                    + "\"instance-session\",\"Expiration\":\""
+                    + expires
+                    + "\",\"LastUpdated\":\""
+                    + Instant.now()
+                    + "\"}");
       } else {
         refuse(exchange, method + " " + exchange.getRequestURI());
       }

@@ -35,12 +35,19 @@ import org.xml.sax.SAXException;
  */
 public final class AwsStub implements AutoCloseable {
   /** One record set of a change. */
-  public record RecordSet(String action, String name, String type, String setIdentifier, int weight, long ttl,
+  public record RecordSet(
+      String action,
+      String name,
+      String type,
+      String setIdentifier,
+      int weight,
+      long ttl,
       List<String> values) {}
 
   public record Route53Change(String hostedZoneId, String comment, List<RecordSet> changes) {}
 
-  private static final Pattern CHANGE_RRSETS = Pattern.compile("/2013-04-01/hostedzone/([^/]+)/rrset/?");
+  private static final Pattern CHANGE_RRSETS =
+      Pattern.compile("/2013-04-01/hostedzone/([^/]+)/rrset/?");
   private static final Pattern GET_CHANGE = Pattern.compile("/2013-04-01/change/([^/]+)");
   private static final String ROUTE53_NS = "https://route53.amazonaws.com/doc/2013-04-01/";
   private static final String ELASTICACHE_NS = "http://elasticache.amazonaws.com/doc/2015-02-02/";
@@ -90,12 +97,24 @@ public final class AwsStub implements AutoCloseable {
       if (method.equals("POST") && rrsets.matches()) {
         String id = "C" + String.format("%08d", changeIds.incrementAndGet());
         changes.add(parseChangeBatch(rrsets.group(1), body));
-        reply(exchange, 200, "<?xml version=\"1.0\"?>\n<ChangeResourceRecordSetsResponse xmlns=\"" + ROUTE53_NS + "\">"
-            + changeInfo(id, "PENDING") + "</ChangeResourceRecordSetsResponse>");
+        reply(
+            exchange,
+            200,
+            "<?xml version=\"1.0\"?>\n<ChangeResourceRecordSetsResponse xmlns=\""
+                + ROUTE53_NS
+                + "\">"
+                + changeInfo(id, "PENDING")
+                + "</ChangeResourceRecordSetsResponse>");
       } else if (method.equals("GET") && change.matches()) {
         changeIdsAsked.add(change.group(1));
-        reply(exchange, 200, "<?xml version=\"1.0\"?>\n<GetChangeResponse xmlns=\"" + ROUTE53_NS + "\">"
-            + changeInfo(change.group(1), "INSYNC") + "</GetChangeResponse>");
+        reply(
+            exchange,
+            200,
+            "<?xml version=\"1.0\"?>\n<GetChangeResponse xmlns=\""
+                + ROUTE53_NS
+                + "\">"
+                + changeInfo(change.group(1), "INSYNC")
+                + "</GetChangeResponse>");
       } else if (method.equals("POST") && path.equals("/")) {
         elastiCache(exchange, LoopbackHttp.form(new String(body, StandardCharsets.UTF_8)));
       } else {
@@ -103,27 +122,59 @@ public final class AwsStub implements AutoCloseable {
       }
     } catch (InvalidInput | NumberFormatException e) {
       refused.add(method + " " + path + ": " + e.getMessage());
-      reply(exchange, 400, "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"" + ROUTE53_NS + "\"><Error><Type>Sender"
-          + "</Type><Code>InvalidInput</Code><Message>" + escape(e.getMessage()) + "</Message></Error><RequestId>"
-          + "stub</RequestId></ErrorResponse>");
+      reply(
+          exchange,
+          400,
+          "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\""
+              + ROUTE53_NS
+              + "\"><Error><Type>Sender"
+              + "</Type><Code>InvalidInput</Code><Message>"
+              + escape(e.getMessage())
+              + "</Message></Error><RequestId>"
+              + "stub</RequestId></ErrorResponse>");
     }
   }
 
   private void elastiCache(HttpExchange exchange, Map<String, String> params) throws IOException {
     String action = params.getOrDefault("Action", "");
-    String result = switch (action) {
-      case "CreateUser" -> "<UserId>" + escape(require(params, "UserId")) + "</UserId><UserName>"
-          + escape(require(params, "UserName")) + "</UserName><Status>active</Status><Engine>"
-          + escape(require(params, "Engine")) + "</Engine><AccessString>" + escape(require(params, "AccessString"))
-          + "</AccessString>";
-      case "ModifyUserGroup" -> "<UserGroupId>" + escape(require(params, "UserGroupId"))
-          + "</UserGroupId><Status>modifying</Status>";
-      default -> throw new InvalidInput("ElastiCache action '" + action + "' is not in this stand-in");
-    };
+    String result =
+        switch (action) {
+          case "CreateUser" ->
+              "<UserId>"
+                  + escape(require(params, "UserId"))
+                  + "</UserId><UserName>"
+                  + escape(require(params, "UserName"))
+                  + "</UserName><Status>active</Status><Engine>"
+                  + escape(require(params, "Engine"))
+                  + "</Engine><AccessString>"
+                  + escape(require(params, "AccessString"))
+                  + "</AccessString>";
+          case "ModifyUserGroup" ->
+              "<UserGroupId>"
+                  + escape(require(params, "UserGroupId"))
+                  + "</UserGroupId><Status>modifying</Status>";
+          default ->
+              throw new InvalidInput("ElastiCache action '" + action + "' is not in this stand-in");
+        };
     elastiCache.add(params);
-    reply(exchange, 200, "<" + action + "Response xmlns=\"" + ELASTICACHE_NS + "\"><" + action + "Result>" + result
-        + "</" + action + "Result><ResponseMetadata><RequestId>stub-" + requestIds.incrementAndGet()
-        + "</RequestId></ResponseMetadata></" + action + "Response>");
+    reply(
+        exchange,
+        200,
+        "<"
+            + action
+            + "Response xmlns=\""
+            + ELASTICACHE_NS
+            + "\"><"
+            + action
+            + "Result>"
+            + result
+            + "</"
+            + action
+            + "Result><ResponseMetadata><RequestId>stub-"
+            + requestIds.incrementAndGet()
+            + "</RequestId></ResponseMetadata></"
+            + action
+            + "Response>");
   }
 
   /** Reads a ChangeResourceRecordSetsRequest as Route53 does, refusing what Route53 would refuse. */
@@ -152,8 +203,15 @@ public final class AwsStub implements AutoCloseable {
       if (values.isEmpty()) {
         throw new InvalidInput("ResourceRecords is empty");
       }
-      sets.add(new RecordSet(action, text(only(set, "Name")), text(only(set, "Type")),
-          text(only(set, "SetIdentifier")), weight, Long.parseLong(text(only(set, "TTL"))), values));
+      sets.add(
+          new RecordSet(
+              action,
+              text(only(set, "Name")),
+              text(only(set, "Type")),
+              text(only(set, "SetIdentifier")),
+              weight,
+              Long.parseLong(text(only(set, "TTL"))),
+              values));
     }
     if (sets.isEmpty()) {
       throw new InvalidInput("ChangeBatch has no Change");
@@ -192,7 +250,8 @@ public final class AwsStub implements AutoCloseable {
   private static Element only(Element parent, String name) {
     List<Element> found = children(parent, name);
     if (found.size() != 1) {
-      throw new InvalidInput(parent.getLocalName() + " needs exactly one " + name + ", has " + found.size());
+      throw new InvalidInput(
+          parent.getLocalName() + " needs exactly one " + name + ", has " + found.size());
     }
     return found.get(0);
   }
@@ -200,7 +259,8 @@ public final class AwsStub implements AutoCloseable {
   private static void allowOnly(Element parent, String... names) {
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element e && !List.of(names).contains(e.getLocalName())) {
-        throw new InvalidInput(parent.getLocalName() + " has an unexpected element " + e.getLocalName());
+        throw new InvalidInput(
+            parent.getLocalName() + " has an unexpected element " + e.getLocalName());
       }
     }
   }
@@ -218,7 +278,12 @@ public final class AwsStub implements AutoCloseable {
   }
 
   private static String changeInfo(String id, String status) {
-    return "<ChangeInfo><Id>/change/" + id + "</Id><Status>" + status + "</Status><SubmittedAt>" + Instant.now()
+    return "<ChangeInfo><Id>/change/"
+        + id
+        + "</Id><Status>"
+        + status
+        + "</Status><SubmittedAt>"
+        + Instant.now()
         + "</SubmittedAt></ChangeInfo>";
   }
 

@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
  */
 public final class Chromium {
   private static final Pattern CHROMIUMS_OWN =
-      Pattern.compile("^\\S+ (https?://)?[a-z0-9.-]*\\.(google\\.com|googleapis\\.com|gvt1\\.com)(:\\d+)?([/ ].*)?$");
+      Pattern.compile(
+          "^\\S+ (https?://)?[a-z0-9.-]*\\.(google\\.com|googleapis\\.com|gvt1\\.com)(:\\d+)?([/ ].*)?$");
 
   /**
    * @param dom the document after loading, serialised by the browser
@@ -50,20 +51,40 @@ public final class Chromium {
       Files.deleteIfExists(png);
       Path dom = profile.resolveSibling(profile.getFileName() + ".dom.html");
       Path log = profile.resolveSibling(profile.getFileName() + ".log");
-      List<String> command = new ArrayList<>(List.of(binary(), "--headless", "--no-sandbox", "--disable-gpu",
-          "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--user-data-dir=" + profile, "--proxy-server=" + proxy.url(),
-          "--proxy-bypass-list=<-loopback>", "--hide-scrollbars", "--force-device-scale-factor=1",
-          "--window-size=" + width + "," + height, "--screenshot=" + png.toAbsolutePath(), "--dump-dom",
-          page.toAbsolutePath().toUri().toString()));
-      Process p = new ProcessBuilder(command).redirectOutput(dom.toFile()).redirectError(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  binary(),
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--user-data-dir=" + profile,
+                  "--proxy-server=" + proxy.url(),
+                  "--proxy-bypass-list=<-loopback>",
+                  "--hide-scrollbars",
+                  "--force-device-scale-factor=1",
+                  "--window-size=" + width + "," + height,
+                  "--screenshot=" + png.toAbsolutePath(),
+                  "--dump-dom",
+                  page.toAbsolutePath().toUri().toString()));
+      Process p =
+          new ProcessBuilder(command)
+              .redirectOutput(dom.toFile())
+              .redirectError(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         throw new IllegalStateException("chromium did not finish within 60 s: " + tail(log));
       }
       if (p.exitValue() != 0 || !Files.exists(png)) {
-        throw new IllegalStateException("chromium failed (exit " + p.exitValue() + "): " + tail(log));
+        throw new IllegalStateException(
+            "chromium failed (exit " + p.exitValue() + "): " + tail(log));
       }
       String html = Files.readString(dom);
       Files.delete(dom);
@@ -81,13 +102,15 @@ public final class Chromium {
 
   private static String binary() {
     for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      for (String dir :
+          System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
         if (Files.isExecutable(Path.of(dir, name))) {
           return Path.of(dir, name).toString();
         }
       }
     }
-    throw new IllegalStateException("no chromium on PATH: scripts/setup installs it (apt-get install chromium)");
+    throw new IllegalStateException(
+        "no chromium on PATH: scripts/setup installs it (apt-get install chromium)");
   }
 
   private static String tail(Path log) throws IOException {

@@ -59,11 +59,20 @@ public final class CliRun {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter errWriter = new PrintWriter(err, true);
-    CliContext.Terminal terminal = this.terminal != null ? this.terminal : answers == null ? null : prompt -> {
-      errWriter.print(prompt);
-      return answers.isEmpty() ? "" : answers.poll();
-    };
-    int code = Cli.run(new CliContext(new PrintWriter(out, true), errWriter, env, workingDirectory, terminal, stop), args);
+    CliContext.Terminal terminal =
+        this.terminal != null
+            ? this.terminal
+            : answers == null
+                ? null
+                : prompt -> {
+                  errWriter.print(prompt);
+                  return answers.isEmpty() ? "" : answers.poll();
+                };
+    int code =
+        Cli.run(
+            new CliContext(
+                new PrintWriter(out, true), errWriter, env, workingDirectory, terminal, stop),
+            args);
     return new Result(code, out.toString(), err.toString());
   }
 }

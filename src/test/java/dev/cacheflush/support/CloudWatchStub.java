@@ -30,7 +30,12 @@ import java.util.zip.GZIPInputStream;
  * is refused and recorded, so a test fails saying so rather than passing on data it never read.
  */
 public final class CloudWatchStub implements AutoCloseable {
-  public record Datum(String name, String unit, double value, Instant timestamp, Map<String, String> dimensions,
+  public record Datum(
+      String name,
+      String unit,
+      double value,
+      Instant timestamp,
+      Map<String, String> dimensions,
       Integer storageResolution) {}
 
   /**
@@ -38,13 +43,21 @@ public final class CloudWatchStub implements AutoCloseable {
    * @param bodyBytes the body as sent (compressed if gzipped)
    * @param decodedBytes the body after gunzip
    */
-  public record Request(String action, Map<String, String> fields, List<Datum> data, boolean gzipped,
-      int bodyBytes, int decodedBytes, String authorization, String contentType) {}
+  public record Request(
+      String action,
+      Map<String, String> fields,
+      List<Datum> data,
+      boolean gzipped,
+      int bodyBytes,
+      int decodedBytes,
+      String authorization,
+      String contentType) {}
 
   private static final String PROTOCOL = "rpc-v2-cbor";
-  private static final Pattern OPERATION = Pattern.compile("/service/GraniteServiceVersion20100801/operation/(\\w+)");
-  private static final Set<String> DATUM_FIELDS = Set.of("MetricName", "Dimensions", "Timestamp", "Value", "Unit",
-      "StorageResolution");
+  private static final Pattern OPERATION =
+      Pattern.compile("/service/GraniteServiceVersion20100801/operation/(\\w+)");
+  private static final Set<String> DATUM_FIELDS =
+      Set.of("MetricName", "Dimensions", "Timestamp", "Value", "Unit", "StorageResolution");
   private static final CBORMapper CBOR = new CBORMapper();
 
   private final HttpServer server;
@@ -96,11 +109,24 @@ public final class CloudWatchStub implements AutoCloseable {
       byte[] raw = exchange.getRequestBody().readAllBytes();
       String protocol = exchange.getRequestHeaders().getFirst("smithy-protocol");
       Matcher operation = OPERATION.matcher(exchange.getRequestURI().getPath());
-      if (!PROTOCOL.equals(protocol) || !operation.matches() || !exchange.getRequestMethod().equals("POST")) {
-        refused.add("not " + PROTOCOL + ": " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
-            + " smithy-protocol=" + protocol + " Content-Type="
-            + exchange.getRequestHeaders().getFirst("Content-Type"));
-        respond(exchange, 400, error("UnsupportedProtocol", "this stub decodes Smithy RPC v2 CBOR only"));
+      if (!PROTOCOL.equals(protocol)
+          || !operation.matches()
+          || !exchange.getRequestMethod().equals("POST")) {
+        refused.add(
+            "not "
+                + PROTOCOL
+                + ": "
+                + exchange.getRequestMethod()
+                + " "
+                + exchange.getRequestURI()
+                + " smithy-protocol="
+                + protocol
+                + " Content-Type="
+                + exchange.getRequestHeaders().getFirst("Content-Type"));
+        respond(
+            exchange,
+            400,
+            error("UnsupportedProtocol", "this stub decodes Smithy RPC v2 CBOR only"));
         return;
       }
       String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
@@ -117,17 +143,31 @@ public final class CloudWatchStub implements AutoCloseable {
         return;
       }
       Map<String, String> fields = new LinkedHashMap<>();
-      decoded.fields().forEachRemaining(f -> {
-        if (f.getValue().isTextual()) {
-          fields.put(f.getKey(), f.getValue().asText());
-        }
-      });
-      requests.add(new Request(action, fields, data, gzipped, raw.length, body.length,
-          exchange.getRequestHeaders().getFirst("Authorization"),
-          exchange.getRequestHeaders().getFirst("Content-Type")));
+      decoded
+          .fields()
+          .forEachRemaining(
+              f -> {
+                if (f.getValue().isTextual()) {
+                  fields.put(f.getKey(), f.getValue().asText());
+                }
+              });
+      requests.add(
+          new Request(
+              action,
+              fields,
+              data,
+              gzipped,
+              raw.length,
+              body.length,
+              exchange.getRequestHeaders().getFirst("Authorization"),
+              exchange.getRequestHeaders().getFirst("Content-Type")));
       if (failWith != 0) {
-        respond(exchange, failWith, error(failWith >= 500 ? "InternalServiceError" : "InvalidParameterValue",
-            "stub failure " + failWith));
+        respond(
+            exchange,
+            failWith,
+            error(
+                failWith >= 500 ? "InternalServiceError" : "InvalidParameterValue",
+                "stub failure " + failWith));
       } else if ("PutDashboard".equals(action)) {
         ObjectNode result = CBOR.createObjectNode();
         var messages = result.putArray("DashboardValidationMessages");
@@ -148,19 +188,27 @@ public final class CloudWatchStub implements AutoCloseable {
     }
     List<Datum> data = new ArrayList<>();
     for (JsonNode d : metricData) {
-      d.fieldNames().forEachRemaining(name -> {
-        if (!DATUM_FIELDS.contains(name)) {
-          throw new IllegalArgumentException("MetricDatum has no field " + name);
-        }
-      });
+      d.fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!DATUM_FIELDS.contains(name)) {
+                  throw new IllegalArgumentException("MetricDatum has no field " + name);
+                }
+              });
       Map<String, String> dimensions = new LinkedHashMap<>();
       for (JsonNode dim : d.path("Dimensions")) {
         dimensions.put(dim.get("Name").asText(), dim.get("Value").asText());
       }
       JsonNode time = d.get("Timestamp");
       JsonNode resolution = d.get("StorageResolution");
-      data.add(new Datum(d.get("MetricName").asText(), text(d.get("Unit")), d.get("Value").asDouble(),
-          time == null ? null : epochSeconds(time), dimensions, resolution == null ? null : resolution.asInt()));
+      data.add(
+          new Datum(
+              d.get("MetricName").asText(),
+              text(d.get("Unit")),
+              d.get("Value").asDouble(),
+              time == null ? null : epochSeconds(time),
+              dimensions,
+              resolution == null ? null : resolution.asInt()));
     }
     return data;
   }
@@ -171,7 +219,8 @@ public final class CloudWatchStub implements AutoCloseable {
       throw new IllegalArgumentException("Timestamp is not epoch seconds: " + time);
     }
     BigDecimal seconds = time.decimalValue();
-    return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
+    return Instant.ofEpochSecond(
+        seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
   }
 
   private static String text(JsonNode node) {
@@ -185,7 +234,9 @@ public final class CloudWatchStub implements AutoCloseable {
   }
 
   private static JsonNode error(String code, String message) {
-    return CBOR.createObjectNode().put("__type", "com.amazonaws.cloudwatch#" + code).put("message", message);
+    return CBOR.createObjectNode()
+        .put("__type", "com.amazonaws.cloudwatch#" + code)
+        .put("message", message);
   }
 
   private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {

@@ -54,8 +54,9 @@ public final class ClusterKeyspace {
       List<RedisFuture<?>> pending = new ArrayList<>();
       for (byte[] key : keys) {
         RedisServer owner = owners.get(RedisCluster.slotOf(key));
-        StatefulRedisConnection<byte[], byte[]> c = connections.computeIfAbsent(owner,
-            o -> client.connect(ByteArrayCodec.INSTANCE, RedisURI.create(o.url())));
+        StatefulRedisConnection<byte[], byte[]> c =
+            connections.computeIfAbsent(
+                owner, o -> client.connect(ByteArrayCodec.INSTANCE, RedisURI.create(o.url())));
         pending.add(c.async().set(key, key));
         if (pending.size() >= 5_000) {
           await(pending);
@@ -72,8 +73,12 @@ public final class ClusterKeyspace {
   public Map<RedisServer, Long> census(String pattern) {
     Map<RedisServer, Long> counts = new LinkedHashMap<>();
     for (RedisServer primary : cluster.primaries()) {
-      String command = "redis-cli -p " + primary.port() + " --scan" + (pattern == null ? "" : " --pattern '" + pattern
-          + "'") + " | wc -l";
+      String command =
+          "redis-cli -p "
+              + primary.port()
+              + " --scan"
+              + (pattern == null ? "" : " --pattern '" + pattern + "'")
+              + " | wc -l";
       counts.put(primary, Long.parseLong(shell(command).strip()));
     }
     return counts;
@@ -110,7 +115,8 @@ public final class ClusterKeyspace {
       Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(command + " failed: " + new String(out, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            command + " failed: " + new String(out, StandardCharsets.UTF_8));
       }
       return new String(out, StandardCharsets.UTF_8);
     } catch (IOException e) {

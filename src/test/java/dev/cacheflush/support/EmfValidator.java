@@ -21,11 +21,35 @@ import java.util.Set;
  */
 public final class EmfValidator {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> UNITS = Set.of("Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes",
-      "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent",
-      "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
-      "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second",
-      "None");
+  private static final Set<String> UNITS =
+      Set.of(
+          "Seconds",
+          "Microseconds",
+          "Milliseconds",
+          "Bytes",
+          "Kilobytes",
+          "Megabytes",
+          "Gigabytes",
+          "Terabytes",
+          "Bits",
+          "Kilobits",
+          "Megabits",
+          "Gigabits",
+          "Terabits",
+          "Percent",
+          "Count",
+          "Bytes/Second",
+          "Kilobytes/Second",
+          "Megabytes/Second",
+          "Gigabytes/Second",
+          "Terabytes/Second",
+          "Bits/Second",
+          "Kilobits/Second",
+          "Megabits/Second",
+          "Gigabits/Second",
+          "Terabits/Second",
+          "Count/Second",
+          "None");
 
   private EmfValidator() {}
 
@@ -53,7 +77,9 @@ public final class EmfValidator {
     }
     onlyMembers(aws, Set.of("Timestamp", "CloudWatchMetrics", "LogGroupName"), "_aws", problems);
     JsonNode timestamp = aws.get("Timestamp");
-    if (timestamp == null || !timestamp.isIntegralNumber() || timestamp.asLong() < 1_000_000_000_000L) {
+    if (timestamp == null
+        || !timestamp.isIntegralNumber()
+        || timestamp.asLong() < 1_000_000_000_000L) {
       problems.add("_aws.Timestamp is not milliseconds since the epoch: " + timestamp);
     }
     JsonNode directives = aws.get("CloudWatchMetrics");
@@ -71,9 +97,12 @@ public final class EmfValidator {
   }
 
   private static void directive(JsonNode root, JsonNode directive, List<String> problems) {
-    onlyMembers(directive, Set.of("Namespace", "Dimensions", "Metrics"), "MetricDirective", problems);
+    onlyMembers(
+        directive, Set.of("Namespace", "Dimensions", "Metrics"), "MetricDirective", problems);
     JsonNode namespace = directive.get("Namespace");
-    if (namespace == null || !namespace.isTextual() || namespace.asText().isEmpty()
+    if (namespace == null
+        || !namespace.isTextual()
+        || namespace.asText().isEmpty()
         || namespace.asText().length() > 255) {
       problems.add("Namespace is not a string of 1-255 characters: " + namespace);
     }
@@ -103,9 +132,13 @@ public final class EmfValidator {
     }
     Set<String> names = new HashSet<>();
     for (JsonNode definition : metrics) {
-      onlyMembers(definition, Set.of("Name", "Unit", "StorageResolution"), "MetricDefinition", problems);
+      onlyMembers(
+          definition, Set.of("Name", "Unit", "StorageResolution"), "MetricDefinition", problems);
       JsonNode name = definition.get("Name");
-      if (name == null || !name.isTextual() || name.asText().isEmpty() || name.asText().length() > 255) {
+      if (name == null
+          || !name.isTextual()
+          || name.asText().isEmpty()
+          || name.asText().length() > 255) {
         problems.add("a MetricDefinition has no Name of 1-255 characters: " + definition);
         continue;
       }
@@ -113,18 +146,29 @@ public final class EmfValidator {
         problems.add("metric " + name + " defined twice");
       }
       JsonNode value = root.get(name.asText());
-      boolean numbers = value != null && (value.isNumber() || (value.isArray() && value.size() <= 100
-          && value.size() > 0 && allNumbers(value)));
+      boolean numbers =
+          value != null
+              && (value.isNumber()
+                  || (value.isArray()
+                      && value.size() <= 100
+                      && value.size() > 0
+                      && allNumbers(value)));
       if (!numbers) {
-        problems.add("metric " + name + " is not a top-level member with a number or up to 100 numbers: " + value);
+        problems.add(
+            "metric "
+                + name
+                + " is not a top-level member with a number or up to 100 numbers: "
+                + value);
       }
       JsonNode unit = definition.get("Unit");
       if (unit != null && (!unit.isTextual() || !UNITS.contains(unit.asText()))) {
         problems.add("metric " + name + " has an invalid Unit " + unit);
       }
       JsonNode resolution = definition.get("StorageResolution");
-      if (resolution != null && !(resolution.isInt() && (resolution.asInt() == 1 || resolution.asInt() == 60))) {
-        problems.add("metric " + name + " has a StorageResolution other than 1 or 60: " + resolution);
+      if (resolution != null
+          && !(resolution.isInt() && (resolution.asInt() == 1 || resolution.asInt() == 60))) {
+        problems.add(
+            "metric " + name + " has a StorageResolution other than 1 or 60: " + resolution);
       }
     }
   }
@@ -138,7 +182,8 @@ public final class EmfValidator {
     return true;
   }
 
-  private static void onlyMembers(JsonNode object, Set<String> allowed, String what, List<String> problems) {
+  private static void onlyMembers(
+      JsonNode object, Set<String> allowed, String what, List<String> problems) {
     if (!object.isObject()) {
       problems.add(what + " is not an object");
       return;

@@ -154,10 +154,11 @@ public final class FaultProxy implements AutoCloseable {
   /** Resets all open connections every {@code period}; null or zero turns it off. */
   public FaultProxy cutEvery(Duration period) {
     long nanos = period == null ? 0 : Math.max(0, period.toNanos());
-    runOnLoop(() -> {
-      cutEveryNanos = nanos;
-      nextPeriodicCut = nanos == 0 ? 0 : System.nanoTime() + nanos;
-    });
+    runOnLoop(
+        () -> {
+          cutEveryNanos = nanos;
+          nextPeriodicCut = nanos == 0 ? 0 : System.nanoTime() + nanos;
+        });
     return this;
   }
 
@@ -178,13 +179,14 @@ public final class FaultProxy implements AutoCloseable {
    * loopback; {@link #requestsSeen()} and {@link #requestCuts()} count what happened.
    */
   public FaultProxy cutOnRequest(byte[] fragment, int skip, int times) {
-    runOnLoop(() -> {
-      cutFragment = fragment.clone();
-      fragmentSkip = skip;
-      fragmentCutsLeft = times;
-      fragmentSeen.set(0);
-      fragmentCuts.set(0);
-    });
+    runOnLoop(
+        () -> {
+          cutFragment = fragment.clone();
+          fragmentSkip = skip;
+          fragmentCutsLeft = times;
+          fragmentSeen.set(0);
+          fragmentCuts.set(0);
+        });
     return this;
   }
 
@@ -192,8 +194,11 @@ public final class FaultProxy implements AutoCloseable {
   public static byte[] bulks(String... words) {
     StringBuilder resp = new StringBuilder();
     for (String word : words) {
-      resp.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-          .append(word).append("\r\n");
+      resp.append('$')
+          .append(word.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(word)
+          .append("\r\n");
     }
     return resp.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -277,7 +282,13 @@ public final class FaultProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FaultProxy[127.0.0.1:" + port + " -> " + target.getHostString() + ":" + target.getPort() + "]";
+    return "FaultProxy[127.0.0.1:"
+        + port
+        + " -> "
+        + target.getHostString()
+        + ":"
+        + target.getPort()
+        + "]";
   }
 
   // ------------------------------------------------------------------------------------------
@@ -292,14 +303,15 @@ public final class FaultProxy implements AutoCloseable {
       return;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    tasks.add(() -> {
-      try {
-        task.run();
-        done.complete(null);
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
+    tasks.add(
+        () -> {
+          try {
+            task.run();
+            done.complete(null);
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+          }
+        });
     selector.wakeup();
     try {
       done.get(10, TimeUnit.SECONDS);
@@ -510,9 +522,12 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private long pump(Connection connection, long now) throws IOException {
-    long next = Math.min(
-        pump(connection, connection.up, connection.upstream, now),
-        connection.closed ? Long.MAX_VALUE : pump(connection, connection.down, connection.client, now));
+    long next =
+        Math.min(
+            pump(connection, connection.up, connection.upstream, now),
+            connection.closed
+                ? Long.MAX_VALUE
+                : pump(connection, connection.down, connection.client, now));
     if (connection.closed) {
       return Long.MAX_VALUE;
     }
@@ -682,5 +697,4 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private record Chunk(ByteBuffer data, long due) {}
-
 }

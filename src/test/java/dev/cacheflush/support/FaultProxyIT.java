@@ -74,8 +74,9 @@ class FaultProxyIT {
     assertThat((byte[]) rawGet("mocs:big")).isEqualTo(big);
     assertThat(proxy.url()).isEqualTo("redis://127.0.0.1:" + proxy.port());
     // The proxy counts a chunk once its write returns, which may be just after the reader has it.
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(proxy.bytesForwarded())
-        .isGreaterThan(big.length));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(proxy.bytesForwarded()).isGreaterThan(big.length));
   }
 
   @Test
@@ -85,7 +86,8 @@ class FaultProxyIT {
       proxy.cutAll();
       assertThat(proxy.connectionCount()).isZero();
       assertThatThrownBy(() -> socket.getInputStream().read())
-          .isInstanceOf(SocketException.class).hasMessageContaining("reset");
+          .isInstanceOf(SocketException.class)
+          .hasMessageContaining("reset");
     }
     assertThat(proxy.resetCount()).isEqualTo(1);
   }
@@ -95,7 +97,9 @@ class FaultProxyIT {
     try (StatefulRedisConnection<String, String> connection = connect(Duration.ofSeconds(2))) {
       assertThat(connection.sync().ping()).isEqualTo("PONG");
       proxy.cutAll();
-      await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .ignoreExceptions()
           .until(() -> "PONG".equals(connection.sync().ping()));
       assertThat(proxy.acceptedCount()).isGreaterThanOrEqualTo(2);
     }
@@ -108,7 +112,8 @@ class FaultProxyIT {
       proxy.latency(Duration.ofMillis(150));
       long started = System.nanoTime();
       assertThat(ping(socket)).isEqualTo("+PONG");
-      // A lower bound only: load can make a round trip slower, never faster than the proxy holds it.
+      // A lower bound only: load can make a round trip slower, never faster than the proxy holds
+      // it.
       assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(290L);
       proxy.latency(Duration.ZERO);
       assertThat(ping(socket)).isEqualTo("+PONG");
@@ -127,7 +132,8 @@ class FaultProxyIT {
       }
       byte[] expected = "+PONG\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII);
       assertThat(socket.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
-      // Held one after the other, 20 chunks each way would take at least 20 x 2 x 100 ms: staying under
+      // Held one after the other, 20 chunks each way would take at least 20 x 2 x 100 ms: staying
+      // under
       // that is the proxy's doing (each chunk due 100 ms after it came), not the machine's speed.
       assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(20 * 2 * 100);
     }
@@ -135,13 +141,16 @@ class FaultProxyIT {
 
   @Test
   void blackholeStallsAndHealingDeliversWhatWasHeld() throws IOException {
-    try (Socket socket = rawConnection(); StatefulRedisConnection<String, String> lettuce = connect(Duration.ofMillis(300))) {
+    try (Socket socket = rawConnection();
+        StatefulRedisConnection<String, String> lettuce = connect(Duration.ofMillis(300))) {
       ping(socket);
       proxy.blackhole(true);
       socket.getOutputStream().write(PING);
       socket.setSoTimeout(300);
-      assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
-      assertThatThrownBy(() -> lettuce.sync().ping()).isInstanceOf(RedisCommandTimeoutException.class);
+      assertThatThrownBy(() -> socket.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThatThrownBy(() -> lettuce.sync().ping())
+          .isInstanceOf(RedisCommandTimeoutException.class);
       assertThat(proxy.connectionCount()).isEqualTo(2);
 
       proxy.blackhole(false);
@@ -157,7 +166,8 @@ class FaultProxyIT {
       paused.pause();
       socket.setSoTimeout(300);
       socket.getOutputStream().write(PING);
-      assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+      assertThatThrownBy(() -> socket.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
       paused.resume();
       socket.setSoTimeout(2000);
       assertThat(readLine(socket.getInputStream())).isEqualTo("+PONG");
@@ -173,12 +183,14 @@ class FaultProxyIT {
     proxy.refuse(true);
     try (Socket socket = rawConnection()) {
       socket.setSoTimeout(2000);
-      assertThatThrownBy(() -> {
-        socket.getOutputStream().write(PING);
-        if (socket.getInputStream().read() < 0) {
-          throw new SocketException("closed: reset or EOF");
-        }
-      }).isInstanceOf(SocketException.class);
+      assertThatThrownBy(
+              () -> {
+                socket.getOutputStream().write(PING);
+                if (socket.getInputStream().read() < 0) {
+                  throw new SocketException("closed: reset or EOF");
+                }
+              })
+          .isInstanceOf(SocketException.class);
     }
     assertThat(proxy.refusedCount()).isEqualTo(1);
     proxy.refuse(false);
@@ -192,11 +204,13 @@ class FaultProxyIT {
     try (FaultProxy nowhere = FaultProxy.to("127.0.0.1", FreePorts.next());
         Socket socket = new Socket(nowhere.host(), nowhere.port())) {
       socket.setSoTimeout(2000);
-      assertThatThrownBy(() -> {
-        if (socket.getInputStream().read() < 0) {
-          throw new SocketException("closed: reset or EOF");
-        }
-      }).isInstanceOf(SocketException.class);
+      assertThatThrownBy(
+              () -> {
+                if (socket.getInputStream().read() < 0) {
+                  throw new SocketException("closed: reset or EOF");
+                }
+              })
+          .isInstanceOf(SocketException.class);
       await().atMost(Duration.ofSeconds(2)).until(() -> nowhere.connectionCount() == 0);
     }
   }
@@ -207,7 +221,9 @@ class FaultProxyIT {
     proxy.cutAfterBytes(50_000);
     try (Socket socket = rawConnection()) {
       socket.setSoTimeout(2000);
-      socket.getOutputStream().write("*2\r\n$3\r\nGET\r\n$12\r\ngallery:blob\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write("*2\r\n$3\r\nGET\r\n$12\r\ngallery:blob\r\n".getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       long received = 0;
       try {
@@ -229,7 +245,9 @@ class FaultProxyIT {
     try (StatefulRedisConnection<String, String> connection = connect(Duration.ofSeconds(1))) {
       await().atMost(Duration.ofSeconds(3)).until(() -> proxy.resetCount() >= 3);
       proxy.cutEvery(null);
-      await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .ignoreExceptions()
           .until(() -> "PONG".equals(connection.sync().ping()));
     }
   }

@@ -49,7 +49,8 @@ public final class JarRun {
       String launcher = Files.readString(Path.of("bin/cacheflush"));
       Matcher array = Pattern.compile("(?m)^jvm=\\(([^)]*)\\)").matcher(launcher);
       if (!array.find()) {
-        throw new IllegalStateException("bin/cacheflush no longer sets its JVM flags in a jvm=(...) array");
+        throw new IllegalStateException(
+            "bin/cacheflush no longer sets its JVM flags in a jvm=(...) array");
       }
       return List.of(array.group(1).trim().split("\\s+"));
     } catch (IOException e) {
@@ -57,10 +58,12 @@ public final class JarRun {
     }
   }
 
-  private static JarRun start(Path workDir, Map<String, String> env, List<String> jvmFlags, String... args) {
+  private static JarRun start(
+      Path workDir, Map<String, String> env, List<String> jvmFlags, String... args) {
     Path jar = Path.of("target/cacheflush.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package'");
+      throw new IllegalStateException(
+          jar + " is missing: integration tests run after 'mvn package'");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
@@ -70,8 +73,11 @@ public final class JarRun {
     try {
       Path out = Files.createTempFile(workDir, "stdout", ".txt");
       Path err = Files.createTempFile(workDir, "stderr", ".txt");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       if (env != null) {
         builder.environment().clear();
         builder.environment().putAll(env);

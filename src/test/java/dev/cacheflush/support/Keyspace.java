@@ -1,11 +1,11 @@
 package dev.cacheflush.support;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -43,11 +43,12 @@ public final class Keyspace implements AutoCloseable {
     int i = 0;
     for (byte[] key : keys) {
       byte[] value = bytes("v" + i);
-      pending.add(switch (i++ % 3) {
-        case 0 -> async.set(key, value);
-        case 1 -> async.hset(key, bytes("f"), value);
-        default -> async.sadd(key, value);
-      });
+      pending.add(
+          switch (i++ % 3) {
+            case 0 -> async.set(key, value);
+            case 1 -> async.hset(key, bytes("f"), value);
+            default -> async.sadd(key, value);
+          });
       if (pending.size() >= 5_000) {
         await(pending);
       }
@@ -58,11 +59,12 @@ public final class Keyspace implements AutoCloseable {
   /** family:index keys for each family, e.g. {"mocs": 1000} gives mocs:0 ... mocs:999. */
   public static List<byte[]> families(Map<String, Integer> families) {
     List<byte[]> keys = new ArrayList<>();
-    families.forEach((family, count) -> {
-      for (int i = 0; i < count; i++) {
-        keys.add(bytes(family + ":" + i));
-      }
-    });
+    families.forEach(
+        (family, count) -> {
+          for (int i = 0; i < count; i++) {
+            keys.add(bytes(family + ":" + i));
+          }
+        });
     return keys;
   }
 

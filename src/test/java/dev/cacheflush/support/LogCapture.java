@@ -26,8 +26,10 @@ public final class LogCapture implements AutoCloseable {
 
   public List<String> warnings() {
     synchronized (appender.list) {
-      return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-          .map(ILoggingEvent::getFormattedMessage).toList();
+      return appender.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .map(ILoggingEvent::getFormattedMessage)
+          .toList();
     }
   }
 

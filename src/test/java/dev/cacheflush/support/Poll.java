@@ -20,8 +20,8 @@ final class Poll {
         last = e.toString();
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting for " + what
-            + ": " + last);
+        throw new IllegalStateException(
+            "timed out after " + timeout.toMillis() + " ms waiting for " + what + ": " + last);
       }
       RedisServer.sleep(50);
     }

@@ -51,8 +51,12 @@ public final class PostgresServer implements AutoCloseable {
   public static PostgresServer fromEnvironmentOrStart() {
     String given = System.getenv("CACHEFLUSH_TEST_PG_URL");
     if (given != null && !given.isBlank()) {
-      return new PostgresServer(given, System.getenv("CACHEFLUSH_TEST_PG_USER"),
-          System.getenv("CACHEFLUSH_TEST_PG_PASSWORD"), null, null);
+      return new PostgresServer(
+          given,
+          System.getenv("CACHEFLUSH_TEST_PG_USER"),
+          System.getenv("CACHEFLUSH_TEST_PG_PASSWORD"),
+          null,
+          null);
     }
     return start();
   }
@@ -68,16 +72,46 @@ public final class PostgresServer implements AutoCloseable {
       if (ROOT) {
         run(List.of("chown", "-R", "postgres:postgres", dir.toString()), dir);
       }
-      run(asPostgres(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
-          "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + pwfile, "--no-sync", "-E", "UTF8",
-          "--locale=C"), dir);
+      run(
+          asPostgres(
+              bin.resolve("initdb").toString(),
+              "-D",
+              dir.resolve("data").toString(),
+              "-U",
+              "postgres",
+              "--auth-local=trust",
+              "--auth-host=scram-sha-256",
+              "--pwfile=" + pwfile,
+              "--no-sync",
+              "-E",
+              "UTF8",
+              "--locale=C"),
+          dir);
       Files.delete(pwfile);
       // Durability off: the data is thrown away, and the test should measure queries, not fsync.
-      String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-          + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
-      run(asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-          dir.resolve("postgres.log").toString(), "-o", options, "-w", "-t", "60", "start"), dir);
-      return new PostgresServer("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password, bin, dir);
+      String options =
+          "-p "
+              + port
+              + " -k "
+              + dir
+              + " -c listen_addresses=127.0.0.1 -c fsync=off"
+              + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
+      run(
+          asPostgres(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              dir.resolve("data").toString(),
+              "-l",
+              dir.resolve("postgres.log").toString(),
+              "-o",
+              options,
+              "-w",
+              "-t",
+              "60",
+              "start"),
+          dir);
+      return new PostgresServer(
+          "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password, bin, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -91,9 +125,13 @@ public final class PostgresServer implements AutoCloseable {
           .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
           .max(Comparator.comparingDouble(v -> version(v.getFileName().toString())))
           .map(v -> v.resolve("bin"))
-          .orElseThrow(() -> new IllegalStateException("no initdb under " + root + "; scripts/setup installs postgresql"));
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no initdb under " + root + "; scripts/setup installs postgresql"));
     } catch (IOException e) {
-      throw new IllegalStateException("PostgreSQL is not installed (no " + root + "); scripts/setup installs it", e);
+      throw new IllegalStateException(
+          "PostgreSQL is not installed (no " + root + "); scripts/setup installs it", e);
     }
   }
 
@@ -117,7 +155,11 @@ public final class PostgresServer implements AutoCloseable {
   private static void run(List<String> command, Path dir) {
     try {
       Path output = Files.createTempFile("cacheflush-pg-cmd-", ".log");
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!p.waitFor(90, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException(String.join(" ", command) + " did not finish in 90 s");
@@ -125,9 +167,12 @@ public final class PostgresServer implements AutoCloseable {
       String log = Files.readString(output);
       Files.delete(output);
       if (p.exitValue() != 0) {
-        String serverLog = Files.exists(dir.resolve("postgres.log")) ? Files.readString(dir.resolve("postgres.log")) : "";
-        throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + log
-            + serverLog);
+        String serverLog =
+            Files.exists(dir.resolve("postgres.log"))
+                ? Files.readString(dir.resolve("postgres.log"))
+                : "";
+        throw new IllegalStateException(
+            String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + log + serverLog);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -173,8 +218,16 @@ public final class PostgresServer implements AutoCloseable {
 
   private synchronized void stop() {
     if (dir != null && Files.exists(dir.resolve("data/postmaster.pid"))) {
-      run(asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
-          "stop"), dir);
+      run(
+          asPostgres(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              dir.resolve("data").toString(),
+              "-m",
+              "immediate",
+              "-w",
+              "stop"),
+          dir);
     }
   }
 

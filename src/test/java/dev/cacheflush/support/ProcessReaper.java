@@ -77,15 +77,17 @@ final class ProcessReaper {
     pidDir = Files.createTempDirectory("cacheflush-reaper-");
     // Ignore the signals a terminal or CI sends to the whole process group: the watchdog must
     // outlive the JVM to do its job, and it exits on its own once the JVM is gone.
-    String script = "trap '' INT TERM HUP; read _ignored; "
-        + "for f in \"$0\"/*.pid; do "
-        + "  [ -f \"$f\" ] || continue; p=$(cat \"$f\"); "
-        + "  if grep -q redis \"/proc/$p/cmdline\" 2>/dev/null; then kill -9 \"$p\"; fi; "
-        + "  rm -f \"$f\"; "
-        + "done; rmdir \"$0\" 2>/dev/null; exit 0";
-    watchdog = new ProcessBuilder("sh", "-c", script, pidDir.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    String script =
+        "trap '' INT TERM HUP; read _ignored; "
+            + "for f in \"$0\"/*.pid; do "
+            + "  [ -f \"$f\" ] || continue; p=$(cat \"$f\"); "
+            + "  if grep -q redis \"/proc/$p/cmdline\" 2>/dev/null; then kill -9 \"$p\"; fi; "
+            + "  rm -f \"$f\"; "
+            + "done; rmdir \"$0\" 2>/dev/null; exit 0";
+    watchdog =
+        new ProcessBuilder("sh", "-c", script, pidDir.toString())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
   }
 }

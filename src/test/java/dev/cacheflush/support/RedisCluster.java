@@ -26,6 +26,7 @@ public final class RedisCluster implements AutoCloseable {
   private final List<RedisServer> nodes;
   private final int replicasPerPrimary;
   private final Map<Integer, String> nodeIds = new HashMap<>();
+
   /** Last owner (node id) seen for each slot while the cluster was healthy. */
   private final String[] knownOwners = new String[SLOTS];
 
@@ -66,8 +67,10 @@ public final class RedisCluster implements AutoCloseable {
 
   /** {@code redis://127.0.0.1:port} (or {@code rediss://}) of a running node. */
   public String seedUrl() {
-    return running().stream().findFirst()
-        .orElseThrow(() -> new IllegalStateException("no cluster node is running")).url();
+    return running().stream()
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no cluster node is running"))
+        .url();
   }
 
   /** The URLs of all running nodes, for clients that take several seeds. */
@@ -94,8 +97,10 @@ public final class RedisCluster implements AutoCloseable {
 
   /** The running primary that serves {@code slot}, according to a running node. */
   public RedisServer primaryForSlot(int slot) {
-    RedisServer any = running().stream().findFirst()
-        .orElseThrow(() -> new IllegalStateException("no cluster node is running"));
+    RedisServer any =
+        running().stream()
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no cluster node is running"));
     String owner = view(any).owners()[slot];
     if (owner == null) {
       throw new IllegalStateException("slot " + slot + " is not served by any node");
@@ -111,8 +116,10 @@ public final class RedisCluster implements AutoCloseable {
   /** The slots (ascending) that {@code primary} serves, according to a running node. */
   public List<Integer> slotsOf(RedisServer primary) {
     String id = nodeId(primary);
-    RedisServer any = running().stream().findFirst()
-        .orElseThrow(() -> new IllegalStateException("no cluster node is running"));
+    RedisServer any =
+        running().stream()
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no cluster node is running"));
     String[] owners = view(any).owners();
     List<Integer> slots = new ArrayList<>();
     for (int slot = 0; slot < SLOTS; slot++) {
@@ -194,32 +201,36 @@ public final class RedisCluster implements AutoCloseable {
       }
     }
     if (firstSlot < 0) {
-      throw new IllegalStateException(failedPrimary + " served no slots when last seen; nothing to fail over");
+      throw new IllegalStateException(
+          failedPrimary + " served no slots when last seen; nothing to fail over");
     }
     int slot = firstSlot;
     RedisServer[] promoted = new RedisServer[1];
-    Poll.until(timeout, "failover of " + failedPrimary, () -> {
-      String problem = healthProblem(false);
-      if (problem != null) {
-        return problem;
-      }
-      for (RedisServer node : running()) {
-        ClusterView view = view(node);
-        NodeLine failed = view.byId().get(failedId);
-        if (failedPrimary.isRunning()) {
-          if (failed != null && failed.flags().contains("master")) {
-            return node + " still sees " + failedPrimary + " as master";
+    Poll.until(
+        timeout,
+        "failover of " + failedPrimary,
+        () -> {
+          String problem = healthProblem(false);
+          if (problem != null) {
+            return problem;
           }
-        } else if (failed == null || !failed.flags().contains("fail")) {
-          return node + " does not flag " + failedPrimary + " as failed yet";
-        }
-        if (failedId.equals(view.owners()[slot])) {
-          return node + " still routes slot " + slot + " to " + failedPrimary;
-        }
-      }
-      promoted[0] = primaryForSlot(slot);
-      return null;
-    });
+          for (RedisServer node : running()) {
+            ClusterView view = view(node);
+            NodeLine failed = view.byId().get(failedId);
+            if (failedPrimary.isRunning()) {
+              if (failed != null && failed.flags().contains("master")) {
+                return node + " still sees " + failedPrimary + " as master";
+              }
+            } else if (failed == null || !failed.flags().contains("fail")) {
+              return node + " does not flag " + failedPrimary + " as failed yet";
+            }
+            if (failedId.equals(view.owners()[slot])) {
+              return node + " still routes slot " + slot + " to " + failedPrimary;
+            }
+          }
+          promoted[0] = primaryForSlot(slot);
+          return null;
+        });
     rememberOwners();
     return promoted[0];
   }
@@ -305,7 +316,8 @@ public final class RedisCluster implements AutoCloseable {
       if (keys.isEmpty()) {
         return 0;
       }
-      List<Object> command = new ArrayList<>(List.of("MIGRATE", to.host(), to.port(), "", 0, 10_000, "REPLACE"));
+      List<Object> command =
+          new ArrayList<>(List.of("MIGRATE", to.host(), to.port(), "", 0, 10_000, "REPLACE"));
       String password = from.password();
       if (password != null) {
         command.addAll(List.of("AUTH", password));
@@ -340,18 +352,21 @@ public final class RedisCluster implements AutoCloseable {
           }
         }
       }
-      Poll.until(DEFAULT_TIMEOUT, "slot " + slot + " routed to " + to, () -> {
-        for (RedisServer node : running()) {
-          ClusterView view = view(node);
-          if (!toId.equals(view.owners()[slot])) {
-            return node + " routes slot " + slot + " to " + view.owners()[slot];
-          }
-          if (view.self().migrating()) {
-            return node + " still shows a migrating/importing slot";
-          }
-        }
-        return null;
-      });
+      Poll.until(
+          DEFAULT_TIMEOUT,
+          "slot " + slot + " routed to " + to,
+          () -> {
+            for (RedisServer node : running()) {
+              ClusterView view = view(node);
+              if (!toId.equals(view.owners()[slot])) {
+                return node + " routes slot " + slot + " to " + view.owners()[slot];
+              }
+              if (view.self().migrating()) {
+                return node + " still shows a migrating/importing slot";
+              }
+            }
+            return null;
+          });
       rememberOwners();
     }
   }
@@ -507,11 +522,17 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /** One line of CLUSTER NODES. */
-  record NodeLine(String id, String address, Set<String> flags, String masterId, List<int[]> slots,
+  record NodeLine(
+      String id,
+      String address,
+      Set<String> flags,
+      String masterId,
+      List<int[]> slots,
       boolean migrating) {}
 
   /** A parsed CLUSTER NODES reply. */
-  record ClusterView(List<NodeLine> lines, Map<String, NodeLine> byId, NodeLine self, String[] owners) {
+  record ClusterView(
+      List<NodeLine> lines, Map<String, NodeLine> byId, NodeLine self, String[] owners) {
     static ClusterView parse(String text) {
       List<NodeLine> lines = new ArrayList<>();
       Map<String, NodeLine> byId = new HashMap<>();
@@ -528,7 +549,8 @@ public final class RedisCluster implements AutoCloseable {
           address = address.substring(0, at);
         }
         if (address.startsWith(":")) {
-          address = "127.0.0.1" + address; // a node that has met nobody does not know its own IP yet
+          address =
+              "127.0.0.1" + address; // a node that has met nobody does not know its own IP yet
         }
         Set<String> flags = new LinkedHashSet<>(Arrays.asList(f[2].split(",")));
         List<int[]> slots = new ArrayList<>();
@@ -547,7 +569,8 @@ public final class RedisCluster implements AutoCloseable {
             Arrays.fill(owners, first, last + 1, f[0]);
           }
         }
-        NodeLine line = new NodeLine(f[0], address, flags, "-".equals(f[3]) ? null : f[3], slots, migrating);
+        NodeLine line =
+            new NodeLine(f[0], address, flags, "-".equals(f[3]) ? null : f[3], slots, migrating);
         lines.add(line);
         byId.put(line.id(), line);
         if (flags.contains("myself")) {

@@ -39,13 +39,15 @@ class RedisClusterIT {
     RedisURI uri = RedisURI.create(cluster.seedUrl());
     uri.setTimeout(Duration.ofSeconds(2));
     client = RedisClusterClient.create(uri);
-    client.setOptions(ClusterClientOptions.builder()
-        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-            .enableAllAdaptiveRefreshTriggers()
-            .adaptiveRefreshTriggersTimeout(Duration.ofMillis(100))
-            .enablePeriodicRefresh(Duration.ofMillis(500))
-            .build())
-        .build());
+    client.setOptions(
+        ClusterClientOptions.builder()
+            .topologyRefreshOptions(
+                ClusterTopologyRefreshOptions.builder()
+                    .enableAllAdaptiveRefreshTriggers()
+                    .adaptiveRefreshTriggersTimeout(Duration.ofMillis(100))
+                    .enablePeriodicRefresh(Duration.ofMillis(500))
+                    .build())
+            .build());
     connection = client.connect();
     redis = connection.sync();
   }
@@ -100,12 +102,15 @@ class RedisClusterIT {
     }
     assertThat(perPrimary.keySet()).containsExactlyInAnyOrderElementsOf(cluster.primaries());
     assertThat(perPrimary.values()).allMatch(count -> count > 25);
-    for (String key : List.of("a", "mocs:1", "{user1000}.following", "foo{}{bar}", "{}x", "gallery:\u00e9")) {
-      assertThat(RedisCluster.slotOf(key)).as(key).isEqualTo(((Long) cluster.nodes().get(0)
-          .call("CLUSTER", "KEYSLOT", key)).intValue());
+    for (String key :
+        List.of("a", "mocs:1", "{user1000}.following", "foo{}{bar}", "{}x", "gallery:\u00e9")) {
+      assertThat(RedisCluster.slotOf(key))
+          .as(key)
+          .isEqualTo(((Long) cluster.nodes().get(0).call("CLUSTER", "KEYSLOT", key)).intValue());
     }
     for (int slot : List.of(0, 42, 5460, 16383)) {
-      assertThat(RedisCluster.slotOf("x{" + RedisCluster.hashTagForSlot(slot) + "}y")).isEqualTo(slot);
+      assertThat(RedisCluster.slotOf("x{" + RedisCluster.hashTagForSlot(slot) + "}y"))
+          .isEqualTo(slot);
     }
   }
 
@@ -162,19 +167,25 @@ class RedisClusterIT {
     RedisServer victim = cluster.primaryForSlot(100);
     RedisServer itsReplica = cluster.replicasOf(victim).get(0);
     long offset = Long.parseLong(victim.info("replication").get("master_repl_offset"));
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        Long.parseLong(itsReplica.info("replication").get("slave_repl_offset")) >= offset);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Long.parseLong(itsReplica.info("replication").get("slave_repl_offset")) >= offset);
 
     long started = System.nanoTime();
     cluster.kill(victim);
     RedisServer promoted = cluster.awaitFailover(victim);
-    System.out.println("RedisClusterIT: failover took " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        "RedisClusterIT: failover took " + (System.nanoTime() - started) / 1_000_000 + " ms");
 
     assertThat(promoted).isEqualTo(itsReplica);
     assertThat(cluster.primaries()).hasSize(3).contains(promoted).doesNotContain(victim);
     assertThat(cluster.primaryForSlot(100)).isEqualTo(promoted);
     // The client learns the new topology on its own schedule; the cluster itself is ready.
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .untilAsserted(() -> assertThat(redis.get(key)).isEqualTo("kept"));
 
     cluster.restart(victim);
@@ -190,7 +201,8 @@ class RedisClusterIT {
       assertThat(small.primaries()).hasSize(1);
       assertThat(small.replicas()).hasSize(1);
       assertThat(small.slotsOf(small.primaries().get(0))).hasSize(RedisCluster.SLOTS);
-      assertThat(small.replicasOf(small.primaries().get(0))).containsExactlyElementsOf(small.replicas());
+      assertThat(small.replicasOf(small.primaries().get(0)))
+          .containsExactlyElementsOf(small.replicas());
     }
   }
 }

@@ -23,7 +23,8 @@ class RedisSentinelIT {
   static void start() {
     long started = System.nanoTime();
     setup = RedisServers.sentinel(MASTER);
-    System.out.println("RedisSentinelIT: ready in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        "RedisSentinelIT: ready in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     client = RedisClient.create();
   }
 
@@ -46,7 +47,8 @@ class RedisSentinelIT {
     RedisServer sentinel = setup.sentinels().get(0);
     assertThat(sentinel.isSentinel()).isTrue();
     assertThat(sentinel.role()).isEqualTo("sentinel");
-    assertThat(setup.sentinelUrl()).isEqualTo("redis-sentinel://127.0.0.1:" + sentinel.port() + "#" + MASTER);
+    assertThat(setup.sentinelUrl())
+        .isEqualTo("redis-sentinel://127.0.0.1:" + sentinel.port() + "#" + MASTER);
     assertThat(setup.primary()).isSameAs(setup.servers().get(0));
     assertThat(setup.primary().role()).isEqualTo("master");
     assertThat(setup.replica().role()).isEqualTo("slave");
@@ -58,7 +60,8 @@ class RedisSentinelIT {
   @Test
   @Order(2)
   void lettuceFindsThePrimaryThroughTheSentinelUrl() {
-    try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.create(setup.sentinelUrl()))) {
+    try (StatefulRedisConnection<String, String> connection =
+        client.connect(RedisURI.create(setup.sentinelUrl()))) {
       connection.sync().set("mocs:via-sentinel", "1");
     }
     assertThat(setup.primary().callString("GET", "mocs:via-sentinel")).isEqualTo("1");
@@ -72,11 +75,13 @@ class RedisSentinelIT {
 
     long started = System.nanoTime();
     RedisServer promoted = setup.failover();
-    System.out.println("RedisSentinelIT: failover took " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        "RedisSentinelIT: failover took " + (System.nanoTime() - started) / 1_000_000 + " ms");
 
     assertThat(promoted).isSameAs(oldReplica);
     assertThat(promoted.role()).isEqualTo("master");
-    try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.create(setup.sentinelUrl()))) {
+    try (StatefulRedisConnection<String, String> connection =
+        client.connect(RedisURI.create(setup.sentinelUrl()))) {
       connection.sync().set("mocs:after-failover", "2");
     }
     assertThat(promoted.callString("GET", "mocs:after-failover")).isEqualTo("2");
@@ -96,8 +101,10 @@ class RedisSentinelIT {
       long started = System.nanoTime();
       three.kill(oldPrimary);
       RedisServer promoted = three.awaitFailover(oldPrimary);
-      System.out.println("RedisSentinelIT: kill failover with 3 sentinels took "
-          + (System.nanoTime() - started) / 1_000_000 + " ms");
+      System.out.println(
+          "RedisSentinelIT: kill failover with 3 sentinels took "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms");
 
       assertThat(promoted).isSameAs(oldReplica);
       assertThat(three.primary()).isSameAs(promoted);

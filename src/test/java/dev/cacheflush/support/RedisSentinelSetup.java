@@ -18,7 +18,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
   private final List<RedisServer> dataNodes;
   private final List<RedisServer> sentinels;
 
-  RedisSentinelSetup(String masterName, RedisServer primary, RedisServer replica, List<RedisServer> sentinels) {
+  RedisSentinelSetup(
+      String masterName, RedisServer primary, RedisServer replica, List<RedisServer> sentinels) {
     this.masterName = masterName;
     this.dataNodes = List.of(primary, replica);
     this.sentinels = List.copyOf(sentinels);
@@ -33,8 +34,10 @@ public final class RedisSentinelSetup implements AutoCloseable {
    * {@code redis-sentinel://127.0.0.1:p1[,127.0.0.1:p2...]#masterName}.
    */
   public String sentinelUrl() {
-    return "redis-sentinel://" + sentinels.stream().map(RedisServer::address).collect(Collectors.joining(","))
-        + "#" + masterName;
+    return "redis-sentinel://"
+        + sentinels.stream().map(RedisServer::address).collect(Collectors.joining(","))
+        + "#"
+        + masterName;
   }
 
   /** The Sentinel processes. */
@@ -54,7 +57,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
         continue;
       }
       try {
-        List<?> address = (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
+        List<?> address =
+            (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
         String hostPort = address.get(0) + ":" + address.get(1);
         for (RedisServer node : dataNodes) {
           if (node.address().equals(hostPort)) {
@@ -83,7 +87,10 @@ public final class RedisSentinelSetup implements AutoCloseable {
   /** Asks a Sentinel for a failover ({@code SENTINEL FAILOVER}) and waits until it is done. */
   public RedisServer failover() {
     RedisServer old = primary();
-    sentinels.stream().filter(RedisServer::isRunning).findFirst().orElseThrow()
+    sentinels.stream()
+        .filter(RedisServer::isRunning)
+        .findFirst()
+        .orElseThrow()
         .call("SENTINEL", "FAILOVER", masterName);
     return awaitFailover(old);
   }
@@ -99,29 +106,37 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
   public RedisServer awaitFailover(RedisServer oldPrimary, Duration timeout) {
     RedisServer[] promoted = new RedisServer[1];
-    Poll.until(timeout, "failover away from " + oldPrimary, () -> {
-      RedisServer current = null;
-      for (RedisServer sentinel : sentinels) {
-        if (!sentinel.isRunning()) {
-          continue;
-        }
-        List<?> address = (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
-        String hostPort = address.get(0) + ":" + address.get(1);
-        if (hostPort.equals(oldPrimary.address())) {
-          return sentinel + " still names " + hostPort;
-        }
-        RedisServer named = dataNodes.stream().filter(n -> n.address().equals(hostPort)).findFirst().orElse(null);
-        if (named == null || (current != null && named != current)) {
-          return "Sentinels disagree (" + hostPort + ")";
-        }
-        current = named;
-      }
-      if (current == null || !current.isRunning() || !"master".equals(current.role())) {
-        return "new primary " + current + " is not a running master yet";
-      }
-      promoted[0] = current;
-      return null;
-    });
+    Poll.until(
+        timeout,
+        "failover away from " + oldPrimary,
+        () -> {
+          RedisServer current = null;
+          for (RedisServer sentinel : sentinels) {
+            if (!sentinel.isRunning()) {
+              continue;
+            }
+            List<?> address =
+                (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
+            String hostPort = address.get(0) + ":" + address.get(1);
+            if (hostPort.equals(oldPrimary.address())) {
+              return sentinel + " still names " + hostPort;
+            }
+            RedisServer named =
+                dataNodes.stream()
+                    .filter(n -> n.address().equals(hostPort))
+                    .findFirst()
+                    .orElse(null);
+            if (named == null || (current != null && named != current)) {
+              return "Sentinels disagree (" + hostPort + ")";
+            }
+            current = named;
+          }
+          if (current == null || !current.isRunning() || !"master".equals(current.role())) {
+            return "new primary " + current + " is not a running master yet";
+          }
+          promoted[0] = current;
+          return null;
+        });
     return promoted[0];
   }
 
@@ -130,42 +145,62 @@ public final class RedisSentinelSetup implements AutoCloseable {
    * several Sentinels, knows all the others.
    */
   public void awaitReady(Duration timeout) {
-    Poll.until(timeout, "Sentinels ready for " + masterName, () -> {
-      RedisServer primary = null;
-      for (RedisServer sentinel : sentinels) {
-        if (!sentinel.isRunning()) {
-          continue;
-        }
-        List<?> address = (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
-        if (address == null) {
-          return sentinel + " does not know " + masterName;
-        }
-        String hostPort = address.get(0) + ":" + address.get(1);
-        RedisServer named = dataNodes.stream().filter(n -> n.address().equals(hostPort)).findFirst().orElse(null);
-        if (named == null || !named.isRunning()) {
-          return sentinel + " names " + hostPort;
-        }
-        primary = named;
-        Map<String, String> master = fields(sentinel.call("SENTINEL", "MASTER", masterName));
-        if (!"master".equals(master.get("flags"))) {
-          return sentinel + " flags the primary " + master.get("flags");
-        }
-        long runningReplicas = dataNodes.stream().filter(n -> n != named && n.isRunning()).count();
-        List<?> replicas = (List<?>) sentinel.call("SENTINEL", "REPLICAS", masterName);
-        long healthy = replicas.stream().map(RedisSentinelSetup::fields)
-            .filter(r -> "slave".equals(r.get("flags")) && "ok".equals(r.get("master-link-status")))
-            .count();
-        if (healthy < runningReplicas) {
-          return sentinel + " sees " + healthy + " healthy of " + runningReplicas + " replicas";
-        }
-        long otherSentinels = sentinels.stream().filter(s -> s != sentinel && s.isRunning()).count();
-        List<?> known = (List<?>) sentinel.call("SENTINEL", "SENTINELS", masterName);
-        if (known.size() < otherSentinels) {
-          return sentinel + " knows " + known.size() + " of " + otherSentinels + " other Sentinels";
-        }
-      }
-      return primary == null ? "no Sentinel is running" : null;
-    });
+    Poll.until(
+        timeout,
+        "Sentinels ready for " + masterName,
+        () -> {
+          RedisServer primary = null;
+          for (RedisServer sentinel : sentinels) {
+            if (!sentinel.isRunning()) {
+              continue;
+            }
+            List<?> address =
+                (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
+            if (address == null) {
+              return sentinel + " does not know " + masterName;
+            }
+            String hostPort = address.get(0) + ":" + address.get(1);
+            RedisServer named =
+                dataNodes.stream()
+                    .filter(n -> n.address().equals(hostPort))
+                    .findFirst()
+                    .orElse(null);
+            if (named == null || !named.isRunning()) {
+              return sentinel + " names " + hostPort;
+            }
+            primary = named;
+            Map<String, String> master = fields(sentinel.call("SENTINEL", "MASTER", masterName));
+            if (!"master".equals(master.get("flags"))) {
+              return sentinel + " flags the primary " + master.get("flags");
+            }
+            long runningReplicas =
+                dataNodes.stream().filter(n -> n != named && n.isRunning()).count();
+            List<?> replicas = (List<?>) sentinel.call("SENTINEL", "REPLICAS", masterName);
+            long healthy =
+                replicas.stream()
+                    .map(RedisSentinelSetup::fields)
+                    .filter(
+                        r ->
+                            "slave".equals(r.get("flags"))
+                                && "ok".equals(r.get("master-link-status")))
+                    .count();
+            if (healthy < runningReplicas) {
+              return sentinel + " sees " + healthy + " healthy of " + runningReplicas + " replicas";
+            }
+            long otherSentinels =
+                sentinels.stream().filter(s -> s != sentinel && s.isRunning()).count();
+            List<?> known = (List<?>) sentinel.call("SENTINEL", "SENTINELS", masterName);
+            if (known.size() < otherSentinels) {
+              return sentinel
+                  + " knows "
+                  + known.size()
+                  + " of "
+                  + otherSentinels
+                  + " other Sentinels";
+            }
+          }
+          return primary == null ? "no Sentinel is running" : null;
+        });
   }
 
   /** Kills every process and deletes their folders. */
@@ -178,7 +213,13 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisSentinelSetup[" + masterName + ", data " + dataNodes + ", sentinels " + sentinels + "]";
+    return "RedisSentinelSetup["
+        + masterName
+        + ", data "
+        + dataNodes
+        + ", sentinels "
+        + sentinels
+        + "]";
   }
 
   private static Map<String, String> fields(Object reply) {

@@ -42,7 +42,12 @@ public final class RedisServer implements AutoCloseable {
     this(port, dir, extraArgs, null, null, null);
   }
 
-  RedisServer(int port, Path dir, List<String> extraArgs, TestCertificates tls, TlsClientAuth tlsClientAuth,
+  RedisServer(
+      int port,
+      Path dir,
+      List<String> extraArgs,
+      TestCertificates tls,
+      TlsClientAuth tlsClientAuth,
       String sentinelConfig) {
     this.port = port;
     this.dir = dir;
@@ -51,8 +56,10 @@ public final class RedisServer implements AutoCloseable {
     this.tlsClientAuth = tlsClientAuth;
     this.sentinelConfig = sentinelConfig;
     int passwordIndex = this.extraArgs.indexOf("--requirepass");
-    this.password = passwordIndex >= 0 && passwordIndex + 1 < this.extraArgs.size()
-        ? this.extraArgs.get(passwordIndex + 1) : null;
+    this.password =
+        passwordIndex >= 0 && passwordIndex + 1 < this.extraArgs.size()
+            ? this.extraArgs.get(passwordIndex + 1)
+            : null;
   }
 
   public int port() {
@@ -129,35 +136,41 @@ public final class RedisServer implements AutoCloseable {
       command.add("--sentinel");
     }
     if (tls != null) {
-      command.addAll(List.of(
-          "--port", "0",
-          "--tls-port", String.valueOf(port),
-          "--tls-cert-file", tls.serverCert().toString(),
-          "--tls-key-file", tls.serverKey().toString(),
-          "--tls-ca-cert-file", tls.caCert().toString(),
-          "--tls-auth-clients", tlsClientAuth.redisValue(),
-          "--tls-replication", "yes"));
+      command.addAll(
+          List.of(
+              "--port", "0",
+              "--tls-port", String.valueOf(port),
+              "--tls-cert-file", tls.serverCert().toString(),
+              "--tls-key-file", tls.serverKey().toString(),
+              "--tls-ca-cert-file", tls.caCert().toString(),
+              "--tls-auth-clients", tlsClientAuth.redisValue(),
+              "--tls-replication", "yes"));
     } else {
       command.addAll(List.of("--port", String.valueOf(port)));
     }
-    command.addAll(List.of(
-        "--bind", "127.0.0.1",
-        "--daemonize", "no",
-        "--dir", dir.toString(),
-        "--save", "",
-        "--appendonly", "no",
-        "--enable-debug-command", "local",
-        "--logfile", logFile().toString()));
+    command.addAll(
+        List.of(
+            "--bind", "127.0.0.1",
+            "--daemonize", "no",
+            "--dir", dir.toString(),
+            "--save", "",
+            "--appendonly", "no",
+            "--enable-debug-command", "local",
+            "--logfile", logFile().toString()));
     if (sentinelConfig == null) {
       // Replicas sync at once instead of waiting 5 s for more replicas to join a diskless transfer.
       command.addAll(List.of("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
     }
     command.addAll(extraArgs);
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("stdout.log").toFile())
+              .start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start redis-server (is it installed? scripts/test installs it)", e);
+      throw new UncheckedIOException(
+          "cannot start redis-server (is it installed? scripts/test installs it)", e);
     }
     ProcessReaper.register(process);
     try {
@@ -212,8 +225,10 @@ public final class RedisServer implements AutoCloseable {
       throw new IllegalStateException(this + " is not running");
     }
     try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-          .redirectErrorStream(true).start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
       if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
       }
@@ -319,7 +334,9 @@ public final class RedisServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return (isSentinel() ? "redis-sentinel " : "redis-server ") + address() + (isTls() ? " (tls)" : "");
+    return (isSentinel() ? "redis-sentinel " : "redis-server ")
+        + address()
+        + (isTls() ? " (tls)" : "");
   }
 
   private Path sentinelConfigFile() {
@@ -365,7 +382,8 @@ public final class RedisServer implements AutoCloseable {
   /** Whether the last start failed because another process took the port meanwhile. */
   boolean lostPortRace() {
     try {
-      return Files.exists(logFile()) && Files.readString(logFile()).contains("Address already in use");
+      return Files.exists(logFile())
+          && Files.readString(logFile()).contains("Address already in use");
     } catch (IOException e) {
       return false;
     }
@@ -395,13 +413,16 @@ public final class RedisServer implements AutoCloseable {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                  // best effort
+                }
+              });
     } catch (IOException | UncheckedIOException ignored) {
       // best effort
     }

@@ -42,14 +42,21 @@ public final class RedisServers {
   }
 
   /** A started TLS-only server with the given certificates. */
-  public static RedisServer tls(TestCertificates certificates, TlsClientAuth clientAuth, String... extraArgs) {
+  public static RedisServer tls(
+      TestCertificates certificates, TlsClientAuth clientAuth, String... extraArgs) {
     return startFresh(() -> createTls(certificates, clientAuth, extraArgs));
   }
 
   /** A TLS-only server that is not started yet. */
-  public static RedisServer createTls(TestCertificates certificates, TlsClientAuth clientAuth, String... extraArgs) {
-    return new RedisServer(FreePorts.next(), tempDir("cacheflush-redis-tls-"), List.of(extraArgs),
-        certificates, clientAuth, null);
+  public static RedisServer createTls(
+      TestCertificates certificates, TlsClientAuth clientAuth, String... extraArgs) {
+    return new RedisServer(
+        FreePorts.next(),
+        tempDir("cacheflush-redis-tls-"),
+        List.of(extraArgs),
+        certificates,
+        clientAuth,
+        null);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -67,13 +74,17 @@ public final class RedisServers {
   }
 
   /** A cluster whose client port, cluster bus and replication all use TLS ({@code tls-cluster yes}). */
-  public static RedisCluster tlsCluster(int primaries, int replicasPerPrimary, TlsClientAuth clientAuth,
-      String... extraArgs) {
+  public static RedisCluster tlsCluster(
+      int primaries, int replicasPerPrimary, TlsClientAuth clientAuth, String... extraArgs) {
     return cluster(primaries, replicasPerPrimary, TestCertificates.shared(), clientAuth, extraArgs);
   }
 
-  private static RedisCluster cluster(int primaries, int replicasPerPrimary, TestCertificates tls,
-      TlsClientAuth clientAuth, String... extraArgs) {
+  private static RedisCluster cluster(
+      int primaries,
+      int replicasPerPrimary,
+      TestCertificates tls,
+      TlsClientAuth clientAuth,
+      String... extraArgs) {
     if (primaries < 1 || replicasPerPrimary < 0) {
       throw new IllegalArgumentException("primaries >= 1 and replicasPerPrimary >= 0");
     }
@@ -83,20 +94,31 @@ public final class RedisServers {
     try {
       for (int i = 0; i < count; i++) {
         int[] bus = new int[1];
-        nodes.add(startFresh(() -> {
-          bus[0] = FreePorts.next();
-          List<String> args = new ArrayList<>(List.of(
-              "--cluster-enabled", "yes",
-              "--cluster-config-file", "nodes.conf",
-              "--cluster-node-timeout", String.valueOf(RedisCluster.NODE_TIMEOUT_MILLIS),
-              "--cluster-port", String.valueOf(bus[0]),
-              "--cluster-replica-validity-factor", "0"));
-          if (tls != null) {
-            args.addAll(List.of("--tls-cluster", "yes"));
-          }
-          args.addAll(Arrays.asList(extraArgs));
-          return new RedisServer(FreePorts.next(), tempDir("cacheflush-cluster-"), args, tls, clientAuth, null);
-        }));
+        nodes.add(
+            startFresh(
+                () -> {
+                  bus[0] = FreePorts.next();
+                  List<String> args =
+                      new ArrayList<>(
+                          List.of(
+                              "--cluster-enabled", "yes",
+                              "--cluster-config-file", "nodes.conf",
+                              "--cluster-node-timeout",
+                                  String.valueOf(RedisCluster.NODE_TIMEOUT_MILLIS),
+                              "--cluster-port", String.valueOf(bus[0]),
+                              "--cluster-replica-validity-factor", "0"));
+                  if (tls != null) {
+                    args.addAll(List.of("--tls-cluster", "yes"));
+                  }
+                  args.addAll(Arrays.asList(extraArgs));
+                  return new RedisServer(
+                      FreePorts.next(),
+                      tempDir("cacheflush-cluster-"),
+                      args,
+                      tls,
+                      clientAuth,
+                      null);
+                }));
         busPorts.add(bus[0]);
       }
       RedisCluster cluster = new RedisCluster(nodes, replicasPerPrimary);
@@ -113,17 +135,28 @@ public final class RedisServers {
     }
   }
 
-  private static void createWithRedisCli(List<RedisServer> nodes, int replicasPerPrimary, TestCertificates tls) {
+  private static void createWithRedisCli(
+      List<RedisServer> nodes, int replicasPerPrimary, TestCertificates tls) {
     List<String> command = new ArrayList<>(List.of("redis-cli"));
     if (tls != null) {
-      command.addAll(List.of("--tls", "--cacert", tls.caCert().toString(),
-          "--cert", tls.clientCert().toString(), "--key", tls.clientKey().toString()));
+      command.addAll(
+          List.of(
+              "--tls",
+              "--cacert",
+              tls.caCert().toString(),
+              "--cert",
+              tls.clientCert().toString(),
+              "--key",
+              tls.clientKey().toString()));
     }
     command.addAll(List.of("--cluster", "create"));
     nodes.forEach(node -> command.add(node.address()));
-    command.addAll(List.of("--cluster-replicas", String.valueOf(replicasPerPrimary), "--cluster-yes"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    command.addAll(
+        List.of("--cluster-replicas", String.valueOf(replicasPerPrimary), "--cluster-yes"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     String password = nodes.get(0).password();
     if (password != null) {
       builder.environment().put("REDISCLI_AUTH", password);
@@ -150,8 +183,12 @@ public final class RedisServers {
     }
   }
 
-  private static void createDirectly(RedisCluster cluster, List<RedisServer> nodes, List<Integer> busPorts,
-      int primaries, int replicasPerPrimary) {
+  private static void createDirectly(
+      RedisCluster cluster,
+      List<RedisServer> nodes,
+      List<Integer> busPorts,
+      int primaries,
+      int replicasPerPrimary) {
     for (int i = 0; i < primaries; i++) {
       int first = i * RedisCluster.SLOTS / primaries;
       int last = (i + 1) * RedisCluster.SLOTS / primaries - 1;
@@ -164,20 +201,23 @@ public final class RedisServers {
     for (int i = 1; i < nodes.size(); i++) {
       nodes.get(i).call("CLUSTER", "MEET", seed.host(), seed.port(), busPorts.get(0));
     }
-    Poll.until(Duration.ofSeconds(20), "cluster nodes meeting", () -> {
-      for (RedisServer node : nodes) {
-        RedisCluster.ClusterView view = cluster.view(node);
-        if (view.lines().size() != nodes.size()) {
-          return node + " knows " + view.lines().size() + " nodes";
-        }
-        for (RedisCluster.NodeLine line : view.lines()) {
-          if (line.flags().contains("handshake") || line.flags().contains("noaddr")) {
-            return node + " is handshaking with " + line.address();
+    Poll.until(
+        Duration.ofSeconds(20),
+        "cluster nodes meeting",
+        () -> {
+          for (RedisServer node : nodes) {
+            RedisCluster.ClusterView view = cluster.view(node);
+            if (view.lines().size() != nodes.size()) {
+              return node + " knows " + view.lines().size() + " nodes";
+            }
+            for (RedisCluster.NodeLine line : view.lines()) {
+              if (line.flags().contains("handshake") || line.flags().contains("noaddr")) {
+                return node + " is handshaking with " + line.address();
+              }
+            }
           }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
     for (int i = primaries; i < nodes.size(); i++) {
       RedisServer primary = nodes.get((i - primaries) / replicasPerPrimary);
       nodes.get(i).call("CLUSTER", "REPLICATE", cluster.nodeId(primary));
@@ -198,7 +238,8 @@ public final class RedisServers {
    * Extra arguments go to the two data nodes (a {@code --requirepass} becomes the Sentinels'
    * {@code auth-pass} and the replica's {@code masterauth}).
    */
-  public static RedisSentinelSetup sentinel(String masterName, int sentinels, String... serverArgs) {
+  public static RedisSentinelSetup sentinel(
+      String masterName, int sentinels, String... serverArgs) {
     if (sentinels < 1) {
       throw new IllegalArgumentException("sentinels >= 1");
     }
@@ -219,28 +260,57 @@ public final class RedisServers {
       }
       RedisServer replica = startFresh(() -> create(replicaArgs.toArray(String[]::new)));
       started.add(replica);
-      Poll.until(Duration.ofSeconds(20), "replica " + replica + " in sync", () -> {
-        String link = replica.info("replication").get("master_link_status");
-        return "up".equals(link) ? null : "master_link_status:" + link;
-      });
+      Poll.until(
+          Duration.ofSeconds(20),
+          "replica " + replica + " in sync",
+          () -> {
+            String link = replica.info("replication").get("master_link_status");
+            return "up".equals(link) ? null : "master_link_status:" + link;
+          });
       int quorum = sentinels / 2 + 1;
-      StringBuilder config = new StringBuilder()
-          .append("sentinel monitor ").append(masterName).append(" 127.0.0.1 ").append(primary.port())
-          .append(' ').append(quorum).append('\n')
-          .append("sentinel down-after-milliseconds ").append(masterName).append(" 1000\n")
-          .append("sentinel failover-timeout ").append(masterName).append(" 10000\n")
-          .append("sentinel parallel-syncs ").append(masterName).append(" 1\n");
+      StringBuilder config =
+          new StringBuilder()
+              .append("sentinel monitor ")
+              .append(masterName)
+              .append(" 127.0.0.1 ")
+              .append(primary.port())
+              .append(' ')
+              .append(quorum)
+              .append('\n')
+              .append("sentinel down-after-milliseconds ")
+              .append(masterName)
+              .append(" 1000\n")
+              .append("sentinel failover-timeout ")
+              .append(masterName)
+              .append(" 10000\n")
+              .append("sentinel parallel-syncs ")
+              .append(masterName)
+              .append(" 1\n");
       if (password != null) {
-        config.append("sentinel auth-pass ").append(masterName).append(' ').append(password).append('\n');
+        config
+            .append("sentinel auth-pass ")
+            .append(masterName)
+            .append(' ')
+            .append(password)
+            .append('\n');
       }
       List<RedisServer> sentinelServers = new ArrayList<>();
       for (int i = 0; i < sentinels; i++) {
-        RedisServer sentinel = startFresh(() -> new RedisServer(FreePorts.next(), tempDir("cacheflush-sentinel-"),
-            List.of(), null, null, config.toString()));
+        RedisServer sentinel =
+            startFresh(
+                () ->
+                    new RedisServer(
+                        FreePorts.next(),
+                        tempDir("cacheflush-sentinel-"),
+                        List.of(),
+                        null,
+                        null,
+                        config.toString()));
         started.add(sentinel);
         sentinelServers.add(sentinel);
       }
-      RedisSentinelSetup setup = new RedisSentinelSetup(masterName, primary, replica, sentinelServers);
+      RedisSentinelSetup setup =
+          new RedisSentinelSetup(masterName, primary, replica, sentinelServers);
       setup.awaitReady(Duration.ofSeconds(30));
       return setup;
     } catch (RuntimeException e) {

@@ -46,13 +46,17 @@ public final class RefusingProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try (Socket s = server.accept()) {
         s.setSoTimeout(2_000);
-        String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1))
-            .readLine();
+        String line =
+            new BufferedReader(
+                    new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1))
+                .readLine();
         if (line != null) {
           requests.add(line);
         }
-        s.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream()
+            .write(
+                "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
       } catch (IOException e) {
         // a client that hung up, or the proxy closing: nothing to record
       }

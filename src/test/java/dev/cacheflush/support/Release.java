@@ -28,25 +28,36 @@ public final class Release {
 
   private static Path find(String suffix) {
     try (Stream<Path> files = Files.list(Path.of("target/dist"))) {
-      return files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst().orElseThrow().toAbsolutePath();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(suffix))
+          .findFirst()
+          .orElseThrow()
+          .toAbsolutePath();
     } catch (IOException | java.util.NoSuchElementException e) {
-      throw new IllegalStateException("target/dist/*" + suffix + " is missing: run with -Pdist (scripts/test does)", e);
+      throw new IllegalStateException(
+          "target/dist/*" + suffix + " is missing: run with -Pdist (scripts/test does)", e);
     }
   }
 
   /** Runs a command with exactly this environment (nothing inherited), in a folder, stdin empty. */
-  public static Result run(Path dir, Map<String, String> env, Duration timeout, List<String> command) {
+  public static Result run(
+      Path dir, Map<String, String> env, Duration timeout, List<String> command) {
     try {
       Path out = Files.createTempFile(dir, "stdout", ".txt");
       Path err = Files.createTempFile(dir, "stderr", ".txt");
-      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
-          .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       builder.environment().clear();
       builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
-        throw new AssertionError(command + " did not end within " + timeout + "; stderr: " + Files.readString(err));
+        throw new AssertionError(
+            command + " did not end within " + timeout + "; stderr: " + Files.readString(err));
       }
       return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {

@@ -42,7 +42,8 @@ final class Resp implements AutoCloseable {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
       if (tls != null) {
-        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, "127.0.0.1", port, true);
+        SSLSocket ssl =
+            (SSLSocket) tls.getSocketFactory().createSocket(socket, "127.0.0.1", port, true);
         ssl.setSoTimeout((int) timeout.toMillis());
         ssl.startHandshake();
         socket = ssl;
@@ -50,7 +51,8 @@ final class Resp implements AutoCloseable {
       return new Resp(socket);
     } catch (IOException e) {
       closeQuietly(socket);
-      throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot connect to 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -61,16 +63,24 @@ final class Resp implements AutoCloseable {
       out.flush();
       return read();
     } catch (IOException e) {
-      throw new UncheckedIOException("command " + (args.length > 0 ? args[0] : "") + " failed on port "
-          + socket.getPort() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "command "
+              + (args.length > 0 ? args[0] : "")
+              + " failed on port "
+              + socket.getPort()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   private void write(Object[] args) throws IOException {
     out.write(('*' + Integer.toString(args.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
     for (Object arg : args) {
-      byte[] bytes = arg instanceof byte[] b ? b : String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
-      out.write(('$' + Integer.toString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] bytes =
+          arg instanceof byte[] b ? b : String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
+      out.write(
+          ('$' + Integer.toString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(bytes);
       out.write('\r');
       out.write('\n');
@@ -90,33 +100,35 @@ final class Resp implements AutoCloseable {
         throw new RedisErrorReply(line);
       case ':':
         return Long.parseLong(line);
-      case '$': {
-        int length = Integer.parseInt(line);
-        if (length < 0) {
-          return null;
-        }
-        byte[] data = in.readNBytes(length);
-        if (data.length < length) {
-          throw new EOFException("truncated bulk string");
-        }
-        in.readNBytes(2);
-        return data;
-      }
-      case '*': {
-        int count = Integer.parseInt(line);
-        if (count < 0) {
-          return null;
-        }
-        List<Object> items = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          try {
-            items.add(read());
-          } catch (RedisErrorReply nested) {
-            items.add(nested);
+      case '$':
+        {
+          int length = Integer.parseInt(line);
+          if (length < 0) {
+            return null;
           }
+          byte[] data = in.readNBytes(length);
+          if (data.length < length) {
+            throw new EOFException("truncated bulk string");
+          }
+          in.readNBytes(2);
+          return data;
         }
-        return items;
-      }
+      case '*':
+        {
+          int count = Integer.parseInt(line);
+          if (count < 0) {
+            return null;
+          }
+          List<Object> items = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            try {
+              items.add(read());
+            } catch (RedisErrorReply nested) {
+              items.add(nested);
+            }
+          }
+          return items;
+        }
       default:
         throw new IOException("unexpected RESP type byte " + (char) type);
     }

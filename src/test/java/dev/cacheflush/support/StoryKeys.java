@@ -12,12 +12,24 @@ import java.util.List;
  */
 public final class StoryKeys {
   /** The story's preserve list, plus a sub-family of a flush family that must stay, as flags. */
-  public static final List<String> PRESERVE_ARGS = List.of("--preserve", "sessions:*", "--preserve", "ratelimit:*",
-      "--preserve", "user-profiles:*", "--preserve", "mocs:keep:*");
+  public static final List<String> PRESERVE_ARGS =
+      List.of(
+          "--preserve",
+          "sessions:*",
+          "--preserve",
+          "ratelimit:*",
+          "--preserve",
+          "user-profiles:*",
+          "--preserve",
+          "mocs:keep:*");
+
   /** The prefixes of the default flush patterns. */
-  public static final List<String> FLUSH_PREFIXES = List.of("mocs:", "gallery:", "wishlist:", "albums:");
+  public static final List<String> FLUSH_PREFIXES =
+      List.of("mocs:", "gallery:", "wishlist:", "albums:");
+
   /** The prefixes of {@link #PRESERVE_ARGS}. */
-  public static final List<String> PRESERVE_PREFIXES = List.of("sessions:", "ratelimit:", "user-profiles:", "mocs:keep:");
+  public static final List<String> PRESERVE_PREFIXES =
+      List.of("sessions:", "ratelimit:", "user-profiles:", "mocs:keep:");
 
   private StoryKeys() {}
 

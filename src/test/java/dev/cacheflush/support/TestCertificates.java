@@ -62,35 +62,41 @@ public final class TestCertificates {
     try {
       Path dir = Files.createTempDirectory("cacheflush-tls-");
       Path cnf = dir.resolve("openssl.cnf");
-      Files.writeString(cnf, String.join("\n",
-          "[req]",
-          "distinguished_name = dn",
-          "prompt = no",
-          "[dn]",
-          "CN = placeholder",
-          "[ca_ext]",
-          "basicConstraints = critical, CA:TRUE",
-          "keyUsage = critical, keyCertSign, cRLSign",
-          "subjectKeyIdentifier = hash",
-          "[server_ext]",
-          "basicConstraints = critical, CA:FALSE",
-          "keyUsage = critical, digitalSignature",
-          "extendedKeyUsage = serverAuth, clientAuth",
-          "subjectAltName = IP:127.0.0.1, DNS:localhost",
-          "subjectKeyIdentifier = hash",
-          "authorityKeyIdentifier = keyid",
-          "[client_ext]",
-          "basicConstraints = critical, CA:FALSE",
-          "keyUsage = critical, digitalSignature",
-          "extendedKeyUsage = clientAuth",
-          "subjectKeyIdentifier = hash",
-          "authorityKeyIdentifier = keyid",
-          ""));
+      Files.writeString(
+          cnf,
+          String.join(
+              "\n",
+              "[req]",
+              "distinguished_name = dn",
+              "prompt = no",
+              "[dn]",
+              "CN = placeholder",
+              "[ca_ext]",
+              "basicConstraints = critical, CA:TRUE",
+              "keyUsage = critical, keyCertSign, cRLSign",
+              "subjectKeyIdentifier = hash",
+              "[server_ext]",
+              "basicConstraints = critical, CA:FALSE",
+              "keyUsage = critical, digitalSignature",
+              "extendedKeyUsage = serverAuth, clientAuth",
+              "subjectAltName = IP:127.0.0.1, DNS:localhost",
+              "subjectKeyIdentifier = hash",
+              "authorityKeyIdentifier = keyid",
+              "[client_ext]",
+              "basicConstraints = critical, CA:FALSE",
+              "keyUsage = critical, digitalSignature",
+              "extendedKeyUsage = clientAuth",
+              "subjectKeyIdentifier = hash",
+              "authorityKeyIdentifier = keyid",
+              ""));
       // Two independent chains, generated in parallel.
-      Thread wrong = new Thread(() -> {
-        ca(dir, cnf, "wrong-ca", "cacheflush unrelated CA");
-        leaf(dir, cnf, "wrong-client", "wrong-ca", "cacheflush wrong client", "client_ext");
-      }, "openssl-wrong-ca");
+      Thread wrong =
+          new Thread(
+              () -> {
+                ca(dir, cnf, "wrong-ca", "cacheflush unrelated CA");
+                leaf(dir, cnf, "wrong-client", "wrong-ca", "cacheflush wrong client", "client_ext");
+              },
+              "openssl-wrong-ca");
       Throwable[] failure = new Throwable[1];
       wrong.setUncaughtExceptionHandler((t, e) -> failure[0] = e);
       wrong.start();
@@ -102,8 +108,9 @@ public final class TestCertificates {
         throw new IllegalStateException("generating the wrong CA failed", failure[0]);
       }
       if (!Boolean.getBoolean("cacheflush.keepTestDirs")) {
-        Runtime.getRuntime().addShutdownHook(
-            new Thread(() -> RedisServer.deleteRecursively(dir), "delete-test-certificates"));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(() -> RedisServer.deleteRecursively(dir), "delete-test-certificates"));
       }
       return new TestCertificates(dir);
     } catch (IOException e) {
@@ -163,7 +170,8 @@ public final class TestCertificates {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("ca", readCertificates(caCert()).get(0));
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       KeyManagerFactory kmf = null;
       if (presentClientCertificate) {
@@ -171,19 +179,22 @@ public final class TestCertificates {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         List<X509Certificate> chain = readCertificates(clientCert());
-        keys.setKeyEntry("client", readPrivateKey(clientKey()), password, chain.toArray(new Certificate[0]));
+        keys.setKeyEntry(
+            "client", readPrivateKey(clientKey()), password, chain.toArray(new Certificate[0]));
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+      context.init(
+          kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build an SSLContext from " + dir, e);
     }
   }
 
-  private static List<X509Certificate> readCertificates(Path pem) throws IOException, GeneralSecurityException {
+  private static List<X509Certificate> readCertificates(Path pem)
+      throws IOException, GeneralSecurityException {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     List<X509Certificate> certificates = new ArrayList<>();
     try (InputStream in = Files.newInputStream(pem)) {
@@ -205,24 +216,74 @@ public final class TestCertificates {
   }
 
   private static void ca(Path dir, Path cnf, String name, String commonName) {
-    openssl(dir, "req", "-x509", "-config", cnf.toString(), "-extensions", "ca_ext",
-        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256", "-days", "30",
-        "-subj", "/CN=" + commonName,
-        "-keyout", name + ".key", "-out", name + ".crt");
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-config",
+        cnf.toString(),
+        "-extensions",
+        "ca_ext",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-sha256",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=" + commonName,
+        "-keyout",
+        name + ".key",
+        "-out",
+        name + ".crt");
   }
 
-  private static void leaf(Path dir, Path cnf, String name, String ca, String commonName, String extensions) {
-    openssl(dir, "req", "-new", "-config", cnf.toString(),
-        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
-        "-subj", "/CN=" + commonName,
-        "-keyout", name + ".key", "-out", name + ".csr");
+  private static void leaf(
+      Path dir, Path cnf, String name, String ca, String commonName, String extensions) {
+    openssl(
+        dir,
+        "req",
+        "-new",
+        "-config",
+        cnf.toString(),
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-sha256",
+        "-subj",
+        "/CN=" + commonName,
+        "-keyout",
+        name + ".key",
+        "-out",
+        name + ".csr");
     byte[] serial = new byte[8];
     new SecureRandom().nextBytes(serial);
     serial[0] &= 0x7f;
-    openssl(dir, "x509", "-req", "-in", name + ".csr", "-sha256", "-days", "30",
-        "-CA", ca + ".crt", "-CAkey", ca + ".key", "-set_serial", "0x" + HexFormat.of().formatHex(serial),
-        "-extfile", cnf.toString(), "-extensions", extensions,
-        "-out", name + ".crt");
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        name + ".csr",
+        "-sha256",
+        "-days",
+        "30",
+        "-CA",
+        ca + ".crt",
+        "-CAkey",
+        ca + ".key",
+        "-set_serial",
+        "0x" + HexFormat.of().formatHex(serial),
+        "-extfile",
+        cnf.toString(),
+        "-extensions",
+        extensions,
+        "-out",
+        name + ".crt");
   }
 
   private static void openssl(Path dir, String... args) {
@@ -230,13 +291,20 @@ public final class TestCertificates {
     command.add("openssl");
     command.addAll(List.of(args));
     try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       byte[] output = process.getInputStream().readAllBytes();
       if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
-        throw new IllegalStateException("openssl " + String.join(" ", args) + " failed:\n"
-            + new String(output, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "openssl "
+                + String.join(" ", args)
+                + " failed:\n"
+                + new String(output, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run openssl (is it installed?)", e);

@@ -29,7 +29,10 @@ class TlsRedisIT {
   static void start() {
     long started = System.nanoTime();
     certs = TestCertificates.shared();
-    System.out.println("TlsRedisIT: certificates generated in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        "TlsRedisIT: certificates generated in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms");
     noClientAuth = RedisServers.tls(TlsClientAuth.NONE);
     clientAuthRequired = RedisServers.tls(TlsClientAuth.REQUIRED);
     client = RedisClient.create();
@@ -67,11 +70,13 @@ class TlsRedisIT {
 
   @Test
   void clientTrustingTheTestCaConnectsWithFullHostnameVerification() {
-    try (StatefulRedisConnection<String, String> connection = connect(noClientAuth, certs.caCert(), null, null)) {
+    try (StatefulRedisConnection<String, String> connection =
+        connect(noClientAuth, certs.caCert(), null, null)) {
       connection.sync().set("mocs:tls", "yes");
       assertThat(connection.sync().get("mocs:tls")).isEqualTo("yes");
     }
-    assertThat(noClientAuth.callString("GET", "mocs:tls")).isEqualTo("yes"); // admin calls speak TLS too
+    assertThat(noClientAuth.callString("GET", "mocs:tls"))
+        .isEqualTo("yes"); // admin calls speak TLS too
   }
 
   @Test
@@ -91,8 +96,15 @@ class TlsRedisIT {
   void requiredClientCertificateIsEnforced() {
     assertThatThrownBy(() -> connect(clientAuthRequired, certs.caCert(), null, null).sync().ping())
         .isInstanceOf(RuntimeException.class);
-    assertThatThrownBy(() -> connect(clientAuthRequired, certs.caCert(), certs.wrongClientCert(),
-        certs.wrongClientKey()).sync().ping())
+    assertThatThrownBy(
+            () ->
+                connect(
+                        clientAuthRequired,
+                        certs.caCert(),
+                        certs.wrongClientCert(),
+                        certs.wrongClientKey())
+                    .sync()
+                    .ping())
         .isInstanceOf(RuntimeException.class);
     try (StatefulRedisConnection<String, String> connection =
         connect(clientAuthRequired, certs.caCert(), certs.clientCert(), certs.clientKey())) {
@@ -121,9 +133,14 @@ class TlsRedisIT {
       uri.setTimeout(Duration.ofSeconds(2));
       RedisClusterClient clusterClient = RedisClusterClient.create(uri);
       try {
-        clusterClient.setOptions(ClusterClientOptions.builder()
-            .sslOptions(SslOptions.builder().jdkSslProvider().trustManager(certs.caCert().toFile()).build())
-            .build());
+        clusterClient.setOptions(
+            ClusterClientOptions.builder()
+                .sslOptions(
+                    SslOptions.builder()
+                        .jdkSslProvider()
+                        .trustManager(certs.caCert().toFile())
+                        .build())
+                .build());
         try (StatefulRedisClusterConnection<String, String> connection = clusterClient.connect()) {
           for (int i = 0; i < 30; i++) {
             connection.sync().set("gallery:" + i, "x");
@@ -136,7 +153,8 @@ class TlsRedisIT {
     }
   }
 
-  private static StatefulRedisConnection<String, String> connect(RedisServer server, Path ca, Path cert, Path key) {
+  private static StatefulRedisConnection<String, String> connect(
+      RedisServer server, Path ca, Path cert, Path key) {
     RedisURI uri = RedisURI.create(server.tlsUrl());
     uri.setTimeout(Duration.ofSeconds(2));
     synchronized (client) {

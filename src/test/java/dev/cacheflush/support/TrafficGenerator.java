@@ -28,8 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TrafficGenerator implements AutoCloseable {
   public static final List<String> FAMILIES = List.of("mocs", "gallery", "wishlist", "albums");
+
   /** One read in this many is a session read. */
   private static final int SESSION_EVERY = 10;
+
   private static final int SESSIONS = 100;
 
   private final String backend;
@@ -51,7 +53,13 @@ public final class TrafficGenerator implements AutoCloseable {
   /**
    * @param missQuery SQL with one integer parameter (the item id) whose first column is the value to cache
    */
-  public TrafficGenerator(String redisUrl, PostgresServer db, int items, double skew, int threads, int opsPerSecond,
+  public TrafficGenerator(
+      String redisUrl,
+      PostgresServer db,
+      int items,
+      double skew,
+      int threads,
+      int opsPerSecond,
       String missQuery) {
     this(null, redisUrl, db, items, skew, threads, opsPerSecond, missQuery);
   }
@@ -60,8 +68,15 @@ public final class TrafficGenerator implements AutoCloseable {
    * @param backend the application playing this traffic (e.g. express, serverless), written in
    *     front of every value it caches, so the cache shows who filled an entry; null for none
    */
-  public TrafficGenerator(String backend, String redisUrl, PostgresServer db, int items, double skew, int threads,
-      int opsPerSecond, String missQuery) {
+  public TrafficGenerator(
+      String backend,
+      String redisUrl,
+      PostgresServer db,
+      int items,
+      double skew,
+      int threads,
+      int opsPerSecond,
+      String missQuery) {
     this.backend = backend;
     this.db = db;
     this.missQuery = missQuery;
@@ -79,10 +94,14 @@ public final class TrafficGenerator implements AutoCloseable {
 
   /** The table the generator reads on a miss: {@code items(id, payload)} with {@code count} rows. */
   public static void createItems(PostgresServer db, int count) throws SQLException {
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS items");
       s.execute("CREATE TABLE items (id int PRIMARY KEY, payload text NOT NULL)");
-      s.execute("INSERT INTO items SELECT i, repeat(md5(i::text), 4) FROM generate_series(0, " + (count - 1) + ") i");
+      s.execute(
+          "INSERT INTO items SELECT i, repeat(md5(i::text), 4) FROM generate_series(0, "
+              + (count - 1)
+              + ") i");
       s.execute("ANALYZE items");
     }
   }
@@ -95,7 +114,10 @@ public final class TrafficGenerator implements AutoCloseable {
   public void warm() {
     List<RedisFuture<String>> pending = new ArrayList<>();
     for (int item = 0; item < cumulative.length; item++) {
-      pending.add(connection.async().set(key(item), (backend == null ? "" : backend + ":") + "cached-" + item));
+      pending.add(
+          connection
+              .async()
+              .set(key(item), (backend == null ? "" : backend + ":") + "cached-" + item));
     }
     for (int s = 0; s < SESSIONS; s++) {
       pending.add(connection.async().set("sessions:" + s, "user-" + s));
@@ -159,7 +181,8 @@ public final class TrafficGenerator implements AutoCloseable {
 
   private void work() {
     RedisCommands<String, String> redis = connection.sync();
-    try (Connection sql = db.connect(); PreparedStatement query = sql.prepareStatement(missQuery)) {
+    try (Connection sql = db.connect();
+        PreparedStatement query = sql.prepareStatement(missQuery)) {
       long next = System.nanoTime();
       long n = 0;
       while (running) {
