@@ -17,6 +17,7 @@ import dev.cacheflush.report.DatabaseReport;
 import dev.cacheflush.report.HitRateReport;
 import dev.cacheflush.report.WatchReport;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,8 +99,7 @@ public final class CacheObserver implements FlushObserver {
       StopSignal stop,
       Sampling sampling) {
     this.url = url;
-    // The flush connects and retries on its own; observing must not add its own round of retries.
-    this.connect = connect.withoutRetries();
+    this.connect = connect;
     this.settings = settings;
     this.sink = sink;
     this.metrics = new FlushMetrics(url, settings.metrics().stage());
@@ -110,10 +110,26 @@ public final class CacheObserver implements FlushObserver {
     this.sampling = sampling;
   }
 
+  /**
+   * Connects once: the flush connects and retries on its own, and observing must not hold it up.
+   * The samples are retried like any command of the run, each under a deadline of its own, as long
+   * as all its commands' retries can take: no one deadline covers the prompt, the flush and the watch.
+   */
   private static StatsSource connectSampler(CacheObserver o) {
-    o.redis =
-        RedisTarget.connect(o.url, o.connect, new Deadline(o.clock, o.connect.connectTimeout()));
-    return new StatsSampler(o.redis.readNodes(), o.redis.primaries(), o.ticker, o.clock);
+    RedisTarget redis =
+        RedisTarget.connect(
+            o.url, o.connect.withoutRetries(), new Deadline(o.clock, o.connect.connectTimeout()));
+    o.redis = redis;
+    StatsSampler sampler =
+        new StatsSampler(redis.readNodes(), redis.primaries(), o.ticker, o.clock);
+    Duration perSample =
+        o.connect
+            .longestRetried()
+            .multipliedBy(redis.readNodes().size() + (long) redis.primaries().size());
+    return () -> {
+      redis.retryWithin(o.connect.backoff(), new Deadline(o.clock, perSample));
+      return sampler.snapshot();
+    };
   }
 
   @Override

@@ -47,6 +47,13 @@ public record ConnectOptions(
         access.iam());
   }
 
+  /** The most one command can take with all its retries: each attempt reconnects and times out. */
+  public Duration longestRetried() {
+    return backoff
+        .longestWait()
+        .plus(connectTimeout.plus(commandTimeout).multipliedBy(backoff.retries() + 1L));
+  }
+
   /** One attempt only: for a side connection whose failure the main one will meet and retry anyway. */
   public ConnectOptions withoutRetries() {
     return new ConnectOptions(

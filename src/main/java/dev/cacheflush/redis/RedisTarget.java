@@ -118,6 +118,14 @@ public final class RedisTarget implements AutoCloseable {
     retry = retry.until(deadline);
   }
 
+  /**
+   * From now on, the nodes' commands are retried under {@code backoff} until {@code deadline}: for a
+   * target that connected once, without retries, whose commands are retried all the same.
+   */
+  public void retryWithin(Backoff backoff, Deadline deadline) {
+    retry = new Retry(backoff, deadline);
+  }
+
   private Retry retry() {
     return retry;
   }

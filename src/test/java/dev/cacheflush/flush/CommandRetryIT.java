@@ -16,6 +16,8 @@ import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,67 @@ class CommandRetryIT {
         Arguments.of("INFO stats (first sample)", bulks("INFO", "stats"), 0),
         Arguments.of("DBSIZE (first sample)", bulks("DBSIZE"), 0),
         Arguments.of("INFO stats (interval's end)", bulks("INFO", "stats"), 1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("observerSamples")
+  void connectionResetAtAFlushsHitRateSampleShouldBeRetriedAndTheWindowMeasured(
+      String name, int skip, String window, String watch) throws Exception {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url());
+        FaultProxy proxy = FaultProxy.to(server);
+        LogCapture logs = new LogCapture()) {
+      keyspace.write(Keyspace.families(Map.of("mocs", 30, "sessions", 20)));
+      // INFO stats is the observer's alone: the flush itself never asks for it.
+      proxy.cutOnRequest(bulks("INFO", "stats"), skip, 1);
+      Path report = dir.resolve("report.json");
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "flush",
+                  "--yes",
+                  "--sample-window",
+                  window,
+                  "--redis-url",
+                  proxy.url(),
+                  "--retries",
+                  "2",
+                  "--report",
+                  report.toString()));
+      if (watch != null) {
+        args.addAll(List.of("--watch", watch, "--interval", watch));
+      }
+
+      CliRun.Result result = new CliRun().run(args.toArray(String[]::new));
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(proxy.requestCuts()).as("connections reset at %s", name).isEqualTo(1);
+      assertThat(logs.warnings())
+          .singleElement()
+          .asString()
+          .contains("INFO stats on", "failed (attempt 1 of 3)", "trying again");
+      JsonNode json = JSON.readTree(Files.readString(report));
+      assertThat(json.get("keysDeleted").asLong()).isEqualTo(30);
+      if (watch == null) {
+        assertThat(json.path("hitRate").path("before").isObject()).as("before measured").isTrue();
+        assertThat(json.path("hitRate").path("after").isObject()).as("after measured").isTrue();
+      } else {
+        assertThat(json.path("watch").path("outcome").asText()).isEqualTo("observed");
+        assertThat(json.path("watch").path("intervals")).hasSize(1);
+      }
+    }
+  }
+
+  /**
+   * Which INFO stats of a flush is cut, and the flags that make it the one meant: each window
+   * samples at its start and its end (0 and 1 before, 2 and 3 after); the watch, without windows,
+   * samples at its start (0) and its interval's end (1).
+   */
+  static Stream<Arguments> observerSamples() {
+    return Stream.of(
+        Arguments.of("INFO stats (the window before, its end)", 1, "1s", null),
+        Arguments.of("INFO stats (the window after, its start)", 2, "1s", null),
+        Arguments.of("INFO stats (the watch's interval end)", 1, "0", "1s"));
   }
 
   @Test
