@@ -25,7 +25,7 @@ public final class DbOptions {
       names = "--db-interval",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Time between two probe queries. Default: 500ms.")
+      description = "Time between two probe queries. Default: " + DbSettings.INTERVAL + ".")
   Duration interval;
 
   DbSettings settings(Map<String, String> env) {

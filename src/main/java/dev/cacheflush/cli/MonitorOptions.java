@@ -1,5 +1,6 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.MonitorSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -11,7 +12,9 @@ public final class MonitorOptions {
       converter = DurationConverter.class,
       description =
           "Measure the hit rate for this long right before the flush and again right after it; 0 skips "
-              + "both (the flush then starts at once). Default: 10s.")
+              + "both (the flush then starts at once). Default: "
+              + MonitorSettings.SAMPLE_WINDOW
+              + ".")
   Duration sampleWindow;
 
   @Option(

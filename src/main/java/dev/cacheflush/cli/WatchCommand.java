@@ -58,7 +58,9 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "With --until-hit-rate: how long to wait for recovery before exit 3. Default: 10m.")
+          "With --until-hit-rate: how long to wait for recovery before exit 3. Default: "
+              + WatchSettings.WITHIN
+              + ".")
   Duration within;
 
   private final CliContext context;

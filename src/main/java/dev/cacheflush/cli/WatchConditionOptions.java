@@ -1,5 +1,6 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.WatchSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -10,7 +11,9 @@ public final class WatchConditionOptions {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Length of each watch interval, one line each. Default: 10s (or the whole watch if shorter).")
+          "Length of each watch interval, one line each. Default: "
+              + WatchSettings.INTERVAL
+              + " (or the whole watch if shorter).")
   Duration interval;
 
   @Option(
@@ -25,7 +28,9 @@ public final class WatchConditionOptions {
       names = "--consecutive",
       paramLabel = "N",
       description =
-          "Intervals in a row at or above --until-hit-rate that count as recovered. Default: 3.")
+          "Intervals in a row at or above --until-hit-rate that count as recovered. Default: "
+              + WatchSettings.DEFAULT_CONSECUTIVE
+              + ".")
   Integer consecutive;
 
   boolean anyGiven() {
