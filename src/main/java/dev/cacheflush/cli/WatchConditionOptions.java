@@ -1,5 +1,6 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.WatchSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -32,6 +33,11 @@ public final class WatchConditionOptions {
               + WatchSettings.DEFAULT_CONSECUTIVE
               + ".")
   Integer consecutive;
+
+  /** Sets what these flags say on the flags' layer. */
+  SettingsLayer.Builder applyTo(SettingsLayer.Builder flags) {
+    return flags.watchInterval(interval);
+  }
 
   boolean anyGiven() {
     return interval != null || untilHitRate != null || consecutive != null;
