@@ -1,6 +1,7 @@
 package dev.cacheflush.cli;
 
 import dev.cacheflush.config.DbSettings;
+import dev.cacheflush.config.SettingsLayer;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -25,10 +26,21 @@ public final class DbOptions {
       names = "--db-interval",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Time between two probe queries. Default: 500ms.")
+      description = "Time between two probe queries. Default: " + DbSettings.INTERVAL + ".")
   Duration interval;
 
-  DbSettings settings(Map<String, String> env) {
-    return DbSettings.resolve(url, query, interval, env);
+  /** Sets what these flags say on the flags' layer; the URL is a flag only, as it may hold a password. */
+  SettingsLayer.Builder applyTo(SettingsLayer.Builder flags) {
+    return flags.dbQuery(query).dbInterval(interval);
+  }
+
+  /**
+   * @param merged all sources merged: the file's dbQuery and dbInterval apply to a probe that
+   *     --db-url asks for, and ask for none themselves
+   */
+  DbSettings settings(Map<String, String> env, SettingsLayer merged) {
+    return url == null
+        ? DbSettings.resolve(null, query, interval, env)
+        : DbSettings.resolve(url, merged.dbQuery(), merged.dbInterval(), env);
   }
 }

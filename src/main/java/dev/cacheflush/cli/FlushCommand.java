@@ -5,6 +5,8 @@ import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.MetricsSettings;
 import dev.cacheflush.config.MonitorSettings;
 import dev.cacheflush.config.Settings;
+import dev.cacheflush.config.SettingsLayer;
+import dev.cacheflush.config.SettingsResolver;
 import dev.cacheflush.config.WatchSettings;
 import dev.cacheflush.flush.FlushObserver;
 import dev.cacheflush.metrics.MetricsSinks;
@@ -110,13 +112,22 @@ final class FlushCommand extends ScanCommandBase {
 
   /** Checked for every flush, dry or not, so that a mistake shows before the real one. */
   private MonitorSettings monitorSettings() {
+    SettingsLayer merged =
+        SettingsResolver.merge(
+            metrics
+                .applyTo(
+                    db.applyTo(watchCondition.applyTo(monitor.applyTo(SettingsLayer.builder()))))
+                .build(),
+            context.env(),
+            target.config.config,
+            context.workingDirectory());
     WatchSettings watch = null;
     if (monitor.watch != null) {
       watch =
           WatchSettings.of(
               "--watch",
               monitor.watch,
-              watchCondition.interval,
+              merged.watchInterval(),
               watchCondition.untilHitRate,
               watchCondition.consecutive);
     } else if (watchCondition.anyGiven()) {
@@ -124,11 +135,11 @@ final class FlushCommand extends ScanCommandBase {
           "--interval, --until-hit-rate and --consecutive shape the watch after the flush: "
               + "add --watch DURATION (e.g. --watch 10m --until-hit-rate 0.8)");
     }
-    DbSettings database = db.settings(context.env());
+    DbSettings database = db.settings(context.env(), merged);
     return MonitorSettings.of(
-        monitor.sampleWindow,
+        merged.sampleWindow(),
         watch,
         database,
-        metrics.settings(output.format == OutputOptions.Format.json));
+        metrics.settings(output.format == OutputOptions.Format.json, merged));
   }
 }

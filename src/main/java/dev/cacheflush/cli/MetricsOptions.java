@@ -2,6 +2,7 @@ package dev.cacheflush.cli;
 
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.MetricsSettings;
+import dev.cacheflush.config.SettingsLayer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -26,10 +27,18 @@ public final class MetricsOptions {
               + ".")
   String stage;
 
-  /** @param jsonOnStdout whether stdout is to hold the JSON report (--format json) */
-  MetricsSettings settings(boolean jsonOnStdout) {
+  /** Sets what these flags say on the flags' layer. */
+  SettingsLayer.Builder applyTo(SettingsLayer.Builder flags) {
+    return flags.metricsNamespace(cloudWatch.namespace).stage(stage);
+  }
+
+  /**
+   * @param jsonOnStdout whether stdout is to hold the JSON report (--format json)
+   * @param merged all sources merged, for the namespace and the stage
+   */
+  MetricsSettings settings(boolean jsonOnStdout, SettingsLayer merged) {
     MetricsSettings settings =
-        MetricsSettings.of(sink, cloudWatch.namespace, cloudWatch.endpoint, stage);
+        MetricsSettings.of(sink, merged.metricsNamespace(), cloudWatch.endpoint, merged.stage());
     if (jsonOnStdout && settings.sink() == MetricsSettings.Sink.emf) {
       throw new ConfigException(
           "--metrics emf writes EMF lines on stdout, which --format json keeps for the report "

@@ -1,5 +1,7 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.MonitorSettings;
+import dev.cacheflush.config.SettingsLayer;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -11,7 +13,9 @@ public final class MonitorOptions {
       converter = DurationConverter.class,
       description =
           "Measure the hit rate for this long right before the flush and again right after it; 0 skips "
-              + "both (the flush then starts at once). Default: 10s.")
+              + "both (the flush then starts at once). Default: "
+              + MonitorSettings.SAMPLE_WINDOW
+              + ".")
   Duration sampleWindow;
 
   @Option(
@@ -22,4 +26,9 @@ public final class MonitorOptions {
           "After the flush, watch the hit rate for this long, one line per --interval (the runbook's wait, "
               + "e.g. 2m). With --until-hit-rate, stop early on recovery, and exit 3 if it does not recover in time.")
   Duration watch;
+
+  /** Sets what these flags say on the flags' layer (--watch is a flag only: it asks for a watch). */
+  SettingsLayer.Builder applyTo(SettingsLayer.Builder flags) {
+    return flags.sampleWindow(sampleWindow);
+  }
 }

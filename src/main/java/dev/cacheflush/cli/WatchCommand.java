@@ -58,7 +58,9 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "With --until-hit-rate: how long to wait for recovery before exit 3. Default: 10m.")
+          "With --until-hit-rate: how long to wait for recovery before exit 3. Default: "
+              + WatchSettings.WITHIN
+              + ".")
   Duration within;
 
   private final CliContext context;
@@ -70,16 +72,22 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     output.configureLogging(context.env());
-    WatchSettings settings = watchSettings();
+    SettingsLayer flags =
+        metrics
+            .applyTo(db.applyTo(condition.applyTo(SettingsLayer.builder())))
+            .redisUrl(target.redisUrl)
+            .access(access.layer())
+            .build();
+    SettingsLayer merged =
+        SettingsResolver.merge(
+            flags, context.env(), target.config.config, context.workingDirectory());
+    WatchSettings settings = watchSettings(merged.watchInterval());
     SettingsResolver.Access redis =
         SettingsResolver.access(
-            SettingsLayer.builder().redisUrl(target.redisUrl).access(access.layer()).build(),
-            context.env(),
-            target.config.config,
-            context.workingDirectory());
-    DbSettings database = db.settings(context.env());
+            flags, context.env(), target.config.config, context.workingDirectory());
+    DbSettings database = db.settings(context.env(), merged);
     boolean json = output.format == OutputOptions.Format.json;
-    MetricsSettings metricsSettings = metrics.settings(json);
+    MetricsSettings metricsSettings = metrics.settings(json, merged);
     ReportFiles files = ReportFiles.check(context, output);
 
     PrintWriter lines = json ? (output.quiet ? null : context.err()) : context.out();
@@ -102,7 +110,7 @@ final class WatchCommand implements Callable<Integer> {
         context, output, files, report, () -> WatchText.summary(report.watch()) + "\n");
   }
 
-  private WatchSettings watchSettings() {
+  private WatchSettings watchSettings(Duration interval) {
     if (forDuration != null && condition.untilHitRate != null) {
       throw new ConfigException(
           "--for watches for a fixed time and --until-hit-rate waits for recovery (within "
@@ -113,14 +121,13 @@ final class WatchCommand implements Callable<Integer> {
         throw new ConfigException(
             "--within only applies with --until-hit-rate; --for already sets the time");
       }
-      return WatchSettings.of(
-          "--for", forDuration, condition.interval, null, condition.consecutive);
+      return WatchSettings.of("--for", forDuration, interval, null, condition.consecutive);
     }
     if (condition.untilHitRate != null) {
       return WatchSettings.of(
           "--within",
           within != null ? within : WatchSettings.DEFAULT_WITHIN,
-          condition.interval,
+          interval,
           condition.untilHitRate,
           condition.consecutive);
     }

@@ -1,5 +1,7 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.config.SettingsLayer;
+import dev.cacheflush.config.WatchSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -10,7 +12,9 @@ public final class WatchConditionOptions {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Length of each watch interval, one line each. Default: 10s (or the whole watch if shorter).")
+          "Length of each watch interval, one line each. Default: "
+              + WatchSettings.INTERVAL
+              + " (or the whole watch if shorter).")
   Duration interval;
 
   @Option(
@@ -25,8 +29,15 @@ public final class WatchConditionOptions {
       names = "--consecutive",
       paramLabel = "N",
       description =
-          "Intervals in a row at or above --until-hit-rate that count as recovered. Default: 3.")
+          "Intervals in a row at or above --until-hit-rate that count as recovered. Default: "
+              + WatchSettings.DEFAULT_CONSECUTIVE
+              + ".")
   Integer consecutive;
+
+  /** Sets what these flags say on the flags' layer. */
+  SettingsLayer.Builder applyTo(SettingsLayer.Builder flags) {
+    return flags.watchInterval(interval);
+  }
 
   boolean anyGiven() {
     return interval != null || untilHitRate != null || consecutive != null;

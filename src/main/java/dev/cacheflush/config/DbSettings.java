@@ -13,7 +13,11 @@ import java.util.Map;
 public record DbSettings(
     String url, String user, String password, String query, Duration interval) {
   public static final String DEFAULT_QUERY = "SELECT 1";
-  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(500);
+
+  /** The default, once: --db-interval's help text quotes it. */
+  public static final String INTERVAL = "500ms";
+
+  public static final Duration DEFAULT_INTERVAL = Durations.parse(INTERVAL, "dbInterval");
   private static final List<String> SUPPORTED =
       List.of("jdbc:postgresql:", "jdbc:mysql:", "jdbc:mariadb:");
 

@@ -13,7 +13,11 @@ import java.time.Duration;
  */
 public record MonitorSettings(
     Duration sampleWindow, WatchSettings watch, DbSettings db, MetricsSettings metrics) {
-  public static final Duration DEFAULT_SAMPLE_WINDOW = Duration.ofSeconds(10);
+  /** The default, once: --sample-window's help text quotes it. */
+  public static final String SAMPLE_WINDOW = "10s";
+
+  public static final Duration DEFAULT_SAMPLE_WINDOW =
+      Durations.parse(SAMPLE_WINDOW, "sampleWindow");
 
   public static MonitorSettings of(
       Duration sampleWindow, WatchSettings watch, DbSettings db, MetricsSettings metrics) {

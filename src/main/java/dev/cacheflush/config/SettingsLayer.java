@@ -9,6 +9,10 @@ import java.util.List;
  * and a pattern list, as a whole. Built by name ({@link #builder()}), never by position.
  *
  * @param maxKeys the most keys a flush may delete (a blast-radius cap), null for none
+ * @param sampleWindow, watchInterval, dbQuery, dbInterval, metricsNamespace, stage what a flush (or
+ *     watch) observes; their defaults and checks are in MonitorSettings, WatchSettings, DbSettings
+ *     and MetricsSettings. The database URL is not among them: it may hold a password, so it comes
+ *     from --db-url only.
  * @param access credentials, TLS and IAM: from the environment and flags only, never the file
  */
 public record SettingsLayer(
@@ -28,6 +32,12 @@ public record SettingsLayer(
     Long maxRate,
     Duration maxLatency,
     Long maxKeys,
+    Duration sampleWindow,
+    Duration watchInterval,
+    String dbQuery,
+    Duration dbInterval,
+    String metricsNamespace,
+    String stage,
     AccessLayer access) {
 
   /** The defaults, each once: the help texts quote these constants. */
@@ -90,6 +100,12 @@ public record SettingsLayer(
     private Long maxRate;
     private Duration maxLatency;
     private Long maxKeys;
+    private Duration sampleWindow;
+    private Duration watchInterval;
+    private String dbQuery;
+    private Duration dbInterval;
+    private String metricsNamespace;
+    private String stage;
     private AccessLayer access;
 
     private Builder() {}
@@ -174,6 +190,36 @@ public record SettingsLayer(
       return this;
     }
 
+    public Builder sampleWindow(Duration value) {
+      sampleWindow = value;
+      return this;
+    }
+
+    public Builder watchInterval(Duration value) {
+      watchInterval = value;
+      return this;
+    }
+
+    public Builder dbQuery(String value) {
+      dbQuery = value;
+      return this;
+    }
+
+    public Builder dbInterval(Duration value) {
+      dbInterval = value;
+      return this;
+    }
+
+    public Builder metricsNamespace(String value) {
+      metricsNamespace = value;
+      return this;
+    }
+
+    public Builder stage(String value) {
+      stage = value;
+      return this;
+    }
+
     public Builder access(AccessLayer value) {
       access = value;
       return this;
@@ -197,6 +243,12 @@ public record SettingsLayer(
           maxRate,
           maxLatency,
           maxKeys,
+          sampleWindow,
+          watchInterval,
+          dbQuery,
+          dbInterval,
+          metricsNamespace,
+          stage,
           access);
     }
   }

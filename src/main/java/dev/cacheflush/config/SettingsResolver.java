@@ -126,7 +126,12 @@ public final class SettingsResolver {
     return new AclScope(patterns(merged, allowBroad), merged.lock());
   }
 
-  private static SettingsLayer merge(
+  /**
+   * All sources merged and not yet checked, for the settings whose checks live with their own
+   * record (the monitor, watch, database probe and metrics settings: {@link MonitorSettings#of}
+   * and the others).
+   */
+  public static SettingsLayer merge(
       SettingsLayer flags, Map<String, String> env, Path configFile, Path cwd) {
     return SettingsLayer.DEFAULTS
         .overriddenBy(ConfigFile.load(configFile, cwd))

@@ -11,8 +11,12 @@ import java.util.Locale;
  */
 public record WatchSettings(
     Duration limit, Duration interval, Double untilHitRate, int consecutive) {
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(10);
+  /** The defaults, each once: the help texts of --interval and --within quote them. */
+  public static final String INTERVAL = "10s";
+
+  public static final String WITHIN = "10m";
+  public static final Duration DEFAULT_INTERVAL = Durations.parse(INTERVAL, "interval");
+  public static final Duration DEFAULT_WITHIN = Durations.parse(WITHIN, "within");
   public static final int DEFAULT_CONSECUTIVE = 3;
 
   /**

@@ -59,8 +59,36 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.load(null, dir))
         .hasMessageContaining("line 2: unknown setting 'access'")
         .hasMessageContaining(
-            "batchSize, commandTimeout, connectTimeout, dryRun, flush, lock, maxInFlight, maxKeys, "
-                + "maxLatency, maxRate, preserve, redisUrl, retries, scanCount, timeout, verify");
+            "batchSize, commandTimeout, connectTimeout, dbInterval, dbQuery, dryRun, flush, lock, "
+                + "maxInFlight, maxKeys, maxLatency, maxRate, metricsNamespace, preserve, redisUrl, "
+                + "retries, sampleWindow, scanCount, stage, timeout, verify, watchInterval");
+  }
+
+  @Test
+  void aDatabaseUrlShouldBeRefusedAsItMayHoldAPassword() throws Exception {
+    Files.writeString(
+        dir.resolve("cacheflush.yml"), "dbUrl: jdbc:postgresql://app:s3cret@db:5432/shop\n");
+
+    assertThatThrownBy(() -> ConfigFile.load(null, dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 1: unknown setting 'dbUrl'")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void monitorSettingsShouldBeReadByName() throws Exception {
+    Files.writeString(
+        dir.resolve("cacheflush.yml"),
+        "sampleWindow: 5s\nwatchInterval: 30s\ndbQuery: SELECT 2\ndbInterval: 250ms\n"
+            + "metricsNamespace: Shop/Cache\nstage: canary-10\n");
+
+    SettingsLayer layer = ConfigFile.load(null, dir);
+    assertThat(layer.sampleWindow()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(layer.watchInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(layer.dbQuery()).isEqualTo("SELECT 2");
+    assertThat(layer.dbInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(layer.metricsNamespace()).isEqualTo("Shop/Cache");
+    assertThat(layer.stage()).isEqualTo("canary-10");
   }
 
   @Test

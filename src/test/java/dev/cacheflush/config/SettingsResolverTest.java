@@ -89,6 +89,31 @@ class SettingsResolverTest {
   }
 
   @Test
+  void monitorSettingsShouldComeFromTheFileUnlessAFlagSaysOtherwise() throws Exception {
+    Files.writeString(
+        dir.resolve("cacheflush.yml"),
+        "sampleWindow: 5s\nwatchInterval: 30s\ndbQuery: SELECT 2\nmetricsNamespace: Shop/Cache\n");
+    SettingsLayer fromFile = SettingsResolver.merge(SettingsLayer.EMPTY, URL, null, dir);
+    assertThat(fromFile.sampleWindow()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(fromFile.watchInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(fromFile.dbQuery()).isEqualTo("SELECT 2");
+    assertThat(fromFile.metricsNamespace()).isEqualTo("Shop/Cache");
+
+    SettingsLayer flags =
+        SettingsLayer.builder()
+            .sampleWindow(Duration.ZERO)
+            .watchInterval(Duration.ofSeconds(15))
+            .dbQuery("SELECT 3")
+            .metricsNamespace("Flag")
+            .build();
+    SettingsLayer fromFlags = SettingsResolver.merge(flags, URL, null, dir);
+    assertThat(fromFlags.sampleWindow()).isEqualTo(Duration.ZERO);
+    assertThat(fromFlags.watchInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(fromFlags.dbQuery()).isEqualTo("SELECT 3");
+    assertThat(fromFlags.metricsNamespace()).isEqualTo("Flag");
+  }
+
+  @Test
   void explicitConfigFileShouldBeUsedInsteadOfTheWorkingDirectorysOne() throws Exception {
     Files.writeString(dir.resolve("cacheflush.yml"), "flush: ['cwd:*']\n");
     Path other = Files.writeString(dir.resolve("other.yml"), "flush: ['other:*']\n");
