@@ -2,6 +2,8 @@ package dev.cacheflush.cli;
 
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.MetricsSettings;
+import dev.cacheflush.config.SettingsLayer;
+import dev.cacheflush.config.SettingsResolver;
 import dev.cacheflush.metrics.CloudWatchClients;
 import dev.cacheflush.metrics.Dashboard;
 import dev.cacheflush.metrics.DashboardPublisher;
@@ -42,6 +44,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Mixin CloudWatchOptions cloudWatch;
   @Mixin RegionOption region;
+  @Mixin ConfigOption config;
 
   @Option(
       names = "--apply",
@@ -64,9 +67,16 @@ final class DashboardCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Logging.configure(false, false, Logging.format(null, context.env()));
+    // The namespace the flushes publish to, from the same sources they read it from.
+    SettingsLayer merged =
+        SettingsResolver.merge(
+            SettingsLayer.builder().metricsNamespace(cloudWatch.namespace).build(),
+            context.env(),
+            config.config,
+            context.workingDirectory());
     MetricsSettings settings =
         MetricsSettings.of(
-            MetricsSettings.Sink.cloudwatch, cloudWatch.namespace, cloudWatch.endpoint, null);
+            MetricsSettings.Sink.cloudwatch, merged.metricsNamespace(), cloudWatch.endpoint, null);
     for (String id : Stream.concat(cacheClusterIds.stream(), dbInstanceIds.stream()).toList()) {
       if (!id.matches("[A-Za-z0-9-]{1,255}")) {
         throw new ConfigException(

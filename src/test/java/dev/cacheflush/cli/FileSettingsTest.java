@@ -39,4 +39,29 @@ class FileSettingsTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--metrics-namespace 'AWS/Mine' is not a CloudWatch namespace");
   }
+
+  @Test
+  void dashboardShouldShowTheNamespaceTheFlushesPublishToFromTheFile() throws Exception {
+    Files.writeString(dir.resolve("cacheflush.yml"), "metricsNamespace: Shop/Cache\n");
+
+    CliRun.Result fromFile =
+        new CliRun()
+            .in(dir)
+            .run("dashboard", "--region", "eu-west-1", "--cache-cluster-id", "c-001");
+    assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+    assertThat(fromFile.out()).contains("Shop/Cache");
+
+    CliRun.Result flagWins =
+        new CliRun()
+            .in(dir)
+            .run(
+                "dashboard",
+                "--region",
+                "eu-west-1",
+                "--cache-cluster-id",
+                "c-001",
+                "--metrics-namespace",
+                "Other/Space");
+    assertThat(flagWins.out()).contains("Other/Space").doesNotContain("Shop/Cache");
+  }
 }
