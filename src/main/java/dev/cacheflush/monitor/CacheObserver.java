@@ -145,6 +145,9 @@ public final class CacheObserver implements FlushObserver {
         log.warn("The hit rate is not measured: {}", unmeasured);
       }
     }
+    if (probe != null) {
+      probe.awaitFirstAnswer();
+    }
   }
 
   @Override

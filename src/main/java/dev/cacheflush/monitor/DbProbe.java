@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ public final class DbProbe implements AutoCloseable {
   private final List<String> secrets;
   private Connection connection;
   private volatile String firstError;
+  private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
   private DbProbe(DbSettings settings, Ticker ticker, StopSignal stop) {
     this.settings = settings;
@@ -162,6 +164,26 @@ public final class DbProbe implements AutoCloseable {
   private void record(Sample sample) {
     synchronized (samples) {
       samples.add(sample);
+    }
+    firstAnswer.countDown();
+  }
+
+  /**
+   * Waits until the first query has answered or failed, so that the first window or interval is
+   * not spent loading the driver and logging in, which takes seconds on a busy host and would leave
+   * it without a latency. Bounded by the login and query timeouts; ends at once on a stop request.
+   */
+  public void awaitFirstAnswer() {
+    long waitUntil =
+        ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
+    try {
+      while (!firstAnswer.await(STOP_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (stop.requested() || ticker.nanos() - waitUntil > 0) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

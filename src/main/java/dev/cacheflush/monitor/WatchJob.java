@@ -75,6 +75,9 @@ public final class WatchJob {
           new Deadline(clock, settings.limit().plus(options.backoff().longestWait())));
       mode = redis.mode();
       StatsSampler sampler = new StatsSampler(redis.readNodes(), redis.primaries(), ticker, clock);
+      if (probe != null) {
+        probe.awaitFirstAnswer();
+      }
       watch =
           new WatchLoop(sampler, probe, settings, ticker, stop)
               .run(

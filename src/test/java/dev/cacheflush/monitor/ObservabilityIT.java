@@ -1,10 +1,12 @@
 package dev.cacheflush.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cacheflush.support.CliRun;
+import dev.cacheflush.support.FaultProxy;
 import dev.cacheflush.support.Keyspace;
 import dev.cacheflush.support.LogCapture;
 import dev.cacheflush.support.PostgresServer;
@@ -13,8 +15,12 @@ import dev.cacheflush.support.RedisServers;
 import dev.cacheflush.support.TrafficGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -268,6 +274,58 @@ class ObservabilityIT {
     assertThat(r.out()).doesNotContain(password);
     assertThat(r.err()).doesNotContain(password);
     assertThat(logs.lines()).noneMatch(l -> l.contains(password));
+  }
+
+  /**
+   * A database that takes seconds to answer its first query (a driver loading and logging in on a
+   * busy host, here a connection held back for 3 s) must not leave the watch's intervals without a
+   * latency: the intervals start once the probe has answered.
+   */
+  @Test
+  void watchShouldStartItsIntervalsOnceTheDatabaseHasAnswered() throws Exception {
+    Matcher address = Pattern.compile("//([^:/]+):(\\d+)/").matcher(postgres.jdbcUrl());
+    assertThat(address.find()).isTrue();
+    Path file = dir.resolve("watch.json");
+    try (FaultProxy held =
+        FaultProxy.to(address.group(1), Integer.parseInt(address.group(2))).blackhole(true)) {
+      String url =
+          postgres
+              .jdbcUrlWithCredentials()
+              .replace(address.group(1) + ":" + address.group(2), held.host() + ":" + held.port());
+      Thread release =
+          new Thread(
+              () -> {
+                await().atMost(Duration.ofSeconds(60)).until(() -> held.acceptedCount() > 0);
+                LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+                held.heal();
+              });
+      release.start();
+      CliRun.Result r;
+      try {
+        r =
+            cacheflush(
+                "watch",
+                "--for",
+                "2s",
+                "--interval",
+                "1s",
+                "--db-url",
+                url,
+                "--db-interval",
+                "200ms",
+                "--report",
+                file.toString());
+      } finally {
+        release.join();
+      }
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      JsonNode intervals =
+          new ObjectMapper().readTree(Files.readString(file)).get("watch").get("intervals");
+      assertThat(intervals).isNotEmpty();
+      intervals.forEach(
+          i -> assertThat(i.get("dbP50Ms").isNumber()).as(intervals.toString()).isTrue());
+    }
   }
 
   @Test
