@@ -365,6 +365,10 @@ class FaultsIT {
                   "--yes",
                   "--sample-window",
                   "0",
+                  // Paced to 10 s, so the flush is still deleting when the signal lands however
+                  // busy the machine: unpaced, it sometimes ended between the poll and the signal.
+                  "--max-rate",
+                  "3000",
                   "--redis-url",
                   slow.url(),
                   "--report",
