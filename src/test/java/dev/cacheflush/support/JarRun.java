@@ -66,7 +66,9 @@ public final class JarRun {
           jar + " is missing: integration tests run after 'mvn package'");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
+    // With Ctrl-C and SIGTERM as a terminal gives them: a suite started in the background by a
+    // shell without job control inherits SIGINT ignored, and the JVM would then never see it.
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM", java));
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
