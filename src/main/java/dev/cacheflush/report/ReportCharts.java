@@ -28,8 +28,17 @@ final class ReportCharts {
     return new ReportCharts(Instant.parse(r.startedAt())).flush(r);
   }
 
+  /**
+   * The time axis starts where the first interval does: connecting and the database's first answer
+   * come before it, and on a busy host would push a short watch into a corner of the chart.
+   */
   static List<SvgChart.Chart> forWatch(WatchRunReport r) {
-    return new ReportCharts(Instant.parse(r.startedAt())).watch(r);
+    List<WatchReport.Interval> intervals = r.watch().intervals();
+    Instant origin =
+        intervals.isEmpty()
+            ? Instant.parse(r.startedAt())
+            : Instant.parse(intervals.get(0).endedAt()).minusMillis(intervals.get(0).windowMs());
+    return new ReportCharts(origin).watch(r);
   }
 
   private List<SvgChart.Chart> flush(FlushReport r) {

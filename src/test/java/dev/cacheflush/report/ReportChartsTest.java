@@ -18,4 +18,30 @@ class ReportChartsTest {
     assertThat(band.from()).isEqualTo(10.3);
     assertThat(band.to()).as("the end of the deleting, not of the watch").isEqualTo(12.3);
   }
+
+  @Test
+  void aWatchChartShouldStartWhereItsFirstIntervalDoesNotWhereTheCommandStarted() {
+    // The sample's first 10 s interval starts at 22.4 s; this watch started 6 s before that
+    // (connecting, and the database's first answer on a busy host).
+    WatchRunReport w = SampleReports.watch();
+    WatchRunReport r =
+        new WatchRunReport(
+            w.schemaVersion(),
+            w.command(),
+            w.target(),
+            w.mode(),
+            w.outcome(),
+            w.exitCode(),
+            w.message(),
+            SampleReports.at(16_400),
+            w.finishedAt(),
+            w.durationMs() + 6_000,
+            w.watch(),
+            w.database());
+
+    List<SvgChart.Chart> charts = ReportCharts.forWatch(r);
+
+    SvgChart.Point first = charts.get(0).series().get(0).points().get(0);
+    assertThat(first.x()).as("the middle of the first interval").isEqualTo(5.0);
+  }
 }
