@@ -406,6 +406,10 @@ class RunbookIT {
         json.readTree(gates.resolve("flush-probed.json").toFile())
             .at("/database/baseline/p50Ms")
             .asDouble();
+    // The database measured in the watch is this machine's: on a busy one its p50 wanders past the
+    // gate's 1.5 x of a baseline taken a minute earlier. The gate's judgement is what is tested, so
+    // the recovered watch keeps its real intervals with the database settled at the baseline.
+    changeIntervals(gates, "watch-recovered.json", "watch-recovered.json", "dbP50Ms", baseline);
     changeIntervals(
         gates, "watch-recovered.json", "watch-spike.json", "dbP50Ms", 10 * baseline + 10);
     changeIntervals(gates, "watch-recovered.json", "watch-not-recovered.json", "hitRate", 0.5);

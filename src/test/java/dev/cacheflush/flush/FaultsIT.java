@@ -159,7 +159,7 @@ class FaultsIT {
                               "--report",
                               report.toString())));
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 39_000);
+      await().atMost(Duration.ofSeconds(60)).until(() -> keyspace.dbSize() < 39_000);
       server.kill();
       server.start();
 
@@ -247,7 +247,7 @@ class FaultsIT {
                               "0",
                               "--redis-url",
                               slow.url())));
-      await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.exists(bytes("cacheflush:lock")));
+      await().atMost(Duration.ofSeconds(60)).until(() -> keyspace.exists(bytes("cacheflush:lock")));
 
       CliRun.Result second =
           new CliRun().run("flush", "--yes", "--sample-window", "0", "--redis-url", server.url());
@@ -335,10 +335,10 @@ class FaultsIT {
                               slow.url(),
                               "--report",
                               report.toString())));
-      await().atMost(Duration.ofSeconds(10)).until(() -> keyspace.dbSize() < 30_000);
+      await().atMost(Duration.ofSeconds(60)).until(() -> keyspace.dbSize() < 30_000);
       stop.request();
 
-      CliRun.Result result = run.get(20, TimeUnit.SECONDS);
+      CliRun.Result result = run.get(60, TimeUnit.SECONDS);
       assertThat(result.exitCode()).isEqualTo(130);
       JsonNode json = JSON.readTree(Files.readString(report));
       assertThat(json.get("outcome").asText()).isEqualTo("interrupted");
@@ -373,10 +373,11 @@ class FaultsIT {
                   slow.url(),
                   "--report",
                   report.toString()));
-      await().atMost(Duration.ofSeconds(20)).until(() -> keyspace.dbSize() < 30_000);
+      // Bounds against a hang only: a JVM's start on a loaded 2-core machine has taken over 20 s.
+      await().atMost(Duration.ofMinutes(2)).until(() -> keyspace.dbSize() < 30_000);
       run.signal("INT");
 
-      assertThat(run.waitFor(20)).as(run.err()).isEqualTo(130);
+      assertThat(run.waitFor(120)).as(run.err()).isEqualTo(130);
       assertThat(JSON.readTree(Files.readString(report)).get("outcome").asText())
           .isEqualTo("interrupted");
       assertThat(keyspace.exists(bytes("cacheflush:lock"))).isFalse();
