@@ -49,12 +49,22 @@ public final class RedisTarget implements AutoCloseable {
    * are retried under the same options until {@code deadline}, or the one {@link #retryWithin} sets.
    */
   public static RedisTarget connect(RedisUrl url, ConnectOptions options, Deadline deadline) {
+    return connect(url, options, deadline, false);
+  }
+
+  /**
+   * The same, and with {@code replicaAllowed} a URL that names a replica (outside cluster mode) is
+   * connected to as the one node to read, instead of being refused: for runs that only read.
+   */
+  public static RedisTarget connect(
+      RedisUrl url, ConnectOptions options, Deadline deadline, boolean replicaAllowed) {
     NodeConnector connector = new NodeConnector(url, options);
     Retry retry = new Retry(options.backoff(), deadline);
     for (int attempt = 1; ; attempt++) {
       RedisTarget target = null;
       try {
-        target = new RedisTarget(url, connector, Discovery.find(url, connector), retry);
+        target =
+            new RedisTarget(url, connector, Discovery.find(url, connector, replicaAllowed), retry);
         for (Supplier<RedisNode.Connected> primary :
             target.discovery.primaries(target::primaries)) {
           target.primaries.add(new RedisNode(primary, target::retry));
@@ -140,6 +150,42 @@ public final class RedisTarget implements AutoCloseable {
 
   public RedisUrl url() {
     return url;
+  }
+
+  /**
+   * Which cache this is (see {@link TargetIdentity}), asked of the servers now: INFO replication of
+   * the node read outside cluster mode, the topology's primaries in a cluster. Throws a {@link
+   * CacheflushException} (exit 2) for a replica that cannot say which primary it follows.
+   */
+  public TargetIdentity identity() {
+    if (cluster()) {
+      List<String> ids =
+          topology().shards().stream().map(s -> s.primary().nodeId()).sorted().toList();
+      return new TargetIdentity(url.masked(), mode(), url.database(), "primary", null, ids);
+    }
+    Map<String, String> replication = primaries.get(0).info("replication");
+    boolean replica = "slave".equals(replication.get("role"));
+    String replid = replication.get("master_replid");
+    if (replica && !"up".equals(replication.get("master_link_status"))) {
+      throw new CacheflushException(
+          ExitCode.USAGE,
+          "Redis at "
+              + url.masked()
+              + " is a replica whose link to its primary is "
+              + replication.getOrDefault("master_link_status", "unknown")
+              + ": its keys may be stale and it cannot say which primary it serves; point --redis-url"
+              + " at an in-sync replica or at the primary");
+    }
+    if (replid == null || replid.isEmpty()) {
+      throw new CacheflushException(
+          ExitCode.USAGE,
+          "Redis at "
+              + url.masked()
+              + " does not report master_replid in INFO replication (Redis before 4.0): a plan "
+              + "needs Redis 4.0 or later, or Valkey");
+    }
+    return new TargetIdentity(
+        url.masked(), mode(), url.database(), replica ? "replica" : "primary", replid, List.of());
   }
 
   /** {@code standalone}, {@code cluster} or {@code sentinel}. */
