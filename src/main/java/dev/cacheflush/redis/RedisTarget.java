@@ -158,34 +158,7 @@ public final class RedisTarget implements AutoCloseable {
    * CacheflushException} (exit 2) for a replica that cannot say which primary it follows.
    */
   public TargetIdentity identity() {
-    if (cluster()) {
-      List<String> ids =
-          topology().shards().stream().map(s -> s.primary().nodeId()).sorted().toList();
-      return new TargetIdentity(url.masked(), mode(), url.database(), "primary", null, ids);
-    }
-    Map<String, String> replication = primaries.get(0).info("replication");
-    boolean replica = "slave".equals(replication.get("role"));
-    String replid = replication.get("master_replid");
-    if (replica && !"up".equals(replication.get("master_link_status"))) {
-      throw new CacheflushException(
-          ExitCode.USAGE,
-          "Redis at "
-              + url.masked()
-              + " is a replica whose link to its primary is "
-              + replication.getOrDefault("master_link_status", "unknown")
-              + ": its keys may be stale and it cannot say which primary it serves; point --redis-url"
-              + " at an in-sync replica or at the primary");
-    }
-    if (replid == null || replid.isEmpty()) {
-      throw new CacheflushException(
-          ExitCode.USAGE,
-          "Redis at "
-              + url.masked()
-              + " does not report master_replid in INFO replication (Redis before 4.0): a plan "
-              + "needs Redis 4.0 or later, or Valkey");
-    }
-    return new TargetIdentity(
-        url.masked(), mode(), url.database(), replica ? "replica" : "primary", replid, List.of());
+    return TargetIdentity.of(this);
   }
 
   /** {@code standalone}, {@code cluster} or {@code sentinel}. */

@@ -1,7 +1,10 @@
 package dev.cacheflush.redis;
 
+import dev.cacheflush.CacheflushException;
+import dev.cacheflush.ExitCode;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Which cache a run is on, without secrets: what a plan is bound to, and what an audit or a report
@@ -34,6 +37,44 @@ public record TargetIdentity(
 
   public TargetIdentity {
     primaryNodeIds = List.copyOf(primaryNodeIds);
+  }
+
+  /** The identity of a connected target, asked of its servers now ({@link RedisTarget#identity()}). */
+  static TargetIdentity of(RedisTarget target) {
+    if (target.cluster()) {
+      List<String> ids =
+          target.topology().shards().stream().map(s -> s.primary().nodeId()).sorted().toList();
+      return new TargetIdentity(
+          target.url().masked(), target.mode(), target.url().database(), "primary", null, ids);
+    }
+    Map<String, String> replication = target.primaries().get(0).info("replication");
+    boolean replica = "slave".equals(replication.get("role"));
+    String replid = replication.get("master_replid");
+    if (replica && !"up".equals(replication.get("master_link_status"))) {
+      throw new CacheflushException(
+          ExitCode.USAGE,
+          "Redis at "
+              + target.url().masked()
+              + " is a replica whose link to its primary is "
+              + replication.getOrDefault("master_link_status", "unknown")
+              + ": its keys may be stale and it cannot say which primary it serves; point --redis-url"
+              + " at an in-sync replica or at the primary");
+    }
+    if (replid == null || replid.isEmpty()) {
+      throw new CacheflushException(
+          ExitCode.USAGE,
+          "Redis at "
+              + target.url().masked()
+              + " does not report master_replid in INFO replication (Redis before 4.0): a plan "
+              + "needs Redis 4.0 or later, or Valkey");
+    }
+    return new TargetIdentity(
+        target.url().masked(),
+        target.mode(),
+        target.url().database(),
+        replica ? "replica" : "primary",
+        replid,
+        List.of());
   }
 
   /** What binds a plan to a cache: equal for a primary and its replicas, different for any other. */
