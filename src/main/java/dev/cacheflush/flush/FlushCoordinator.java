@@ -351,11 +351,17 @@ public final class FlushCoordinator {
           run.estimate = estimate(run.tally, System.nanoTime() - scanStarted, run.dbSize);
           if (settings.maxKeys() != null && run.tally.matched() > settings.maxKeys()) {
             run.message =
-                String.format(
-                    Locale.ROOT,
-                    "a real flush would stop at the --max-keys cap of %,d: %,d " + "keys match",
-                    settings.maxKeys(),
-                    run.tally.matched());
+                approved != null && approved.capsAt(settings.maxKeys())
+                    ? String.format(
+                        Locale.ROOT,
+                        "a real flush would stop at %s: %,d keys match",
+                        approved.capText(),
+                        run.tally.matched())
+                    : String.format(
+                        Locale.ROOT,
+                        "a real flush would stop at the --max-keys cap of %,d: %,d " + "keys match",
+                        settings.maxKeys(),
+                        run.tally.matched());
           }
         }
       }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cacheflush.support.CliRun;
+import dev.cacheflush.support.ClusterKeyspace;
 import dev.cacheflush.support.Keyspace;
+import dev.cacheflush.support.RedisCluster;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
 import java.nio.file.Files;
@@ -282,6 +284,35 @@ class PlanIT {
     assertThat(json.get("keysDeleted").asLong()).isEqualTo(400);
     assertThat(keyspace.dbSize()).isEqualTo(200);
     assertThat(keyspace.exists(bytes("sessions:150"))).isTrue();
+  }
+
+  @Test
+  void aPlanOfAClusterShouldNameItsPrimariesAndBindTheFlushToThem() throws Exception {
+    try (RedisCluster cluster = RedisServers.cluster(3, 0)) {
+      ClusterKeyspace clusterKeys = new ClusterKeyspace(cluster);
+      clusterKeys.write(Keyspace.families(Map.of("mocs", 300, "sessions", 200)));
+      Path out = dir.resolve("cluster.plan.json");
+      CliRun.Result planned = plan(cluster.seedUrl(), out);
+
+      assertThat(planned.exitCode()).as(planned.err()).isZero();
+      JsonNode target = read(out).get("target");
+      assertThat(target.get("mode").asText()).isEqualTo("cluster");
+      List<String> ids = new ArrayList<>();
+      target.get("primaryNodeIds").forEach(id -> ids.add(id.asText()));
+      assertThat(ids)
+          .isSorted()
+          .containsExactlyInAnyOrderElementsOf(
+              cluster.primaries().stream().map(cluster::nodeId).toList());
+
+      CliRun.Result elsewhere = flush(other.url(), out, dir.resolve("other.json"));
+      assertThat(elsewhere.exitCode()).as(elsewhere.err()).isEqualTo(4);
+      assertThat(otherKeyspace.dbSize()).isEqualTo(600);
+
+      CliRun.Result flushed = flush(cluster.seedUrl(), out, dir.resolve("flush.json"));
+      assertThat(flushed.exitCode()).as(flushed.err()).isZero();
+      assertThat(clusterKeys.total("mocs:*")).isZero();
+      assertThat(clusterKeys.total("sessions:*")).isEqualTo(200);
+    }
   }
 
   @Test
