@@ -2,6 +2,7 @@ package dev.cacheflush.cli;
 
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.DbSettings;
+import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.MetricsSettings;
 import dev.cacheflush.config.MonitorSettings;
 import dev.cacheflush.config.Settings;
@@ -12,9 +13,13 @@ import dev.cacheflush.flush.FlushObserver;
 import dev.cacheflush.metrics.MetricsSinks;
 import dev.cacheflush.monitor.CacheObserver;
 import dev.cacheflush.monitor.Ticker;
+import dev.cacheflush.plan.ApprovedPlan;
+import dev.cacheflush.plan.PlanTolerance;
 import dev.cacheflush.redis.ConnectOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -72,13 +77,64 @@ final class FlushCommand extends ScanCommandBase {
               + " and the preserved keys before and after. Default: on.")
   Boolean verify;
 
+  @Option(
+      names = "--plan",
+      paramLabel = "FILE",
+      description =
+          "Flush only as the approved plan FILE ('plan --out') describes, instead of asking: refused "
+              + "(exit 4, nothing deleted) when the cache, the patterns or the keyspace's size differ, "
+              + "the plan is older than --plan-max-age or was edited; stops (exit 4) after deleting the "
+              + "planned keys plus --plan-tolerance.")
+  Path plan;
+
+  @Option(
+      names = "--plan-max-age",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "The oldest plan --plan accepts. Default: " + PLAN_MAX_AGE + ".")
+  Duration planMaxAge;
+
+  @Option(
+      names = "--plan-tolerance",
+      paramLabel = "P%,N",
+      description =
+          "How far the keys now may be from the plan's: the keyspace's size before the flush, the "
+              + "keys deleted during it. A share of the planned count (10%), a number of keys (500), "
+              + "or the larger of both (10%,500). Default: "
+              + PlanTolerance.DEFAULT
+              + ".")
+  String planTolerance;
+
   @Mixin MonitorOptions monitor;
   @Mixin WatchConditionOptions watchCondition;
   @Mixin DbOptions db;
   @Mixin MetricsOptions metrics;
 
+  /** A plan is reviewed and flushed within a working day. */
+  static final String PLAN_MAX_AGE = "24h";
+
   FlushCommand(CliContext context) {
     super(context);
+  }
+
+  @Override
+  ApprovedPlan approvedPlan() {
+    if (plan == null) {
+      if (planMaxAge != null || planTolerance != null) {
+        throw new ConfigException(
+            "--plan-max-age and --plan-tolerance check an approved plan: add --plan FILE");
+      }
+      return null;
+    }
+    Duration maxAge = planMaxAge != null ? planMaxAge : Durations.parse(PLAN_MAX_AGE, "");
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new ConfigException("--plan-max-age must be longer than 0 (e.g. 24h)");
+    }
+    PlanTolerance tolerance =
+        PlanTolerance.parse(
+            planTolerance != null ? planTolerance : PlanTolerance.DEFAULT, "--plan-tolerance");
+    Path file = context.workingDirectory().resolve(plan).normalize();
+    return ApprovedPlan.load(file, file.toString(), maxAge, tolerance);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.CacheflushException;
+import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
@@ -11,7 +13,11 @@ import dev.cacheflush.flush.FlushObserver;
 import dev.cacheflush.flush.Progress;
 import dev.cacheflush.flush.RedisFlushTarget;
 import dev.cacheflush.glob.RedisGlob;
+import dev.cacheflush.plan.ApprovedPlan;
+import dev.cacheflush.plan.Plan;
+import dev.cacheflush.plan.PlanFile;
 import dev.cacheflush.report.FlushReport;
+import dev.cacheflush.report.ReportFile;
 import dev.cacheflush.report.TextReport;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -72,12 +78,18 @@ abstract class ScanCommandBase implements Callable<Integer> {
         settings.retries(),
         settings.lock(),
         settings.verify());
-    if (!settings.dryRun() && !confirmed && !context.interactive()) {
+    ApprovedPlan plan = approvedPlan();
+    if (plan != null) {
+      settings = plan.capped(settings);
+    }
+    // An approved plan is the confirmation: it is what a person said yes to.
+    if (!settings.dryRun() && !confirmed && plan == null && !context.interactive()) {
       throw new ConfigException(
           "Refusing to flush without confirmation: there is no terminal to ask on; pass --yes "
-              + "to confirm, or --dry-run to only look");
+              + "to confirm, --plan with an approved plan, or --dry-run to only look");
     }
     ReportFiles files = ReportFiles.check(context, output);
+    ReportFile planFile = planFile();
 
     Confirmation confirmation =
         confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
@@ -86,18 +98,62 @@ abstract class ScanCommandBase implements Callable<Integer> {
             ? new ProgressLine(context.err(), settings.dryRun())
             : Progress.NONE;
     Clock clock = Clock.systemUTC();
-    FlushReport report =
+    FlushCoordinator coordinator =
         new FlushCoordinator(
                 settings,
-                RedisFlushTarget.connector(settings, context.stopSignal(), clock),
+                RedisFlushTarget.connector(settings, context.stopSignal(), clock, planFile != null),
                 confirmation,
                 observer(settings),
                 progress,
                 context.stopSignal(),
                 clock)
-            .run();
-    return ReportOutput.flush(
-        context, output, files, report, () -> TextReport.render(report, context.colour()));
+            .following(plan);
+    if (planFile != null) {
+      coordinator.planningTo(planFile.toString());
+    }
+    FlushReport report = coordinator.run();
+    String planWritten = null;
+    String planFailed = null;
+    try {
+      planWritten = writePlan(planFile, coordinator.plan());
+    } catch (CacheflushException e) {
+      planFailed = e.getMessage();
+    }
+    int exitCode =
+        ReportOutput.flush(
+            context, output, files, report, () -> TextReport.render(report, context.colour()));
+    if (planFailed != null) {
+      context.err().println("cacheflush: " + planFailed);
+      return exitCode == ExitCode.DONE ? ExitCode.FAILED : exitCode;
+    }
+    if (planWritten != null && !output.quiet) {
+      context.err().println(planWritten);
+    }
+    return exitCode;
+  }
+
+  /** The plan {@code flush --plan} follows, read and not yet checked; null for none. */
+  ApprovedPlan approvedPlan() {
+    return null;
+  }
+
+  /** The file {@code plan --out} writes, checked before the run; null for none. */
+  ReportFile planFile() {
+    return null;
+  }
+
+  /**
+   * Writes the dry run's plan, if it made one, before the report that names its digest.
+   *
+   * @return the line that says where it is, or null
+   */
+  private static String writePlan(ReportFile file, Plan plan) {
+    if (file == null || plan == null) {
+      return null;
+    }
+    String json = PlanFile.toJson(plan);
+    file.write(json);
+    return "Plan written to " + file + ", digest " + PlanFile.digest(plan);
   }
 
   /** What watches the cache around the run; {@code flush} overrides it to observe a real flush. */

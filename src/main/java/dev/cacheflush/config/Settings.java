@@ -82,4 +82,27 @@ public record Settings(
     flushPatterns = List.copyOf(flushPatterns);
     preservePatterns = List.copyOf(preservePatterns);
   }
+
+  /** The same settings with another cap: an approved plan's (flush --plan). */
+  public Settings withMaxKeys(Long cap) {
+    return new Settings(
+        redisUrl,
+        flushPatterns,
+        preservePatterns,
+        dryRun,
+        scanCount,
+        batchSize,
+        maxInFlight,
+        timeout,
+        retries,
+        connectTimeout,
+        commandTimeout,
+        lock,
+        verify,
+        maxRate,
+        maxLatency,
+        tls,
+        iam,
+        cap);
+  }
 }

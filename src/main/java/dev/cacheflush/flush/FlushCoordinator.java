@@ -5,9 +5,13 @@ import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.glob.RedisGlob;
+import dev.cacheflush.plan.ApprovedPlan;
+import dev.cacheflush.plan.Plan;
+import dev.cacheflush.plan.PlanFile;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.redis.RedisFailures;
+import dev.cacheflush.redis.TargetIdentity;
 import dev.cacheflush.report.FlushReport;
 import io.lettuce.core.RedisException;
 import java.time.Clock;
@@ -44,6 +48,14 @@ public final class FlushCoordinator {
   private final StopSignal stop;
   private final Clock clock;
 
+  /** The plan this flush follows (flush --plan), or null. */
+  private ApprovedPlan approved;
+
+  /** Where a dry run's plan is to be written (plan --out), or null; and the plan it made. */
+  private String planOut;
+
+  private Plan planMade;
+
   /** @param observer {@link FlushObserver#NONE} for a dry run */
   public FlushCoordinator(
       Settings settings,
@@ -62,6 +74,26 @@ public final class FlushCoordinator {
     this.clock = clock;
   }
 
+  /**
+   * Follow this approved plan: it is checked before anything is deleted (refused: exit 4), and its
+   * cap is already in the settings ({@link ApprovedPlan#capped}).
+   */
+  public FlushCoordinator following(ApprovedPlan plan) {
+    this.approved = plan;
+    return this;
+  }
+
+  /** Make a plan of this dry run, to be written to {@code path}; {@link #plan()} then has it. */
+  public FlushCoordinator planningTo(String path) {
+    this.planOut = path;
+    return this;
+  }
+
+  /** The plan the dry run made, once {@link #run()} has returned; null if it did not complete. */
+  public Plan plan() {
+    return planMade;
+  }
+
   /** What the report needs beyond the tally; filled in as the run goes. */
   private static final class Run {
     final Instant started;
@@ -71,6 +103,11 @@ public final class FlushCoordinator {
     Deployment mode;
 
     long dbSize;
+
+    /** Asked only for a plan, made or followed. */
+    TargetIdentity identity;
+
+    FlushReport.PlanReference plan;
 
     /** The baseline window and the wait for a person's answer: not the run's own time. */
     Duration paused = Duration.ZERO;
@@ -107,13 +144,21 @@ public final class FlushCoordinator {
   // The lock's try holds it for the flush and releases it; the body has no other use for it.
   @SuppressWarnings("try")
   public FlushReport run() {
-    Run run = new Run(clock.instant(), new Tally(settings.flushPatterns().size()));
+    Run run =
+        new Run(
+            clock.instant(),
+            new Tally(settings.flushPatterns().size(), settings.preservePatterns().size()));
     try (FlushObserver observing = observer) {
-      try (FlushTarget target = connector.connect(new Deadline(clock, settings.timeout()))) {
-        connected(target, run);
+      try (FlushTarget target =
+          refusedBeforeConnecting(run)
+              ? null
+              : connector.connect(new Deadline(clock, settings.timeout()))) {
+        boolean approved = target != null && connected(target, run);
         Instant pauseStarted = clock.instant();
-        observing.baseline();
-        boolean confirmed = confirm(run);
+        if (approved) {
+          observing.baseline();
+        }
+        boolean confirmed = approved && confirm(run);
         run.paused = Duration.between(pauseStarted, clock.instant());
         if (confirmed) {
           // Time spent waiting for a person to type "yes" is not the run's: its deadline starts
@@ -138,7 +183,7 @@ public final class FlushCoordinator {
         run.end(Outcome.INTERRUPTED, "interrupted");
       }
       run.workEnded = clock.instant();
-      if (run.outcome != Outcome.DECLINED) {
+      if (run.outcome != Outcome.DECLINED && run.outcome != Outcome.REFUSED) {
         observing.flushEnded(run.tally, durationMs(run), run.workEnded);
       }
       if (!settings.dryRun() && run.deleted()) {
@@ -148,15 +193,77 @@ public final class FlushCoordinator {
       if (!settings.dryRun() && run.outcome == Outcome.COMPLETED) {
         watch(observing, run);
       }
+      makePlan(run);
       return report(run, observing.observation());
     }
   }
 
-  /** Whether to go ahead: a dry run does, a real flush when the person says so, neither after a stop. */
+  /** A plan refused for what the file says (edited, other patterns, too old) needs no connection. */
+  private boolean refusedBeforeConnecting(Run run) {
+    if (approved == null) {
+      return false;
+    }
+    run.plan = new FlushReport.PlanReference(approved.path(), approved.digest());
+    String refusal = approved.refusal(settings, clock.instant());
+    if (refusal != null) {
+      run.end(Outcome.REFUSED, refusal);
+    }
+    return refusal != null;
+  }
+
+  /** The plan of a completed dry run, with its digest in the report; none of a partial one. */
+  private void makePlan(Run run) {
+    if (planOut == null) {
+      return;
+    }
+    if (run.outcome != Outcome.COMPLETED) {
+      run.message =
+          (run.message == null ? "" : run.message + "; ")
+              + "no plan was written: a plan holds the counts of a whole dry run";
+      return;
+    }
+    Tally tally = run.tally;
+    List<Plan.PatternCount> patterns = new ArrayList<>();
+    for (int i = 0; i < settings.flushPatterns().size(); i++) {
+      patterns.add(
+          new Plan.PatternCount(
+              settings.flushPatterns().get(i).pattern(), tally.matched(i), tally.samples(i)));
+    }
+    List<Plan.FamilyCount> families = new ArrayList<>();
+    for (int i = 0; i < settings.preservePatterns().size(); i++) {
+      families.add(
+          new Plan.FamilyCount(
+              settings.preservePatterns().get(i).pattern(),
+              tally.preserved(i),
+              tally.preservedSamples(i)));
+    }
+    planMade =
+        new Plan(
+            Plan.VERSION,
+            run.flushStarted.toString(),
+            run.identity,
+            settings.flushPatterns().stream().map(RedisGlob::pattern).toList(),
+            settings.preservePatterns().stream().map(RedisGlob::pattern).toList(),
+            run.dbSize,
+            tally.scanned(),
+            tally.matched(),
+            tally.preserved(),
+            tally.untouched(),
+            tally.conflicts(),
+            patterns,
+            families);
+    run.plan = new FlushReport.PlanReference(planOut, PlanFile.digest(planMade));
+  }
+
+  /**
+   * Whether to go ahead: a dry run does, a flush following an approved plan does (the plan is what
+   * was said yes to), another flush when the person says so; none after a stop.
+   */
   private boolean confirm(Run run) {
     boolean confirmed =
         !stop.requested()
             && (settings.dryRun()
+                || approved != null
                 || confirmation.confirm(
                     settings.redisUrl().masked(), run.mode.reportName(), run.dbSize));
     if (stop.requested()) {
@@ -178,16 +285,33 @@ public final class FlushCoordinator {
     }
   }
 
-  private void connected(FlushTarget target, Run run) {
+  /** Records what was found on connecting; false when the approved plan is not for what was found. */
+  private boolean connected(FlushTarget target, Run run) {
     run.mode = target.mode();
     run.dbSize = target.dbSize();
+    if (approved != null || planOut != null) {
+      run.identity = target.identity();
+    }
     log.info(
         "Connected to {} ({}{}), {} keys",
         settings.redisUrl().masked(),
         run.mode.reportName(),
         run.mode == Deployment.CLUSTER ? ", " + target.shards() + " shards" : "",
         run.dbSize);
+    String refusal = approved == null ? null : approved.refusal(run.identity, run.dbSize);
+    if (refusal != null) {
+      run.end(Outcome.REFUSED, refusal);
+      return false;
+    }
+    if (approved != null) {
+      log.info(
+          "The plan {} ({}) matches this cache; the flush deletes at most {} keys",
+          approved.path(),
+          approved.digest(),
+          settings.maxKeys());
+    }
     observer.connected();
+    return true;
   }
 
   /** Scan, classify and delete (or only count, in a dry run). */
@@ -213,21 +337,31 @@ public final class FlushCoordinator {
                   + " done before it";
       case CAP_REACHED ->
           run.message =
-              String.format(
-                  Locale.ROOT,
-                  "stopped at the --max-keys cap of %,d keys "
-                      + "deleted: more keys match; narrow the patterns or raise --max-keys",
-                  settings.maxKeys());
+              approved != null && approved.capsAt(settings.maxKeys())
+                  ? "stopped at "
+                      + approved.capText()
+                      + " deleted: more keys match than were reviewed; make a new plan"
+                  : String.format(
+                      Locale.ROOT,
+                      "stopped at the --max-keys cap of %,d keys "
+                          + "deleted: more keys match; narrow the patterns or raise --max-keys",
+                      settings.maxKeys());
       default -> {
         if (settings.dryRun()) {
           run.estimate = estimate(run.tally, System.nanoTime() - scanStarted, run.dbSize);
           if (settings.maxKeys() != null && run.tally.matched() > settings.maxKeys()) {
             run.message =
-                String.format(
-                    Locale.ROOT,
-                    "a real flush would stop at the --max-keys cap of %,d: %,d " + "keys match",
-                    settings.maxKeys(),
-                    run.tally.matched());
+                approved != null && approved.capsAt(settings.maxKeys())
+                    ? String.format(
+                        Locale.ROOT,
+                        "a real flush would stop at %s: %,d keys match",
+                        approved.capText(),
+                        run.tally.matched())
+                    : String.format(
+                        Locale.ROOT,
+                        "a real flush would stop at the --max-keys cap of %,d: %,d " + "keys match",
+                        settings.maxKeys(),
+                        run.tally.matched());
           }
         }
       }
@@ -303,6 +437,7 @@ public final class FlushCoordinator {
         settings.dryRun(),
         settings.redisUrl().masked(),
         r.mode == null ? null : r.mode.reportName(),
+        r.plan,
         r.outcome.reportName(),
         r.exitCode,
         r.message,

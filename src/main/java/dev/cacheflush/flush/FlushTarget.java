@@ -2,6 +2,7 @@ package dev.cacheflush.flush;
 
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
+import dev.cacheflush.redis.TargetIdentity;
 import dev.cacheflush.report.FlushReport;
 import java.util.List;
 
@@ -26,6 +27,9 @@ public interface FlushTarget extends AutoCloseable {
 
   /** How many primaries (shards) hold the keys. */
   int shards();
+
+  /** Which cache this is, asked of its servers now. */
+  TargetIdentity identity();
 
   /** Keys in the database now, summed over the primaries. */
   long dbSize();

@@ -397,7 +397,7 @@ public final class KeyspacePass {
         deleter.delete(decision.flushPattern(), key);
       }
       case CONFLICT -> counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
-      case PRESERVE -> counts.addPreserved();
+      case PRESERVE -> counts.addPreserved(decision.preservePattern(), key);
       case UNTOUCHED -> counts.addUntouched();
       case LOCK -> throw new AssertionError("handled above");
     }

@@ -10,7 +10,9 @@ public enum Outcome {
   DECLINED("declined", ExitCode.USAGE),
   INTERRUPTED("interrupted", ExitCode.INTERRUPTED),
   /** More keys matched than --max-keys allows deleting: stopped there. */
-  CAP_REACHED("cap-reached", ExitCode.SAFETY);
+  CAP_REACHED("cap-reached", ExitCode.SAFETY),
+  /** The approved plan (flush --plan) does not match: nothing was deleted. */
+  REFUSED("refused", ExitCode.SAFETY);
 
   private final String reportName;
   private final int exitCode;

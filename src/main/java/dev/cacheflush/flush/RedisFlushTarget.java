@@ -5,6 +5,7 @@ import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.redis.TargetIdentity;
 import dev.cacheflush.report.FlushReport;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +32,17 @@ public final class RedisFlushTarget implements FlushTarget {
   }
 
   public static Connector connector(Settings settings, StopSignal stop, Clock clock) {
+    return connector(settings, stop, clock, false);
+  }
+
+  /** @param replicaAllowed whether a replica's URL is read from rather than refused: for plan only */
+  public static Connector connector(
+      Settings settings, StopSignal stop, Clock clock, boolean replicaAllowed) {
     return deadline ->
         new RedisFlushTarget(
             settings,
-            RedisTarget.connect(settings.redisUrl(), ConnectOptions.of(settings), deadline),
+            RedisTarget.connect(
+                settings.redisUrl(), ConnectOptions.of(settings), deadline, replicaAllowed),
             stop,
             clock);
   }
@@ -47,6 +55,11 @@ public final class RedisFlushTarget implements FlushTarget {
   @Override
   public int shards() {
     return redis.primaries().size();
+  }
+
+  @Override
+  public TargetIdentity identity() {
+    return redis.identity();
   }
 
   @Override

@@ -24,7 +24,9 @@ public final class Tally {
   private final LongAdder conflicts = new LongAdder();
   private final LongAdder[] matched;
   private final LongAdder[] deleted;
+  private final LongAdder[] preservedBy;
   private final List<List<String>> samples = new ArrayList<>();
+  private final List<List<String>> preservedSamples = new ArrayList<>();
   private final List<Conflict> conflictSamples = new ArrayList<>();
 
   /** A key that matched a flush pattern and a preserve pattern, and so was kept; the key as {@link KeyText#sample}. */
@@ -32,11 +34,17 @@ public final class Tally {
 
   private final Tally parent;
 
+  /** A tally that counts preserved keys in total only. */
   public Tally(int flushPatterns) {
-    this(flushPatterns, null);
+    this(flushPatterns, 0, null);
   }
 
-  private Tally(int flushPatterns, Tally parent) {
+  /** A tally that also counts preserved keys per preserve pattern (family), with samples, for a plan. */
+  public Tally(int flushPatterns, int preservePatterns) {
+    this(flushPatterns, preservePatterns, null);
+  }
+
+  private Tally(int flushPatterns, int preservePatterns, Tally parent) {
     this.parent = parent;
     matched = new LongAdder[flushPatterns];
     deleted = new LongAdder[flushPatterns];
@@ -45,11 +53,16 @@ public final class Tally {
       deleted[i] = new LongAdder();
       samples.add(new ArrayList<>(SAMPLES));
     }
+    preservedBy = new LongAdder[preservePatterns];
+    for (int i = 0; i < preservePatterns; i++) {
+      preservedBy[i] = new LongAdder();
+      preservedSamples.add(new ArrayList<>(SAMPLES));
+    }
   }
 
   /** A tally for one shard of this run. */
   public Tally child() {
-    return new Tally(matched.length, this);
+    return new Tally(matched.length, preservedBy.length, this);
   }
 
   public void addScanned(int keys) {
@@ -72,10 +85,24 @@ public final class Tally {
     }
   }
 
-  public void addPreserved() {
+  /** A key kept because it matches the preserve pattern of this index (and no flush pattern). */
+  public void addPreserved(int preservePattern, byte[] key) {
     preserved.increment();
     if (parent != null) {
-      parent.addPreserved();
+      parent.addPreserved(preservePattern, key);
+    }
+    countFamily(preservePattern, key);
+  }
+
+  private void countFamily(int preservePattern, byte[] key) {
+    if (preservePattern < preservedBy.length) {
+      preservedBy[preservePattern].increment();
+      List<String> s = preservedSamples.get(preservePattern);
+      synchronized (s) {
+        if (s.size() < SAMPLES) {
+          s.add(KeyText.sample(key));
+        }
+      }
     }
   }
 
@@ -85,6 +112,7 @@ public final class Tally {
     }
     preserved.increment();
     conflicts.increment();
+    countFamily(preservePattern, key);
     synchronized (conflictSamples) {
       if (conflictSamples.size() < SAMPLES) {
         conflictSamples.add(new Conflict(KeyText.sample(key), flushPattern, preservePattern));
@@ -136,6 +164,21 @@ public final class Tally {
 
   public long preserved() {
     return preserved.sum();
+  }
+
+  /** Keys kept under this preserve pattern, conflicts included; 0 when families are not counted. */
+  public long preserved(int preservePattern) {
+    return preservePattern < preservedBy.length ? preservedBy[preservePattern].sum() : 0;
+  }
+
+  public List<String> preservedSamples(int preservePattern) {
+    if (preservePattern >= preservedBy.length) {
+      return List.of();
+    }
+    List<String> s = preservedSamples.get(preservePattern);
+    synchronized (s) {
+      return List.copyOf(s);
+    }
   }
 
   public long conflicts() {

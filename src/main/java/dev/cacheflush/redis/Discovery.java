@@ -47,18 +47,24 @@ final class Discovery {
     this.topology = topology;
   }
 
-  /** Asks the URL's seed (or its Sentinels) once; throws what it met, for the caller to retry or explain. */
-  static Discovery find(RedisUrl url, NodeConnector connector) {
+  /**
+   * Asks the URL's seed (or its Sentinels) once; throws what it met, for the caller to retry or
+   * explain.
+   *
+   * @param replicaAllowed whether a seed that is a replica is scanned itself (for {@code plan},
+   *     which only reads) rather than refused
+   */
+  static Discovery find(RedisUrl url, NodeConnector connector, boolean replicaAllowed) {
     if (url.scheme() == RedisUrl.Scheme.SENTINEL) {
       Sentinels sentinels =
           new Sentinels(url.hosts(), url.sentinelMaster().orElseThrow(), connector);
       return new Discovery(url, connector, "sentinel", sentinels, sentinels.topology());
     }
-    return seed(url, connector);
+    return seed(url, connector, replicaAllowed);
   }
 
   /** Asks the seed node whether it is part of a cluster; a standalone server is its own only primary. */
-  private static Discovery seed(RedisUrl url, NodeConnector connector) {
+  private static Discovery seed(RedisUrl url, NodeConnector connector, boolean replicaAllowed) {
     HostPort seed = url.firstHost();
     Map<String, String> cluster;
     String nodes = null;
@@ -101,7 +107,7 @@ final class Discovery {
       }
       return new Discovery(url, connector, "cluster", null, topology);
     }
-    if ("slave".equals(replication.get("role"))) {
+    if ("slave".equals(replication.get("role")) && !replicaAllowed) {
       throw new CacheflushException(
           ExitCode.USAGE,
           "Redis at "

@@ -49,12 +49,22 @@ public final class RedisTarget implements AutoCloseable {
    * are retried under the same options until {@code deadline}, or the one {@link #retryWithin} sets.
    */
   public static RedisTarget connect(RedisUrl url, ConnectOptions options, Deadline deadline) {
+    return connect(url, options, deadline, false);
+  }
+
+  /**
+   * The same, and with {@code replicaAllowed} a URL that names a replica (outside cluster mode) is
+   * connected to as the one node to read, instead of being refused: for runs that only read.
+   */
+  public static RedisTarget connect(
+      RedisUrl url, ConnectOptions options, Deadline deadline, boolean replicaAllowed) {
     NodeConnector connector = new NodeConnector(url, options);
     Retry retry = new Retry(options.backoff(), deadline);
     for (int attempt = 1; ; attempt++) {
       RedisTarget target = null;
       try {
-        target = new RedisTarget(url, connector, Discovery.find(url, connector), retry);
+        target =
+            new RedisTarget(url, connector, Discovery.find(url, connector, replicaAllowed), retry);
         for (Supplier<RedisNode.Connected> primary :
             target.discovery.primaries(target::primaries)) {
           target.primaries.add(new RedisNode(primary, target::retry));
@@ -140,6 +150,15 @@ public final class RedisTarget implements AutoCloseable {
 
   public RedisUrl url() {
     return url;
+  }
+
+  /**
+   * Which cache this is (see {@link TargetIdentity}), asked of the servers now: INFO replication of
+   * the node read outside cluster mode, the topology's primaries in a cluster. Throws a {@link
+   * CacheflushException} (exit 2) for a replica that cannot say which primary it follows.
+   */
+  public TargetIdentity identity() {
+    return TargetIdentity.of(this);
   }
 
   /** {@code standalone}, {@code cluster} or {@code sentinel}. */

@@ -13,6 +13,7 @@ import java.util.List;
   "dryRun",
   "target",
   "mode",
+  "plan",
   "outcome",
   "exitCode",
   "message",
@@ -45,6 +46,7 @@ public record FlushReport(
     boolean dryRun,
     String target,
     String mode,
+    PlanReference plan,
     String outcome,
     int exitCode,
     String message,
@@ -72,6 +74,12 @@ public record FlushReport(
     WatchReport watch) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /**
+   * The approved plan a flush followed (flush --plan), or the plan a dry run wrote (plan --out): the
+   * file as given and its digest, for the change record to hold beside the approval.
+   */
+  public record PlanReference(String path, String digest) {}
 
   /** One flush pattern: the keys counted under it (the first flush pattern a key matches). */
   public record PatternCount(String pattern, long matched, long deleted, List<String> samples) {}

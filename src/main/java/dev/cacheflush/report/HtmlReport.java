@@ -41,6 +41,14 @@ public final class HtmlReport {
     if (r.message() != null) {
       page.note(HtmlPage.tone(r.exitCode()), r.message());
     }
+    if (r.plan() != null) {
+      page.paragraph("Plan " + r.plan().path() + ", digest " + r.plan().digest());
+    }
+    if (r.outcome().equals("refused")) {
+      page.paragraph("Nothing was deleted: the plan was refused before the flush.");
+      settings(page, r);
+      return finish(page, r);
+    }
     if (r.outcome().equals("declined") || r.mode() == null) {
       // Tables of zeros would read as if the preserved keys were lost; as on the terminal, one line
       // (a declined run's message already says that nothing was deleted).

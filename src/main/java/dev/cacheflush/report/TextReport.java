@@ -29,7 +29,7 @@ public final class TextReport {
   }
 
   private String render(FlushReport r) {
-    if (r.outcome().equals("declined") || r.mode() == null) {
+    if (r.outcome().equals("declined") || r.outcome().equals("refused") || r.mode() == null) {
       return nothingDone(r);
     }
     StringBuilder out = new StringBuilder();
@@ -38,6 +38,9 @@ public final class TextReport {
         .append(r.target())
         .append(r.mode() == null ? "" : " (" + r.mode() + ")")
         .append('\n');
+    if (r.plan() != null) {
+      out.append(wrap("Plan      ", r.plan().path() + " (" + r.plan().digest() + ")"));
+    }
     out.append("Scanned   ")
         .append(n(r.keysScanned()))
         .append(" of ")
@@ -166,7 +169,11 @@ public final class TextReport {
    */
   private String nothingDone(FlushReport r) {
     String what =
-        r.outcome().equals("declined") ? "Declined" : "Not connected (" + r.outcome() + ")";
+        r.outcome().equals("declined")
+            ? "Declined"
+            : r.outcome().equals("refused")
+                ? "Refused by the plan " + r.plan().path()
+                : "Not connected (" + r.outcome() + ")";
     return paint(
             r.exitCode() == 1 ? RED : YELLOW,
             what + ": nothing was deleted (exit " + r.exitCode() + ")")

@@ -182,6 +182,10 @@ class RunbookIT {
     assertThat(plan.get("dryRun").asBoolean()).isTrue();
     JsonNode flush = json.readTree(dir.resolve("flush-canary-25.json").toFile());
     assertThat(flush.get("exitCode").asInt()).isZero();
+    // The flush followed the approved plan, and its report names it by the plan's digest.
+    assertThat(flush.get("plan").get("digest").asText())
+        .isEqualTo(
+            json.readTree(dir.resolve("plan-canary-25.plan.json").toFile()).get("digest").asText());
     assertThat(flush.get("keysDeleted").asLong()).isGreaterThan(ITEMS / 2);
     assertThat(flush.get("verification").get("preservedAfter").asLong())
         .isEqualTo(flush.get("verification").get("preservedBefore").asLong())

@@ -7,8 +7,14 @@ import dev.cacheflush.ExitCode;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.SettingsResolver;
+import dev.cacheflush.glob.RedisGlob;
+import dev.cacheflush.plan.ApprovedPlan;
+import dev.cacheflush.plan.Plan;
+import dev.cacheflush.plan.PlanFile;
+import dev.cacheflush.plan.PlanTolerance;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
+import dev.cacheflush.redis.TargetIdentity;
 import dev.cacheflush.report.FlushReport;
 import dev.cacheflush.report.HitRateReport;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlushCoordinatorTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final TargetIdentity IDENTITY =
+      new TargetIdentity(
+          "redis://cache:6379", "standalone", 0, "primary", "a".repeat(40), List.of());
 
   @TempDir Path dir;
 
@@ -83,6 +92,12 @@ class FlushCoordinatorTest {
     @Override
     public int shards() {
       return 1;
+    }
+
+    @Override
+    public TargetIdentity identity() {
+      step("identity");
+      return IDENTITY;
     }
 
     @Override
@@ -217,6 +232,118 @@ class FlushCoordinatorTest {
     return new FlushCoordinator(
             settings, connector, confirmation, new FakeObserver(), progress, stop, clock)
         .run();
+  }
+
+  /** A plan of the fake cache made at T0, as 'plan --out' would have written it. */
+  ApprovedPlan approved(Settings settings, TargetIdentity target) {
+    Plan plan =
+        new Plan(
+            Plan.VERSION,
+            T0.toString(),
+            target,
+            settings.flushPatterns().stream().map(RedisGlob::pattern).toList(),
+            settings.preservePatterns().stream().map(RedisGlob::pattern).toList(),
+            10,
+            10,
+            4,
+            0,
+            6,
+            0,
+            List.of(new Plan.PatternCount(settings.flushPatterns().get(0).pattern(), 4, List.of())),
+            List.of());
+    String digest = PlanFile.digest(plan);
+    return new ApprovedPlan(
+        "/plans/canary.json",
+        new PlanFile.Loaded(plan, digest, digest),
+        Duration.ofHours(24),
+        PlanTolerance.parse("0", "--plan-tolerance"));
+  }
+
+  FlushReport run(Settings settings, ApprovedPlan plan) {
+    FlushTarget.Connector connector =
+        deadline -> {
+          step("connect");
+          return new FakeTarget();
+        };
+    Confirmation confirmation =
+        (target, mode, keys) -> {
+          step("confirm");
+          return answer;
+        };
+    return new FlushCoordinator(
+            plan.capped(settings),
+            connector,
+            confirmation,
+            new FakeObserver(),
+            Progress.NONE,
+            stop,
+            clock)
+        .following(plan)
+        .run();
+  }
+
+  @Test
+  void anApprovedPlanShouldBeCheckedOnConnectingAndStandInForThePrompt() {
+    Settings settings = settings();
+    clock.advance(Duration.ofHours(23));
+    FlushReport r = run(settings, approved(settings, IDENTITY));
+
+    assertThat(steps)
+        .containsExactly(
+            "connect",
+            "identity",
+            "observe",
+            "baseline",
+            "flush-starting",
+            "lock",
+            "delete",
+            "verify",
+            "unlock",
+            "disconnect",
+            "flush-ended",
+            "after",
+            "watch",
+            "observer-closed");
+    assertThat(r.outcome()).isEqualTo("completed");
+    assertThat(r.plan().digest()).startsWith("sha256:");
+    assertThat(r.plan().path()).isEqualTo("/plans/canary.json");
+  }
+
+  @Test
+  void aPlanOlderThanItsMaxAgeShouldBeRefusedWithoutConnecting() {
+    Settings settings = settings();
+    clock.advance(Duration.ofHours(24).plusSeconds(1));
+    FlushReport r = run(settings, approved(settings, IDENTITY));
+
+    assertThat(steps).containsExactly("observer-closed");
+    assertThat(r.outcome()).isEqualTo("refused");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.SAFETY);
+    assertThat(r.message()).contains("was made 24h 00m ago").contains("--plan-max-age 24h");
+    assertThat(r.keysDeleted()).isZero();
+  }
+
+  @Test
+  void aPlanOfAnotherCacheShouldBeRefusedBeforeTheBaselineIsMeasured() {
+    Settings settings = settings();
+    TargetIdentity other =
+        new TargetIdentity(
+            "redis://cache:6379", "standalone", 0, "primary", "b".repeat(40), List.of());
+    FlushReport r = run(settings, approved(settings, other));
+
+    assertThat(steps).containsExactly("connect", "identity", "disconnect", "observer-closed");
+    assertThat(r.outcome()).isEqualTo("refused");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.SAFETY);
+    assertThat(r.message()).contains("is for another cache");
+  }
+
+  @Test
+  void aFlushFindingMoreKeysThanPlannedShouldStopAtThePlansCap() {
+    Settings settings = settings();
+    ApprovedPlan plan = approved(settings, IDENTITY);
+
+    assertThat(plan.capped(settings).maxKeys()).isEqualTo(4);
+    assertThat(plan.capped(settings.withMaxKeys(3L)).maxKeys()).isEqualTo(3);
+    assertThat(plan.capsAt(4L)).isTrue();
   }
 
   @Test

@@ -82,6 +82,24 @@ class ReportSchemaIT {
     fill(2_000);
     String closedPort = "127.0.0.1:" + FreePorts.next();
     assertValid("plan", run(0, new CliRun(), "plan", "--redis-url", redis.url()));
+    Path plan = dir.resolve("approved.plan.json");
+    JsonNode planned =
+        run(0, new CliRun(), "plan", "--redis-url", redis.url(), "--out", plan.toString());
+    assertThat(planned.get("plan").get("digest").asText()).startsWith("sha256:");
+    assertValid("plan --out", planned);
+    JsonNode refused =
+        run(
+            4,
+            new CliRun(),
+            "flush",
+            "--redis-url",
+            redis.url(),
+            "--plan",
+            plan.toString(),
+            "--flush",
+            "mocs:1*");
+    assertThat(refused.get("outcome").asText()).isEqualTo("refused");
+    assertValid("refused", refused);
     JsonNode flush =
         run(
             0,

@@ -30,6 +30,29 @@ public final class RedisServers {
     return new RedisServer(FreePorts.next(), tempDir("cacheflush-redis-"), List.of(extraArgs));
   }
 
+  /**
+   * A started replica of {@code primary} ({@code --replicaof}), returned once its link to the
+   * primary is up and it holds the primary's keys.
+   */
+  public static RedisServer replicaOf(RedisServer primary, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of(extraArgs));
+    args.addAll(List.of("--replicaof", primary.host(), String.valueOf(primary.port())));
+    RedisServer replica = startFresh(() -> create(args.toArray(String[]::new)));
+    try {
+      Poll.until(
+          Duration.ofSeconds(20),
+          "replica " + replica + " in sync",
+          () -> {
+            String link = replica.info("replication").get("master_link_status");
+            return "up".equals(link) ? null : "master_link_status:" + link;
+          });
+      return replica;
+    } catch (RuntimeException e) {
+      replica.close();
+      throw e;
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
   // TLS
 
