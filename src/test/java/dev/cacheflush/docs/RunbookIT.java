@@ -187,9 +187,12 @@ class RunbookIT {
         .isEqualTo(
             json.readTree(dir.resolve("plan-canary-25.plan.json").toFile()).get("digest").asText());
     assertThat(flush.get("keysDeleted").asLong()).isGreaterThan(ITEMS / 2);
+    // Counted from SCAN, which returns a key twice when Redis shrinks its table mid-scan (the
+    // deletions make it shrink): at least the 100 sessions, which KEYS counts exactly below.
+    assertThat(flush.get("verification").get("preservedBefore").asLong())
+        .isGreaterThanOrEqualTo(100);
     assertThat(flush.get("verification").get("preservedAfter").asLong())
-        .isEqualTo(flush.get("verification").get("preservedBefore").asLong())
-        .isEqualTo(100);
+        .isGreaterThanOrEqualTo(100);
     assertThat(flush.get("database").get("baseline").get("samples").asInt()).isPositive();
     JsonNode gate = json.readTree(dir.resolve("watch-canary-25.json").toFile());
     assertThat(gate.get("command").asText()).isEqualTo("watch");
@@ -582,6 +585,7 @@ class RunbookIT {
             "set -euo pipefail\n"
                 + "aws() { command aws --endpoint-url \"$RUNBOOK_AWS_ENDPOINT\" \"$@\"; }\n");
     List<Runbook.Block> blocks = Runbook.shellBlocks(RUNBOOK);
+    Runbook.Block watchAgain = watchAgainBlock(blocks);
     for (Runbook.Block block : blocks) {
       if ("environment".equals(block.marker())) {
         continue;
@@ -592,9 +596,25 @@ class RunbookIT {
       script
           .append("printf '\\n::block on line %d at %s\\n' ")
           .append(block.line())
-          .append(" \"$(date +%T)\"\n")
-          .append(shorter(block))
-          .append('\n');
+          .append(" \"$(date +%T)\"\n");
+      if ("gate".equals(block.marker())) {
+        // The page's own answer to a failed gate (exit 3): watch again and re-check, until ten
+        // minutes after the flush (four more two-minute watches). A database slowed by a busy
+        // host fails a gate that a settled one passes, as it would in production.
+        script
+            .append(inSubshell(shorter(block)))
+            .append("rechecks=0\n")
+            .append("while [ \"$status\" -ne 0 ]; do\n")
+            .append("  [ \"$status\" -eq 3 ] && [ \"$rechecks\" -lt 4 ] || exit \"$status\"\n")
+            .append("  rechecks=$((rechecks + 1))\n")
+            .append("  printf '\\n::gate failed: watching again (block on line %d), %d of 4\\n' ")
+            .append(watchAgain.line())
+            .append(" \"$rechecks\"\n")
+            .append(inSubshell(shorter(watchAgain)))
+            .append("done\n");
+      } else {
+        script.append(shorter(block)).append('\n');
+      }
     }
     script.append("printf '\\n::done\\n'\n");
     Path file = dir.resolve("runbook.sh");
@@ -638,6 +658,21 @@ class RunbookIT {
         .isZero();
     assertThat(log).endsWith("::done\n");
     return log;
+  }
+
+  /** The gate block of "When a gate fails": a watch, then the gate on it. */
+  static Runbook.Block watchAgainBlock(List<Runbook.Block> blocks) {
+    List<Runbook.Block> gates =
+        blocks.stream()
+            .filter(b -> "gate".equals(b.marker()) && b.text().contains("cacheflush watch"))
+            .toList();
+    assertThat(gates).as("the gate blocks that watch again").isNotEmpty();
+    return gates.get(gates.size() - 1);
+  }
+
+  /** Runs a block so that its first failing command ends it, and keeps its exit code in $status. */
+  static String inSubshell(String block) {
+    return "set +e\n(\nset -e\n" + block + "\n)\nstatus=$?\nset -e\n";
   }
 
   static String shorter(Runbook.Block block) {
