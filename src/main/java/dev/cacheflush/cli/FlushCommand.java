@@ -72,6 +72,7 @@ final class FlushCommand extends ScanCommandBase {
               + " and the preserved keys before and after. Default: on.")
   Boolean verify;
 
+  @Mixin PacingOptions pacing;
   @Mixin MonitorOptions monitor;
   @Mixin WatchConditionOptions watchCondition;
   @Mixin DbOptions db;
@@ -87,8 +88,13 @@ final class FlushCommand extends ScanCommandBase {
   }
 
   @Override
+  SettingsLayer.Builder commandFlags(SettingsLayer.Builder flags) {
+    return pacing.applyTo(flags);
+  }
+
+  @Override
   FlushObserver observer(Settings settings) {
-    MonitorSettings observe = monitorSettings();
+    MonitorSettings observe = monitorSettings(settings);
     if (settings.dryRun()) {
       if (observe.watch() != null
           || observe.db() != null
@@ -111,7 +117,7 @@ final class FlushCommand extends ScanCommandBase {
   }
 
   /** Checked for every flush, dry or not, so that a mistake shows before the real one. */
-  private MonitorSettings monitorSettings() {
+  private MonitorSettings monitorSettings(Settings settings) {
     SettingsLayer merged =
         SettingsResolver.merge(
             metrics
@@ -135,7 +141,13 @@ final class FlushCommand extends ScanCommandBase {
           "--interval, --until-hit-rate and --consecutive shape the watch after the flush: "
               + "add --watch DURATION (e.g. --watch 10m --until-hit-rate 0.8)");
     }
-    DbSettings database = db.settings(context.env(), merged);
+    boolean dbPaced = settings.pacing().dbMaxLatency() != null;
+    DbSettings database = db.settings(context.env(), merged, dbPaced);
+    if (dbPaced && database == null) {
+      throw new ConfigException(
+          "--db-max-latency paces the flush on the database probe's latency: add --db-url (the "
+              + "database behind the cache), or leave --db-max-latency (dbMaxLatency) out");
+    }
     return MonitorSettings.of(
         merged.sampleWindow(),
         watch,
