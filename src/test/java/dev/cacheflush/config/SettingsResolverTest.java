@@ -260,9 +260,7 @@ class SettingsResolverTest {
     assertThat(unpaced.pacing()).isEqualTo(PacingSettings.NONE);
     assertThat(unpaced.batchSize()).isEqualTo(Settings.BATCH_SIZE);
 
-    Files.writeString(dir.resolve("cacheflush.yml"), "spread: 2m
-timeout: 5m
-");
+    Files.writeString(dir.resolve("cacheflush.yml"), "spread: 2m\ntimeout: 5m\n");
     Settings spread = SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false);
     assertThat(spread.pacing().spread()).isEqualTo(Duration.ofMinutes(2));
     assertThat(List.of(spread.scanCount(), spread.batchSize()))
@@ -275,7 +273,8 @@ timeout: 5m
             null,
             dir,
             false);
-    assertThat(bound.pacing()).isEqualTo(new PacingSettings(Duration.ofMinutes(2), Duration.ofMillis(20)));
+    assertThat(bound.pacing())
+        .isEqualTo(new PacingSettings(Duration.ofMinutes(2), Duration.ofMillis(20)));
 
     assertThatThrownBy(
             () ->
