@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class DbLatencyPacer implements Pacer {
   private static final Logger log = LoggerFactory.getLogger(DbLatencyPacer.class);
 
-  static final double START_KEYS_PER_SECOND = 1_000;
+  static final double START_KEYS_PER_SECOND = 100;
   static final double FLOOR_KEYS_PER_SECOND = 10;
   static final double CEILING_KEYS_PER_SECOND = 10_000_000;
   static final double SPEED_UP = 1.25;
