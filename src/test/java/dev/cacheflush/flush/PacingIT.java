@@ -65,9 +65,10 @@ class PacingIT {
 
   @Test
   void aProbeOverTheBoundShouldSlowTheDeletionsAndTheFlushStillComplete() throws Exception {
-    // Two batches of 100 at the bound's start rate of 100 keys/s: the second waits for a decision,
-    // and each decision sees probe queries of 50 ms against a bound of 10 ms.
-    keyspace.write(Keyspace.families(Map.of("mocs", 200, "sessions", 200)));
+    // Three batches of 100 at the bound's start rate of 100 keys/s: the third is due 2 s after the
+    // first, so it waits through the decision at 1 s, which sees probe queries of 50 ms against a
+    // bound of 10 ms.
+    keyspace.write(Keyspace.families(Map.of("mocs", 300, "sessions", 300)));
 
     JsonNode report =
         flush(
@@ -81,8 +82,8 @@ class PacingIT {
             "200ms");
 
     assertThat(report.get("outcome").asText()).isEqualTo("completed");
-    assertThat(report.get("keysDeleted").asLong()).isEqualTo(200);
-    assertThat(keyspace.dbSize()).isEqualTo(200);
+    assertThat(report.get("keysDeleted").asLong()).isEqualTo(300);
+    assertThat(keyspace.dbSize()).isEqualTo(300);
     JsonNode pacing = report.get("pacing");
     assertThat(pacing.get("dbMaxLatencyMs").asLong()).isEqualTo(10);
     assertThat(pacing.get("dbWindowMs").asLong()).isEqualTo(1_000);
