@@ -1,6 +1,7 @@
 package dev.cacheflush.cli;
 
 import dev.cacheflush.config.DbSettings;
+import dev.cacheflush.config.PacingSettings;
 import dev.cacheflush.config.SettingsLayer;
 import java.time.Duration;
 import java.util.Map;
@@ -37,10 +38,17 @@ public final class DbOptions {
   /**
    * @param merged all sources merged: the file's dbQuery and dbInterval apply to a probe that
    *     --db-url asks for, and ask for none themselves
+   * @param paced whether --db-max-latency paces the flush on the probe: then it probes every {@link
+   *     PacingSettings#DB_INTERVAL} unless an interval is given, so each decision has answers to go
+   *     by
    */
-  DbSettings settings(Map<String, String> env, SettingsLayer merged) {
+  DbSettings settings(Map<String, String> env, SettingsLayer merged, boolean paced) {
+    Duration interval =
+        merged.dbInterval() == null && paced
+            ? PacingSettings.DEFAULT_DB_INTERVAL
+            : merged.dbInterval();
     return url == null
-        ? DbSettings.resolve(null, query, interval, env)
-        : DbSettings.resolve(url, merged.dbQuery(), merged.dbInterval(), env);
+        ? DbSettings.resolve(null, query, this.interval, env)
+        : DbSettings.resolve(url, merged.dbQuery(), interval, env);
   }
 }

@@ -105,6 +105,7 @@ final class FlushCommand extends ScanCommandBase {
               + ".")
   String planTolerance;
 
+  @Mixin PacingOptions pacing;
   @Mixin MonitorOptions monitor;
   @Mixin WatchConditionOptions watchCondition;
   @Mixin DbOptions db;
@@ -143,8 +144,13 @@ final class FlushCommand extends ScanCommandBase {
   }
 
   @Override
+  SettingsLayer.Builder commandFlags(SettingsLayer.Builder flags) {
+    return pacing.applyTo(flags);
+  }
+
+  @Override
   FlushObserver observer(Settings settings) {
-    MonitorSettings observe = monitorSettings();
+    MonitorSettings observe = monitorSettings(settings);
     if (settings.dryRun()) {
       if (observe.watch() != null
           || observe.db() != null
@@ -167,7 +173,7 @@ final class FlushCommand extends ScanCommandBase {
   }
 
   /** Checked for every flush, dry or not, so that a mistake shows before the real one. */
-  private MonitorSettings monitorSettings() {
+  private MonitorSettings monitorSettings(Settings settings) {
     SettingsLayer merged =
         SettingsResolver.merge(
             metrics
@@ -191,7 +197,13 @@ final class FlushCommand extends ScanCommandBase {
           "--interval, --until-hit-rate and --consecutive shape the watch after the flush: "
               + "add --watch DURATION (e.g. --watch 10m --until-hit-rate 0.8)");
     }
-    DbSettings database = db.settings(context.env(), merged);
+    boolean dbPaced = settings.pacing().dbMaxLatency() != null;
+    DbSettings database = db.settings(context.env(), merged, dbPaced);
+    if (dbPaced && database == null) {
+      throw new ConfigException(
+          "--db-max-latency paces the flush on the database probe's latency: add --db-url (the "
+              + "database behind the cache), or leave --db-max-latency (dbMaxLatency) out");
+    }
     return MonitorSettings.of(
         merged.sampleWindow(),
         watch,

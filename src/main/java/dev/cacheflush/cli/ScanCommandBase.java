@@ -49,8 +49,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
   int execute(Boolean dryRunFlag, boolean confirmed, Boolean lock, Boolean verify) {
     output.configureLogging(context.env());
     SettingsLayer flags =
-        tuning
-            .applyTo(patterns.applyTo(SettingsLayer.builder()))
+        commandFlags(tuning.applyTo(patterns.applyTo(SettingsLayer.builder())))
             .redisUrl(target.redisUrl)
             .dryRun(dryRunFlag)
             .lock(lock)
@@ -154,6 +153,11 @@ abstract class ScanCommandBase implements Callable<Integer> {
     String json = PlanFile.toJson(plan);
     file.write(json);
     return "Plan written to " + file + ", digest " + PlanFile.digest(plan);
+  }
+
+  /** Sets the flags only this command has on the flags' layer; {@code flush} adds its pacing. */
+  SettingsLayer.Builder commandFlags(SettingsLayer.Builder flags) {
+    return flags;
   }
 
   /** What watches the cache around the run; {@code flush} overrides it to observe a real flush. */

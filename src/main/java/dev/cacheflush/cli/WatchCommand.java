@@ -85,7 +85,7 @@ final class WatchCommand implements Callable<Integer> {
     SettingsResolver.Access redis =
         SettingsResolver.access(
             flags, context.env(), target.config.config, context.workingDirectory());
-    DbSettings database = db.settings(context.env(), merged);
+    DbSettings database = db.settings(context.env(), merged, false);
     boolean json = output.format == OutputOptions.Format.json;
     MetricsSettings metricsSettings = metrics.settings(json, merged);
     ReportFiles files = ReportFiles.check(context, output);

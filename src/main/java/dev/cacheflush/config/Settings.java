@@ -21,6 +21,8 @@ import java.util.List;
  * @param tls how a rediss:// connection is checked; {@link TlsSettings#DEFAULT} otherwise
  * @param iam ElastiCache IAM authentication, or null for the password (if any) in {@code redisUrl}
  * @param maxKeys the most keys a real flush deletes before it stops (exit 4), or null for no cap
+ * @param pacing --spread and --db-max-latency: how the deletions are paced beyond maxRate and
+ *     maxLatency
  */
 public record Settings(
     RedisUrl redisUrl,
@@ -40,14 +42,15 @@ public record Settings(
     Duration maxLatency,
     TlsSettings tls,
     IamSettings iam,
-    Long maxKeys) {
+    Long maxKeys,
+    PacingSettings pacing) {
 
   /** SCAN COUNT and keys per UNLINK batch when not set; the measurements behind them: docs/benchmarks.md. */
   public static final int SCAN_COUNT = 500;
 
   public static final int BATCH_SIZE = 250;
 
-  /** The same, for a flush paced by --max-rate or --max-latency. */
+  /** The same, for a flush paced by --max-rate, --max-latency, --spread or --db-max-latency. */
   public static final int PACED_SCAN_COUNT = 100;
 
   public static final int PACED_BATCH_SIZE = 100;

@@ -9,6 +9,7 @@ import java.util.List;
  * and a pattern list, as a whole. Built by name ({@link #builder()}), never by position.
  *
  * @param maxKeys the most keys a flush may delete (a blast-radius cap), null for none
+ * @param spread, dbMaxLatency how a flush paces its deletions (PacingSettings), null for not
  * @param sampleWindow, watchInterval, dbQuery, dbInterval, metricsNamespace, stage what a flush (or
  *     watch) observes; their defaults and checks are in MonitorSettings, WatchSettings, DbSettings
  *     and MetricsSettings. The database URL is not among them: it may hold a password, so it comes
@@ -32,6 +33,8 @@ public record SettingsLayer(
     Long maxRate,
     Duration maxLatency,
     Long maxKeys,
+    Duration spread,
+    Duration dbMaxLatency,
     Duration sampleWindow,
     Duration watchInterval,
     String dbQuery,
@@ -100,6 +103,8 @@ public record SettingsLayer(
     private Long maxRate;
     private Duration maxLatency;
     private Long maxKeys;
+    private Duration spread;
+    private Duration dbMaxLatency;
     private Duration sampleWindow;
     private Duration watchInterval;
     private String dbQuery;
@@ -200,6 +205,16 @@ public record SettingsLayer(
       return this;
     }
 
+    public Builder spread(Duration value) {
+      spread = value;
+      return this;
+    }
+
+    public Builder dbMaxLatency(Duration value) {
+      dbMaxLatency = value;
+      return this;
+    }
+
     public Builder dbQuery(String value) {
       dbQuery = value;
       return this;
@@ -243,6 +258,8 @@ public record SettingsLayer(
           maxRate,
           maxLatency,
           maxKeys,
+          spread,
+          dbMaxLatency,
           sampleWindow,
           watchInterval,
           dbQuery,

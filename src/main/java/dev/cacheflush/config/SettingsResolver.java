@@ -35,9 +35,11 @@ public final class SettingsResolver {
         merged.maxLatency() == null
             ? null
             : positive("latency bound (--max-latency)", merged.maxLatency());
+    Duration timeout = positive("timeout (--timeout)", merged.timeout());
+    PacingSettings pacing = PacingSettings.of(merged.spread(), merged.dbMaxLatency(), timeout);
     // A paced flush has time to spare, so it spends it on commands short enough that no other
     // client waits noticeably behind one; unpaced, larger ones keep the whole flush short.
-    boolean paced = maxRate > 0 || maxLatency != null;
+    boolean paced = maxRate > 0 || maxLatency != null || pacing.paced();
     return new Settings(
         access.url(),
         patterns.flush(),
@@ -64,7 +66,7 @@ public final class SettingsResolver {
             positive("in-flight bound (--max-in-flight)", merged.maxInFlight()),
             Settings.MAX_IN_FLIGHT,
             Settings.MAX_IN_FLIGHT_WHY),
-        positive("timeout (--timeout)", merged.timeout()),
+        timeout,
         atLeastZero("retries (--retries)", merged.retries()),
         positive("connect timeout (--connect-timeout)", merged.connectTimeout()),
         positive("command timeout (--command-timeout)", merged.commandTimeout()),
@@ -74,7 +76,8 @@ public final class SettingsResolver {
         maxLatency,
         access.tls(),
         access.iam(),
-        merged.maxKeys() == null ? null : atLeastOne("key cap (--max-keys)", merged.maxKeys()));
+        merged.maxKeys() == null ? null : atLeastOne("key cap (--max-keys)", merged.maxKeys()),
+        pacing);
   }
 
   /** Where the cache is and how to reach it: the URL with its credentials, TLS and IAM settings. */

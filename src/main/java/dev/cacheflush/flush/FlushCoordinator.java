@@ -121,6 +121,7 @@ public final class FlushCoordinator {
     List<FlushReport.Shard> shards = List.of();
     FlushReport.Verification verification;
     FlushReport.DeadlineEstimate estimate;
+    FlushReport.Pacing pacing;
 
     Run(Instant started, Tally tally) {
       this.started = started;
@@ -169,7 +170,7 @@ public final class FlushCoordinator {
           observing.flushStarting();
           try (FlushTarget.HeldLock lock =
               settings.dryRun() || !settings.lock() ? null : target.lock()) {
-            pass(target, deadline, run);
+            pass(target, deadline, run, observing.dbLatency());
             verify(target, deadline, run);
           }
         }
@@ -314,12 +315,27 @@ public final class FlushCoordinator {
     return true;
   }
 
-  /** Scan, classify and delete (or only count, in a dry run). */
-  private void pass(FlushTarget target, Deadline deadline, Run run) throws InterruptedException {
+  /**
+   * Scan, classify and delete (or only count, in a dry run), the deletions paced as asked.
+   *
+   * @param dbLatency the database probe, for --db-max-latency; null without one
+   */
+  private void pass(FlushTarget target, Deadline deadline, Run run, LatencySignal dbLatency)
+      throws InterruptedException {
     long scanStarted = System.nanoTime();
+    Pacing pacing =
+        settings.dryRun() ? null : Pacing.of(settings, dbLatency, run.tally, run.dbSize);
     try {
-      run.end(target.pass(!settings.dryRun(), run.tally, progress, deadline, run.dbSize), null);
+      if (pacing != null) {
+        pacing.passStarted();
+      }
+      run.end(
+          target.pass(!settings.dryRun(), run.tally, progress, deadline, run.dbSize, pacing), null);
     } finally {
+      if (pacing != null) {
+        pacing.passEnded();
+        run.pacing = pacing.report();
+      }
       progress.done();
       run.recoveries = target.recoveries();
       run.shards = target.shardCounts();
@@ -472,6 +488,7 @@ public final class FlushCoordinator {
         r.shards,
         observed.hitRate(),
         observed.database(),
-        observed.watch());
+        observed.watch(),
+        r.pacing);
   }
 }

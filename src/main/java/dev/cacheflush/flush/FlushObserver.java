@@ -33,6 +33,14 @@ public interface FlushObserver extends AutoCloseable {
    */
   default void flushEnded(Tally tally, long durationMs, Instant at) {}
 
+  /**
+   * The database probe's latency, for --db-max-latency to pace on while the flush deletes; null
+   * without a probe.
+   */
+  default LatencySignal dbLatency() {
+    return null;
+  }
+
   /** The hit-rate window after a flush that deleted keys. */
   default void after() {}
 

@@ -44,8 +44,15 @@ public interface FlushTarget extends AutoCloseable {
    * One pass over the keyspace: scan, classify, and delete what is to go (or only count it).
    *
    * @param totalKeys for the progress line
+   * @param pacing how the deletions are paced; ignored when only counting
    */
-  Outcome pass(boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys)
+  Outcome pass(
+      boolean delete,
+      Tally tally,
+      Progress progress,
+      Deadline deadline,
+      long totalKeys,
+      Pacing pacing)
       throws InterruptedException;
 
   /** A second pass that only counts, to report the keys a live cache re-created. */

@@ -93,6 +93,18 @@ public final class KeyspacePass {
       Progress progress,
       Deadline deadline,
       StopSignal stop) {
+    this(settings, delete, tally, progress, deadline, stop, null);
+  }
+
+  /** @param pacing the deletion pass's pacing (its throttle), or null for the fixed cap and guard alone */
+  public KeyspacePass(
+      Settings settings,
+      boolean delete,
+      Tally tally,
+      Progress progress,
+      Deadline deadline,
+      StopSignal stop,
+      Pacing pacing) {
     this.settings = settings;
     this.delete = delete;
     this.classifier = new Classifier(settings.flushPatterns(), settings.preservePatterns());
@@ -101,8 +113,12 @@ public final class KeyspacePass {
     this.deadline = deadline;
     this.stop = stop;
     this.retry = new Retry(ConnectOptions.of(settings).backoff(), deadline);
-    // One throttle for all shards: the cap is on the whole flush.
-    this.throttle = Throttle.of(settings.maxRate(), settings.maxLatency());
+    // One throttle for all shards: the cap is on the whole flush. A batch waiting its turn is not
+    // sent once the run is to stop.
+    this.throttle =
+        pacing == null
+            ? Throttle.of(settings.maxRate(), settings.maxLatency())
+            : pacing.throttle(() -> stop.requested() || deadline.passed() || aborted.get());
   }
 
   /** Runs until every shard is scanned, the deadline passes or a stop is asked for. */

@@ -117,9 +117,15 @@ abstract class PipelinedDeleter implements Deleter {
     send(batch);
   }
 
-  /** Sends a batch once the throttle and the in-flight bounds allow it. */
+  /**
+   * Sends a batch once the throttle and the in-flight bounds allow it. A batch whose wait for the
+   * throttle ended on a stop request or the deadline is not sent: its keys stay, counted as matched
+   * and not deleted, as the keys the scan never reached.
+   */
   private void send(Batch batch) throws InterruptedException {
-    throttle.beforeSend(batch.size());
+    if (!throttle.beforeSend(batch.size())) {
+      return;
+    }
     inFlight.acquire();
     try {
       inFlightBytes.acquire(permits(batch));

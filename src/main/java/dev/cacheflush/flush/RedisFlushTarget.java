@@ -84,9 +84,14 @@ public final class RedisFlushTarget implements FlushTarget {
 
   @Override
   public Outcome pass(
-      boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys)
+      boolean delete,
+      Tally tally,
+      Progress progress,
+      Deadline deadline,
+      long totalKeys,
+      Pacing pacing)
       throws InterruptedException {
-    flushPass = new KeyspacePass(settings, delete, tally, progress, deadline, stop);
+    flushPass = new KeyspacePass(settings, delete, tally, progress, deadline, stop, pacing);
     return flushPass.run(redis, totalKeys);
   }
 

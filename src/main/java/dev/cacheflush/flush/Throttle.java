@@ -1,14 +1,22 @@
 package dev.cacheflush.flush;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps a flush from pushing a busy production cache over: a cap on keys deleted per second
- * (token bucket), and a guard that backs off while UNLINK round trips take longer than a bound,
- * since slow round trips are the first sign that the server's event loop is saturated.
+ * Keeps a flush from pushing a busy production cache, or the database behind it, over: a cap on
+ * keys deleted per second (token bucket), {@link Pacer}s that set a rate of their own as the flush
+ * goes (--spread, --db-max-latency), and a guard that backs off while UNLINK round trips take
+ * longer than a bound, since slow round trips are the first sign that the server's event loop is
+ * saturated. One throttle serves every shard of a flush: the limits are on the whole flush.
+ *
+ * <p>Each batch is held to the lowest rate in force: the cap and every pacer's. The rate is asked
+ * again every {@link #SLICE} while a batch waits, so a pacer that allows more lets it go sooner,
+ * and a stop request or the deadline ends the wait (the batch is then not sent).
  *
  * <p>The guard is additive-increase/multiplicative-decrease on a pause taken before each batch:
  * a slow reply doubles the pause (from 1 ms up to 1 s), a fast one halves it.
@@ -30,27 +38,62 @@ public final class Throttle {
    */
   static final long CATCH_UP = TimeUnit.MILLISECONDS.toNanos(5);
 
-  private final double nanosPerKey;
+  /** The longest a batch sleeps before the rate, a stop request and the deadline are looked at again. */
+  static final long SLICE = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final double capNanosPerKey;
   private final long maxLatencyNanos;
+  private final List<Pacer> pacers;
   private final LongSupplier clock;
   private final Sleeper sleeper;
-  private long nextAllowed;
+  private final BooleanSupplier stopWaiting;
+
+  /** When the last batch was let through (its slot on the schedule), and its keys. */
+  private long lastStart;
+
+  private long lastKeys;
+  private long sent;
   private long pause;
+  private long heldBatches;
+  private long waitedNanos;
 
   /**
    * @param maxKeysPerSecond 0 for no cap
    * @param maxLatency null for no guard
    */
   public Throttle(long maxKeysPerSecond, Duration maxLatency, LongSupplier clock, Sleeper sleeper) {
-    this.nanosPerKey = maxKeysPerSecond > 0 ? 1e9 / maxKeysPerSecond : 0;
+    this(maxKeysPerSecond, maxLatency, List.of(), clock, sleeper, () -> false);
+  }
+
+  /**
+   * @param pacers rates of their own, each asked before every batch
+   * @param stopWaiting true once a batch waiting its turn should not be sent at all (a stop request,
+   *     the deadline)
+   */
+  public Throttle(
+      long maxKeysPerSecond,
+      Duration maxLatency,
+      List<Pacer> pacers,
+      LongSupplier clock,
+      Sleeper sleeper,
+      BooleanSupplier stopWaiting) {
+    this.capNanosPerKey = maxKeysPerSecond > 0 ? 1e9 / maxKeysPerSecond : 0;
     this.maxLatencyNanos = maxLatency == null ? 0 : maxLatency.toNanos();
+    this.pacers = List.copyOf(pacers);
     this.clock = clock;
     this.sleeper = sleeper;
-    this.nextAllowed = clock.getAsLong();
+    this.stopWaiting = stopWaiting;
+    this.lastStart = clock.getAsLong();
   }
 
   public static Throttle of(long maxKeysPerSecond, Duration maxLatency) {
-    return new Throttle(maxKeysPerSecond, maxLatency, System::nanoTime, Throttle::park);
+    return of(maxKeysPerSecond, maxLatency, List.of(), () -> false);
+  }
+
+  public static Throttle of(
+      long maxKeysPerSecond, Duration maxLatency, List<Pacer> pacers, BooleanSupplier stopWaiting) {
+    return new Throttle(
+        maxKeysPerSecond, maxLatency, pacers, System::nanoTime, Throttle::park, stopWaiting);
   }
 
   /**
@@ -69,23 +112,64 @@ public final class Throttle {
   }
 
   public boolean active() {
-    return nanosPerKey > 0 || maxLatencyNanos > 0;
+    return capNanosPerKey > 0 || maxLatencyNanos > 0 || !pacers.isEmpty();
   }
 
-  /** Waits until {@code keys} more deletions are allowed, and takes them. */
-  public void beforeSend(int keys) throws InterruptedException {
+  /**
+   * Waits until {@code keys} more deletions are allowed, and takes them.
+   *
+   * @return false when the wait ended on {@code stopWaiting}: the batch must not be sent
+   */
+  public boolean beforeSend(int keys) throws InterruptedException {
     long wait;
-    synchronized (this) {
-      long now = clock.getAsLong();
-      // A cap is a rate over time, not a debt: idle time does not buy a burst later, beyond the
-      // little lateness of the sleeps themselves.
-      long start = Math.max(nextAllowed, now - CATCH_UP);
-      nextAllowed = start + (long) (keys * nanosPerKey);
-      wait = Math.max(0, start - now) + pause;
+    boolean held = false;
+    while (true) {
+      synchronized (this) {
+        long now = clock.getAsLong();
+        double due = lastKeys == 0 ? lastStart : lastStart + lastKeys * nanosPerKey(now);
+        if (due - now <= SLICE) {
+          // A cap is a rate over time, not a debt: idle time does not buy a burst later, beyond the
+          // little lateness of the sleeps themselves.
+          long start = Math.max((long) due, now - CATCH_UP);
+          lastStart = start;
+          lastKeys = keys;
+          sent += keys;
+          wait = Math.max(0, start - now) + pause;
+          waitedNanos += wait;
+          if (held || wait > 0) {
+            heldBatches++;
+          }
+          break;
+        }
+      }
+      if (stopWaiting.getAsBoolean()) {
+        return false;
+      }
+      held = true;
+      sleeper.sleep(SLICE);
+      synchronized (this) {
+        waitedNanos += SLICE;
+      }
     }
     if (wait > 0) {
       sleeper.sleep(wait);
     }
+    return true;
+  }
+
+  /**
+   * The time one key costs now: that of the lowest rate of the cap and the pacers; 0 for no limit,
+   * infinite while a pacer allows nothing.
+   */
+  private double nanosPerKey(long now) {
+    double nanosPerKey = capNanosPerKey;
+    for (Pacer pacer : pacers) {
+      double rate = pacer.keysPerSecond(now, sent);
+      if (rate < Double.POSITIVE_INFINITY) {
+        nanosPerKey = Math.max(nanosPerKey, rate > 0 ? 1e9 / rate : Double.POSITIVE_INFINITY);
+      }
+    }
+    return nanosPerKey;
   }
 
   /** Told the round trip of each UNLINK batch that was answered. */
@@ -102,5 +186,15 @@ public final class Throttle {
 
   synchronized long pauseNanos() {
     return pause;
+  }
+
+  /** Batches that waited for their turn (the cap, a pacer or the guard's pause). */
+  public synchronized long heldBatches() {
+    return heldBatches;
+  }
+
+  /** The waits decided, summed over every shard. */
+  public synchronized long waitedNanos() {
+    return waitedNanos;
   }
 }

@@ -5,6 +5,7 @@ import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.MonitorSettings;
 import dev.cacheflush.config.RedisUrl;
 import dev.cacheflush.flush.FlushObserver;
+import dev.cacheflush.flush.LatencySignal;
 import dev.cacheflush.flush.StopSignal;
 import dev.cacheflush.flush.Tally;
 import dev.cacheflush.metrics.FlushMetrics;
@@ -185,6 +186,11 @@ public final class CacheObserver implements FlushObserver {
     done.addAll(
         metrics.hitRate(FlushMetrics.HIT_RATE_BEFORE, before == null ? null : before.report()));
     sink.publish(done);
+  }
+
+  @Override
+  public LatencySignal dbLatency() {
+    return probe == null ? null : probe.signal();
   }
 
   @Override

@@ -2,12 +2,15 @@ package dev.cacheflush.monitor;
 
 import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.JdbcUrls;
+import dev.cacheflush.flush.LatencySignal;
 import dev.cacheflush.flush.StopSignal;
+import dev.cacheflush.report.LatencyReport;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -33,7 +36,14 @@ public final class DbProbe implements AutoCloseable {
   /** How often closing looks whether a stop was asked for while a query runs. */
   private static final long STOP_LOOK_MILLIS = 100;
 
-  private record Sample(long startedNanos, long latencyNanos, boolean ok) {}
+  private record Sample(long startedNanos, long latencyNanos, boolean ok) {
+    long endedNanos() {
+      return startedNanos + latencyNanos;
+    }
+  }
+
+  /** {@link #runningSince} when no query runs. */
+  private static final long NOT_RUNNING = Long.MIN_VALUE;
 
   private final DbSettings settings;
   private final Ticker ticker;
@@ -44,6 +54,9 @@ public final class DbProbe implements AutoCloseable {
   private Connection connection;
   private volatile String firstError;
   private final CountDownLatch firstAnswer = new CountDownLatch(1);
+
+  /** When the query running now started, on the ticker; {@link #NOT_RUNNING} between queries. */
+  private volatile long runningSince = NOT_RUNNING;
 
   private DbProbe(DbSettings settings, Ticker ticker, StopSignal stop) {
     this.settings = settings;
@@ -103,6 +116,56 @@ public final class DbProbe implements AutoCloseable {
     return LatencySummary.of(latencies.stream().mapToLong(Long::longValue).toArray(), errors);
   }
 
+  /**
+   * The probe as a signal to pace a flush on (--db-max-latency): what the queries that ended lately
+   * saw, and how long the one running now has run.
+   */
+  public LatencySignal signal() {
+    return new LatencySignal() {
+      @Override
+      public Duration interval() {
+        return settings.interval();
+      }
+
+      @Override
+      public Recent recent(long windowNanos) {
+        return DbProbe.this.recent(windowNanos);
+      }
+
+      @Override
+      public LatencyReport between(long fromNanos, long toNanos) {
+        return DbProbe.this.between(fromNanos, toNanos).report();
+      }
+    };
+  }
+
+  private LatencySignal.Recent recent(long windowNanos) {
+    long now = ticker.nanos();
+    List<Long> latencies = new ArrayList<>();
+    int failed = 0;
+    synchronized (samples) {
+      // Samples are recorded as queries end, so the recent ones are at the end.
+      for (int i = samples.size() - 1; i >= 0; i--) {
+        Sample s = samples.get(i);
+        if (now - s.endedNanos() > windowNanos) {
+          break;
+        }
+        if (s.ok) {
+          latencies.add(s.latencyNanos);
+        } else {
+          failed++;
+        }
+      }
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    long since = runningSince;
+    return new LatencySignal.Recent(
+        sorted.length,
+        failed,
+        sorted.length == 0 ? 0 : LatencySummary.percentile(sorted, 99),
+        since == NOT_RUNNING ? 0 : Math.max(0, now - since));
+  }
+
   /** The first failure, secrets removed, or null if every query answered. */
   public String firstError() {
     return firstError;
@@ -117,14 +180,17 @@ public final class DbProbe implements AutoCloseable {
       try (Statement statement = connection.createStatement()) {
         statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
         started = ticker.nanos();
+        runningSince = started;
         boolean results = statement.execute(settings.query());
         drain(statement, results);
         record(new Sample(started, ticker.nanos() - started, true));
       } finally {
+        runningSince = NOT_RUNNING;
         connection.rollback();
       }
     } catch (SQLException | RuntimeException e) {
-      record(new Sample(started, 0, false));
+      // Its latency is the time it took to fail, so that it is seen among the recent ones.
+      record(new Sample(started, ticker.nanos() - started, false));
       failed(e);
     }
   }
@@ -174,17 +240,35 @@ public final class DbProbe implements AutoCloseable {
    * it without a latency. Bounded by the login and query timeouts; ends at once on a stop request.
    */
   public void awaitFirstAnswer() {
-    long waitUntil =
-        ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
     try {
-      while (!firstAnswer.await(STOP_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
-        if (stop.requested() || ticker.nanos() - waitUntil > 0) {
-          return;
-        }
-      }
+      waitUntil(millis -> firstAnswer.await(millis, TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Something to wait for a while, as a latch or an executor's termination is. */
+  @FunctionalInterface
+  private interface Wait {
+    /** @return whether it is done */
+    boolean await(long millis) throws InterruptedException;
+  }
+
+  /**
+   * Waits until {@code done}, looking every {@link #STOP_LOOK_MILLIS} whether a stop was asked for;
+   * bounded by the login and query timeouts, which bound any one query.
+   *
+   * @return whether it was done; false when the wait ended on a stop request or the bound
+   */
+  private boolean waitUntil(Wait done) throws InterruptedException {
+    long waitUntil =
+        ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
+    while (!done.await(STOP_LOOK_MILLIS)) {
+      if (stop.requested() || ticker.nanos() - waitUntil > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void failed(Exception e) {
@@ -222,13 +306,8 @@ public final class DbProbe implements AutoCloseable {
   public void close() {
     executor.shutdown();
     try {
-      long waitUntil =
-          ticker.nanos() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS + QUERY_TIMEOUT_SECONDS);
-      while (!executor.awaitTermination(STOP_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
-        if (stop.requested() || ticker.nanos() - waitUntil > 0) {
-          executor.shutdownNow();
-          break;
-        }
+      if (!waitUntil(millis -> executor.awaitTermination(millis, TimeUnit.MILLISECONDS))) {
+        executor.shutdownNow();
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();

@@ -38,7 +38,8 @@ import java.util.List;
   "shards",
   "hitRate",
   "database",
-  "watch"
+  "watch",
+  "pacing"
 })
 public record FlushReport(
     int schemaVersion,
@@ -71,7 +72,8 @@ public record FlushReport(
     List<Shard> shards,
     HitRateReport hitRate,
     DatabaseReport database,
-    WatchReport watch) {
+    WatchReport watch,
+    Pacing pacing) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -127,4 +129,37 @@ public record FlushReport(
       boolean verify,
       long maxRate,
       Long maxLatencyMs) {}
+
+  /**
+   * How a real flush's deletions were paced (--spread, --db-max-latency, and the fixed --max-rate
+   * and --max-latency) and how long they really took; null for a dry run and a flush that never got
+   * to its keys. The key counts of the spread are estimates (README, "Pacing").
+   *
+   * @param deletionMs the scan-and-delete pass, from its first SCAN to the last UNLINK answered
+   * @param firstEstimatedKeys, estimatedKeys the spread's estimate of the keys to delete at its
+   *     first batch, and the last one it planned on
+   * @param plannedKeysPerSecond estimatedKeys over the spread: the even rate it planned
+   * @param heldBatches, waitedMs UNLINK batches that waited their turn, and the waits decided
+   *     (summed over the shards)
+   * @param slowdowns, speedups, lowestKeysPerSecond, highestDbP99Ms the decisions of
+   *     --db-max-latency: how often it lowered and raised the rate, the lowest rate it set and the
+   *     highest probe p99 a decision saw
+   * @param database the probe's queries that started during the deletion pass; null without
+   *     --db-url
+   */
+  public record Pacing(
+      Long spreadMs,
+      Long dbMaxLatencyMs,
+      Long dbWindowMs,
+      long deletionMs,
+      Long firstEstimatedKeys,
+      Long estimatedKeys,
+      Double plannedKeysPerSecond,
+      long heldBatches,
+      long waitedMs,
+      Integer slowdowns,
+      Integer speedups,
+      Double lowestKeysPerSecond,
+      Double highestDbP99Ms,
+      LatencyReport database) {}
 }

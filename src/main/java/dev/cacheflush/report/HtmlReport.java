@@ -109,6 +109,54 @@ public final class HtmlReport {
   private static void settings(HtmlPage page, FlushReport r) {
     page.section("settings", "Settings");
     page.foldedFacts("Scan and delete settings of this run", "settings-table", tuning(r.tuning()));
+    FlushReport.Pacing p = r.pacing();
+    if (p != null && (p.spreadMs() != null || p.dbMaxLatencyMs() != null)) {
+      page.foldedFacts("Pacing of the deletions", "pacing-table", pacing(p));
+    }
+  }
+
+  /** What --spread and --db-max-latency asked and did; the estimates are labelled so. */
+  private static List<String[]> pacing(FlushReport.Pacing p) {
+    List<String[]> facts = new ArrayList<>();
+    facts.add(new String[] {"deletion took", TextReport.seconds(p.deletionMs())});
+    if (p.spreadMs() != null) {
+      facts.add(new String[] {"spread asked", TextReport.seconds(p.spreadMs())});
+      if (p.estimatedKeys() != null) {
+        facts.add(
+            new String[] {
+              "keys to delete (estimate)",
+              TextReport.n(p.estimatedKeys())
+                  + " (first "
+                  + TextReport.n(p.firstEstimatedKeys())
+                  + "), "
+                  + String.format(Locale.ROOT, "%,.0f keys/s planned", p.plannedKeysPerSecond())
+            });
+      }
+    }
+    if (p.dbMaxLatencyMs() != null) {
+      facts.add(new String[] {"database p99 bound", p.dbMaxLatencyMs() + " ms"});
+      facts.add(
+          new String[] {
+            "its decisions",
+            p.slowdowns()
+                + " slowdowns, "
+                + p.speedups()
+                + " speedups, lowest "
+                + String.format(Locale.ROOT, "%,.0f keys/s", p.lowestKeysPerSecond())
+          });
+    }
+    if (p.database() != null) {
+      facts.add(
+          new String[] {
+            "database while deleting",
+            "p50 "
+                + WatchText.ms(p.database().p50Ms())
+                + ", p99 "
+                + WatchText.ms(p.database().p99Ms())
+          });
+    }
+    facts.add(new String[] {"batches held back", TextReport.n(p.heldBatches())});
+    return facts;
   }
 
   private static String finish(HtmlPage page, FlushReport r) {

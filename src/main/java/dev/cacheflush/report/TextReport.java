@@ -145,6 +145,7 @@ public final class TextReport {
                         + ": raise --timeout")));
       }
     }
+    out.append(PacingText.render(r));
     String observed = ObservationText.render(r);
     if (!observed.isEmpty()) {
       out.append('\n').append(observed);

@@ -171,6 +171,24 @@ class BadInputIT {
   }
 
   @Test
+  void pacingThatCannotWorkShouldBeRefused() {
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--db-max-latency", "20ms"),
+        2,
+        "--db-max-latency paces the flush on the database probe's latency: add --db-url");
+    assertOneLine(
+        new CliRun().run("flush", "--yes", "--redis-url", server.url(), "--spread", "2m"),
+        2,
+        "--spread 2m does not fit in the run's deadline (--timeout 1m)",
+        "--timeout 3m");
+    assertOneLine(
+        new CliRun()
+            .run("flush", "--yes", "--redis-url", server.url(), "--spread", "0", "--timeout", "5m"),
+        2,
+        "--spread) must be longer than zero");
+  }
+
+  @Test
   void sizesBeyondTheirMaximumShouldBeRefusedWithTheMaximumAndWhy() throws Exception {
     String url = server.url();
     assertOneLine(

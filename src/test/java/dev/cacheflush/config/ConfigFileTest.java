@@ -59,9 +59,10 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.load(null, dir))
         .hasMessageContaining("line 2: unknown setting 'access'")
         .hasMessageContaining(
-            "batchSize, commandTimeout, connectTimeout, dbInterval, dbQuery, dryRun, flush, lock, "
-                + "maxInFlight, maxKeys, maxLatency, maxRate, metricsNamespace, preserve, redisUrl, "
-                + "retries, sampleWindow, scanCount, stage, timeout, verify, watchInterval");
+            "batchSize, commandTimeout, connectTimeout, dbInterval, dbMaxLatency, dbQuery, dryRun, "
+                + "flush, lock, maxInFlight, maxKeys, maxLatency, maxRate, metricsNamespace, preserve, "
+                + "redisUrl, retries, sampleWindow, scanCount, spread, stage, timeout, verify, "
+                + "watchInterval");
   }
 
   @Test

@@ -255,6 +255,60 @@ class SettingsResolverTest {
   }
 
   @Test
+  void aSpreadShouldFitInTheTimeoutAndPaceTheFlushLikeTheOtherLimits() throws Exception {
+    Settings unpaced = SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false);
+    assertThat(unpaced.pacing()).isEqualTo(PacingSettings.NONE);
+    assertThat(unpaced.batchSize()).isEqualTo(Settings.BATCH_SIZE);
+
+    Files.writeString(dir.resolve("cacheflush.yml"), "spread: 2m\ntimeout: 5m\n");
+    Settings spread = SettingsResolver.resolve(SettingsLayer.EMPTY, URL, null, dir, false);
+    assertThat(spread.pacing().spread()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(List.of(spread.scanCount(), spread.batchSize()))
+        .containsExactly(Settings.PACED_SCAN_COUNT, Settings.PACED_BATCH_SIZE);
+
+    Settings bound =
+        SettingsResolver.resolve(
+            SettingsLayer.builder().dbMaxLatency(Duration.ofMillis(20)).build(),
+            URL,
+            null,
+            dir,
+            false);
+    assertThat(bound.pacing())
+        .isEqualTo(new PacingSettings(Duration.ofMinutes(2), Duration.ofMillis(20)));
+
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    SettingsLayer.builder().timeout(Duration.ofMinutes(2)).build(),
+                    URL,
+                    null,
+                    dir,
+                    false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "--spread 2m does not fit in the run's deadline (--timeout 2m): the deletions are spread"
+                + " within it, and the scan and the verification need time too; raise --timeout (e.g."
+                + " --timeout 3m) or shorten --spread");
+    assertThatThrownBy(
+            () ->
+                SettingsResolver.resolve(
+                    SettingsLayer.builder().dbMaxLatency(Duration.ZERO).build(),
+                    URL,
+                    null,
+                    dir,
+                    false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--db-max-latency");
+  }
+
+  @Test
+  void theDatabaseWindowShouldHoldTenAnswersAndBeASecondAtLeast() {
+    assertThat(PacingSettings.dbWindow(Duration.ofMillis(100))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(PacingSettings.dbWindow(Duration.ofMillis(20))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(PacingSettings.dbWindow(Duration.ofMillis(500))).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
   void aLayerShouldReplaceOnlyWhatItGivesDownToTheAccessSettings() {
     SettingsLayer lower =
         SettingsLayer.builder()

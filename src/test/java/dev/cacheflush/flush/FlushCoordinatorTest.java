@@ -116,7 +116,12 @@ class FlushCoordinatorTest {
 
     @Override
     public Outcome pass(
-        boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys) {
+        boolean delete,
+        Tally tally,
+        Progress progress,
+        Deadline deadline,
+        long totalKeys,
+        Pacing pacing) {
       step(delete ? "delete" : "count");
       tally.addScanned(10);
       for (int i = 0; i < 4; i++) {

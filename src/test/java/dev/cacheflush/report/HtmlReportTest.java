@@ -121,6 +121,14 @@ class HtmlReportTest {
     assertThat(page)
         .contains("recovered: hit rate 80.0% or more in 3 consecutive intervals, 110.0 s after");
     assertThat(page).contains("password=****").contains("93.0% → 42.0%");
+    assertThat(table(page, "pacing-table"))
+        .contains(
+            "124.3 s",
+            "120.0 s",
+            "keys to delete (estimate)",
+            "100,000 (first 98,700), 833 keys/s planned",
+            "3 slowdowns, 41 speedups, lowest 413 keys/s",
+            "p99 11.9 ms");
   }
 
   @Test

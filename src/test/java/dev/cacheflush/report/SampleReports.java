@@ -116,7 +116,22 @@ final class SampleReports {
                 33_299)),
         hitRate,
         database,
-        watch);
+        watch,
+        new FlushReport.Pacing(
+            120_000L,
+            12L,
+            1_000L,
+            124_300,
+            98_700L,
+            100_000L,
+            833.3,
+            1_180,
+            118_900,
+            3,
+            41,
+            412.5,
+            14.2,
+            new LatencyReport(1_190, 0, 8.1, 11.9, 14.2)));
   }
 
   static FlushReport dryRun() {
@@ -156,6 +171,7 @@ final class SampleReports {
             .toList(),
         null,
         null,
+        null,
         null);
   }
 
@@ -193,6 +209,7 @@ final class SampleReports {
         null,
         f.tuning(),
         List.of(),
+        null,
         null,
         null,
         null);
@@ -259,6 +276,7 @@ final class SampleReports {
         List.of(),
         null,
         null,
+        null,
         null);
   }
 
@@ -300,6 +318,7 @@ final class SampleReports {
             new HitRateReport.Window(
                 at(60_200), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000, 11.5, 38.0)),
         f.database(),
+        null,
         null);
   }
 
@@ -424,7 +443,8 @@ final class SampleReports {
         f.shards(),
         hitRate,
         null,
-        watch);
+        watch,
+        null);
   }
 
   /** A flush of a cache that held one key of each kind. */
@@ -459,6 +479,7 @@ final class SampleReports {
         null,
         f.tuning(),
         List.of(new FlushReport.Shard(null, "127.0.0.1:6379", 3, 1, 1)),
+        null,
         null,
         null,
         null);

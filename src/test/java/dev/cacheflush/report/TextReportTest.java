@@ -24,6 +24,18 @@ class TextReportTest {
   }
 
   @Test
+  void aPacedFlushShouldSayHowLongItTookAgainstTheSpreadAndWhatTheBoundDecided() {
+    String text = TextReport.render(SampleReports.flush(), false);
+    assertThat(text)
+        .contains(
+            "Paced     deleted in 124.3 s (spread asked: 120.0 s); planned on an estimate of\n"
+                + "          100,000 keys (98,700 at first), 833 keys/s\n"
+                + "          database p99 bound 12 ms: 3 slowdowns, 41 speedups, lowest 413 keys/s;\n"
+                + "          p99 11.9 ms while deleting\n");
+    assertThat(TextReport.render(SampleReports.oneKeyEach(), false)).doesNotContain("Paced");
+  }
+
+  @Test
   void aClusterFlushShouldAlsoShowItsShards() {
     String text = TextReport.render(SampleReports.flush(), false);
 
