@@ -106,6 +106,7 @@ public record Settings(
         maxLatency,
         tls,
         iam,
-        cap);
+        cap,
+        pacing);
   }
 }
