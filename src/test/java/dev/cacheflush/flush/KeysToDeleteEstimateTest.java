@@ -15,7 +15,7 @@ class KeysToDeleteEstimateTest {
     }
     for (int i = 0; i < other; i++) {
       tally.addScanned(1);
-      tally.addPreserved();
+      tally.addUntouched();
     }
   }
 
