@@ -1,5 +1,6 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
@@ -78,6 +79,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
               + "to confirm, or --dry-run to only look");
     }
     ReportFiles files = ReportFiles.check(context, output);
+    AuditTrail audit = audit(settings);
 
     Confirmation confirmation =
         confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
@@ -94,10 +96,16 @@ abstract class ScanCommandBase implements Callable<Integer> {
                 observer(settings),
                 progress,
                 context.stopSignal(),
-                clock)
+                clock,
+                audit)
             .run();
     return ReportOutput.flush(
         context, output, files, report, () -> TextReport.render(report, context.colour()));
+  }
+
+  /** Where a real flush lists the keys it deleted; {@code flush --audit} overrides it. */
+  AuditTrail audit(Settings settings) {
+    return AuditTrail.NONE;
   }
 
   /** What watches the cache around the run; {@code flush} overrides it to observe a real flush. */

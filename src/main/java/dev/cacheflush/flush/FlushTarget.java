@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.report.FlushReport;
@@ -39,9 +40,16 @@ public interface FlushTarget extends AutoCloseable {
   /**
    * One pass over the keyspace: scan, classify, and delete what is to go (or only count it).
    *
+   * @param audit where the keys deleted are listed
    * @param totalKeys for the progress line
    */
-  Outcome pass(boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys)
+  Outcome pass(
+      boolean delete,
+      Tally tally,
+      AuditTrail audit,
+      Progress progress,
+      Deadline deadline,
+      long totalKeys)
       throws InterruptedException;
 
   /** A second pass that only counts, to report the keys a live cache re-created. */

@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
@@ -71,9 +72,14 @@ public final class RedisFlushTarget implements FlushTarget {
 
   @Override
   public Outcome pass(
-      boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys)
+      boolean delete,
+      Tally tally,
+      AuditTrail audit,
+      Progress progress,
+      Deadline deadline,
+      long totalKeys)
       throws InterruptedException {
-    flushPass = new KeyspacePass(settings, delete, tally, progress, deadline, stop);
+    flushPass = new KeyspacePass(settings, delete, tally, audit, progress, deadline, stop);
     return flushPass.run(redis, totalKeys);
   }
 
@@ -82,7 +88,8 @@ public final class RedisFlushTarget implements FlushTarget {
       throws InterruptedException {
     Tally after = new Tally(settings.flushPatterns().size());
     Outcome outcome =
-        new KeyspacePass(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
+        new KeyspacePass(settings, false, after, AuditTrail.NONE, Progress.NONE, deadline, stop)
+            .run(redis, 0);
     List<String> samples = new ArrayList<>();
     for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
       after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).forEach(samples::add);

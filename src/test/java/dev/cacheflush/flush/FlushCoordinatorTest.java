@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.SettingsResolver;
@@ -101,7 +102,12 @@ class FlushCoordinatorTest {
 
     @Override
     public Outcome pass(
-        boolean delete, Tally tally, Progress progress, Deadline deadline, long totalKeys) {
+        boolean delete,
+        Tally tally,
+        AuditTrail audit,
+        Progress progress,
+        Deadline deadline,
+        long totalKeys) {
       step(delete ? "delete" : "count");
       tally.addScanned(10);
       for (int i = 0; i < 4; i++) {

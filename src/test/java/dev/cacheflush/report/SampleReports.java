@@ -115,7 +115,8 @@ final class SampleReports {
                 33_299)),
         hitRate,
         database,
-        watch);
+        watch,
+        null);
   }
 
   static FlushReport dryRun() {
@@ -154,6 +155,7 @@ final class SampleReports {
             .toList(),
         null,
         null,
+        null,
         null);
   }
 
@@ -190,6 +192,7 @@ final class SampleReports {
         null,
         f.tuning(),
         List.of(),
+        null,
         null,
         null,
         null);
@@ -255,6 +258,7 @@ final class SampleReports {
         List.of(),
         null,
         null,
+        null,
         null);
   }
 
@@ -295,6 +299,7 @@ final class SampleReports {
             new HitRateReport.Window(
                 at(60_200), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000, 11.5, 38.0)),
         f.database(),
+        null,
         null);
   }
 
@@ -418,7 +423,8 @@ final class SampleReports {
         f.shards(),
         hitRate,
         null,
-        watch);
+        watch,
+        null);
   }
 
   /** A flush of a cache that held one key of each kind. */
@@ -452,6 +458,7 @@ final class SampleReports {
         null,
         f.tuning(),
         List.of(new FlushReport.Shard(null, "127.0.0.1:6379", 3, 1, 1)),
+        null,
         null,
         null,
         null);
