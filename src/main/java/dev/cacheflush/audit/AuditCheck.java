@@ -49,7 +49,7 @@ public final class AuditCheck {
       int exitCode) {
 
     public boolean complete() {
-      return trailer != null && trailer.complete();
+      return trailer != null && trailer.complete() && !truncated;
     }
   }
 

@@ -96,7 +96,7 @@ public final class AuditReader implements Closeable {
     return trailer;
   }
 
-  /** Whether the file ended before its trailer. */
+  /** Whether the file ended before its trailer, or before the end of its gzip stream. */
   public boolean truncated() {
     return truncated;
   }
@@ -276,6 +276,8 @@ public final class AuditReader implements Closeable {
       try {
         limit = in.read(buffer);
       } catch (EOFException e) {
+        // gzip's own end is missing: whatever the lines say, the file was cut.
+        truncated = true;
         limit = -1;
       } catch (ZipException e) {
         throw malformed("the gzip data is damaged (" + e.getMessage() + ")");

@@ -113,8 +113,24 @@ public final class AuditWriter implements AuditTrail {
       then.run();
       return;
     }
+    if (DIRECT) {
+      synchronized (this) {
+        try {
+          if (failure == null) {
+            write(new Entry(shard, patterns, groups, then));
+          }
+        } catch (IOException e) {
+          failure = String.valueOf(e.getMessage());
+        } finally {
+          then.run();
+        }
+      }
+      return;
+    }
     queue.add(new Entry(shard, patterns, groups, then));
   }
+
+  static final boolean DIRECT = Boolean.getBoolean("cacheflush.audit.direct");
 
   @Override
   public String failure() {

@@ -128,8 +128,8 @@ final class AuditCheckCommand implements Callable<Integer> {
 
   private static String completeness(AuditCheck.Result r) {
     if (r.truncated()) {
-      return "no: the file ends without its trailer (the run was killed, or the file cut); the keys "
-          + "before the cut were checked";
+      return "no: the file is cut short (the run was killed, or the file cut); the keys before the"
+          + " cut were checked";
     }
     if (r.complete()) {
       return "yes: the deletion ran to its end";
