@@ -116,7 +116,7 @@ final class SampleReports {
         hitRate,
         database,
         watch,
-        null);
+        new FlushReport.Audit("/var/log/cacheflush/canary-10.audit.gz", 99_998, true));
   }
 
   static FlushReport dryRun() {
