@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:clean: no listed key is one to preserve (complete or not: the output says)",
-      "2:the file cannot be read, is not an audit, or is inconsistent (damaged, edited)",
+      "2:usage error, or the file cannot be read, is not an audit, or is inconsistent (damaged, edited)",
       "4:a listed key matches a preserve pattern, or no flush pattern: one line each says which"
     })
 final class AuditCheckCommand implements Callable<Integer> {
