@@ -18,6 +18,8 @@ public final class KeyText {
    */
   public static final int SAMPLE_BYTES = 256;
 
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
   private KeyText() {}
 
   public static String render(byte[] key) {
@@ -68,6 +70,4 @@ public final class KeyText {
       }
     }
   }
-
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 }
