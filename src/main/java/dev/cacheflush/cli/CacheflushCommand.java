@@ -34,7 +34,7 @@ final class CacheflushCommand implements Callable<Integer> {
     context
         .err()
         .println(
-            "cacheflush: name a command: plan, flush, watch, gate, dashboard, acl "
+            "cacheflush: name a command: plan, flush, watch, gate, dashboard, acl, audit-check "
                 + "(see cacheflush --help)");
     return ExitCode.USAGE;
   }

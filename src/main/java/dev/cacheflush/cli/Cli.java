@@ -38,6 +38,7 @@ public final class Cli {
         .addSubcommand(new GateCommand(context))
         .addSubcommand(new DashboardCommand(context))
         .addSubcommand(new AclCommand(context))
+        .addSubcommand(new AuditCheckCommand(context))
         .setCaseInsensitiveEnumValuesAllowed(true);
   }
 

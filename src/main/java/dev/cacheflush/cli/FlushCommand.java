@@ -1,5 +1,8 @@
 package dev.cacheflush.cli;
 
+import dev.cacheflush.audit.AuditFile;
+import dev.cacheflush.audit.AuditTrail;
+import dev.cacheflush.audit.AuditWriter;
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.DbSettings;
 import dev.cacheflush.config.Durations;
@@ -105,6 +108,15 @@ final class FlushCommand extends ScanCommandBase {
               + ".")
   String planTolerance;
 
+  @Option(
+      names = "--audit",
+      paramLabel = "FILE",
+      description =
+          "List every key deleted (with its flush pattern and shard) in FILE, gzip-compressed, under a header"
+              + " naming the run; renamed into place when the flush completes, kept as FILE's .partial"
+              + " name when it does not. Check it with 'cacheflush audit-check FILE'. A dry run writes none.")
+  Path audit;
+
   @Mixin PacingOptions pacing;
   @Mixin MonitorOptions monitor;
   @Mixin WatchConditionOptions watchCondition;
@@ -170,6 +182,28 @@ final class FlushCommand extends ScanCommandBase {
         Ticker.system(context.stopSignal()),
         Clock.systemUTC(),
         context.stopSignal());
+  }
+
+  /** The path is checked for every flush, dry or not, so that a mistake shows before the real one. */
+  @Override
+  AuditTrail audit(Settings settings) {
+    if (audit == null) {
+      return AuditTrail.NONE;
+    }
+    Path path = context.workingDirectory().resolve(audit).normalize();
+    AuditFile file = AuditFile.check(path);
+    for (Path report : new Path[] {output.report, output.html}) {
+      Path other = report == null ? null : context.workingDirectory().resolve(report).normalize();
+      if (path.equals(other) || file.partial().equals(other)) {
+        throw new ConfigException(
+            "--audit and --report or --html both name " + other + ": give each its own file");
+      }
+    }
+    if (settings.dryRun()) {
+      log.info("A dry run deletes nothing, so it writes no audit ({} is left as it is)", path);
+      return AuditTrail.NONE;
+    }
+    return new AuditWriter(file);
   }
 
   /** Checked for every flush, dry or not, so that a mistake shows before the real one. */

@@ -2,6 +2,7 @@ package dev.cacheflush.cli;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.ConfigException;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
@@ -89,6 +90,7 @@ abstract class ScanCommandBase implements Callable<Integer> {
     }
     ReportFiles files = ReportFiles.check(context, output);
     ReportFile planFile = planFile();
+    AuditTrail audit = audit(settings);
 
     Confirmation confirmation =
         confirmed ? Confirmation.ALREADY_GIVEN : new TerminalConfirmation(context, settings);
@@ -105,7 +107,8 @@ abstract class ScanCommandBase implements Callable<Integer> {
                 observer(settings),
                 progress,
                 context.stopSignal(),
-                clock)
+                clock,
+                audit)
             .following(plan);
     if (planFile != null) {
       coordinator.planningTo(planFile.toString());
@@ -158,6 +161,11 @@ abstract class ScanCommandBase implements Callable<Integer> {
   /** Sets the flags only this command has on the flags' layer; {@code flush} adds its pacing. */
   SettingsLayer.Builder commandFlags(SettingsLayer.Builder flags) {
     return flags;
+  }
+
+  /** Where a real flush lists the keys it deleted; {@code flush --audit} overrides it. */
+  AuditTrail audit(Settings settings) {
+    return AuditTrail.NONE;
   }
 
   /** What watches the cache around the run; {@code flush} overrides it to observe a real flush. */

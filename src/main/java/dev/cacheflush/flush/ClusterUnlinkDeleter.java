@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.RedisUrl.HostPort;
 import dev.cacheflush.redis.ClusterRedirects;
 import dev.cacheflush.redis.RedisNode;
@@ -37,11 +38,12 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter {
       ClusterRedirects redirects,
       SlotWatch watch,
       Tally tally,
+      AuditTrail audit,
       int batchSize,
       int maxInFlight,
       long settleMillis,
       Throttle throttle) {
-    super(tally, batchSize, maxInFlight, settleMillis, throttle);
+    super(tally, audit, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;
     this.redirects = redirects;
     this.watch = watch;
@@ -55,6 +57,11 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter {
       groups[i] = new byte[][] {keys[i]};
     }
     return new Batch(patterns, groups, keys.length, bytes);
+  }
+
+  @Override
+  String shard() {
+    return node.address();
   }
 
   @Override

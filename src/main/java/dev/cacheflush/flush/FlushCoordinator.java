@@ -2,6 +2,8 @@ package dev.cacheflush.flush;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.audit.AuditHeader;
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.Durations;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.glob.RedisGlob;
@@ -47,6 +49,7 @@ public final class FlushCoordinator {
   private final Progress progress;
   private final StopSignal stop;
   private final Clock clock;
+  private final AuditTrail audit;
 
   /** The plan this flush follows (flush --plan), or null. */
   private ApprovedPlan approved;
@@ -56,7 +59,7 @@ public final class FlushCoordinator {
 
   private Plan planMade;
 
-  /** @param observer {@link FlushObserver#NONE} for a dry run */
+  /** A run without an audit. */
   public FlushCoordinator(
       Settings settings,
       FlushTarget.Connector connector,
@@ -65,6 +68,23 @@ public final class FlushCoordinator {
       Progress progress,
       StopSignal stop,
       Clock clock) {
+    this(settings, connector, confirmation, observer, progress, stop, clock, AuditTrail.NONE);
+  }
+
+  /**
+   * @param observer {@link FlushObserver#NONE} for a dry run
+   * @param audit where a real flush lists the keys it deleted; {@link AuditTrail#NONE} for none
+   */
+  public FlushCoordinator(
+      Settings settings,
+      FlushTarget.Connector connector,
+      Confirmation confirmation,
+      FlushObserver observer,
+      Progress progress,
+      StopSignal stop,
+      Clock clock,
+      AuditTrail audit) {
+    this.audit = audit;
     this.settings = settings;
     this.connector = connector;
     this.confirmation = confirmation;
@@ -115,6 +135,11 @@ public final class FlushCoordinator {
     Instant flushStarted;
     Instant workEnded;
     Outcome outcome;
+
+    /** How the deleting pass ended; null until it has (or when it failed). */
+    Outcome deletion;
+
+    FlushReport.Audit audit;
     int exitCode;
     String message;
     List<FlushReport.Recovery> recoveries = List.of();
@@ -170,6 +195,7 @@ public final class FlushCoordinator {
           observing.flushStarting();
           try (FlushTarget.HeldLock lock =
               settings.dryRun() || !settings.lock() ? null : target.lock()) {
+            openAudit(run);
             pass(target, deadline, run, observing.dbLatency());
             verify(target, deadline, run);
           }
@@ -184,6 +210,8 @@ public final class FlushCoordinator {
         run.end(Outcome.INTERRUPTED, "interrupted");
       }
       run.workEnded = clock.instant();
+      // Once the connections are closed: no reply can add a key to a closed audit.
+      closeAudit(run);
       if (run.outcome != Outcome.DECLINED && run.outcome != Outcome.REFUSED) {
         observing.flushEnded(run.tally, durationMs(run), run.workEnded);
       }
@@ -315,6 +343,31 @@ public final class FlushCoordinator {
     return true;
   }
 
+  /** The audit's header, before the first key is deleted; a file that cannot be made fails the run. */
+  private void openAudit(Run run) {
+    if (!settings.dryRun()) {
+      audit.open(
+          AuditHeader.of(
+              settings.redisUrl().masked(),
+              run.mode.reportName(),
+              settings.flushPatterns().stream().map(RedisGlob::pattern).toList(),
+              settings.preservePatterns().stream().map(RedisGlob::pattern).toList(),
+              run.started.toString(),
+              approved == null ? null : approved.digest()));
+    }
+  }
+
+  /** Complete when the deleting pass ran to its end: every key that matched was sent and answered. */
+  private void closeAudit(Run run) {
+    Outcome deletion = run.deletion != null ? run.deletion : run.outcome;
+    run.audit =
+        audit.close(
+            run.deletion == Outcome.COMPLETED,
+            deletion.reportName(),
+            run.tally.deleted(),
+            clock.instant());
+  }
+
   /**
    * Scan, classify and delete (or only count, in a dry run), the deletions paced as asked.
    *
@@ -330,7 +383,9 @@ public final class FlushCoordinator {
         pacing.passStarted();
       }
       run.end(
-          target.pass(!settings.dryRun(), run.tally, progress, deadline, run.dbSize, pacing), null);
+          target.pass(!settings.dryRun(), run.tally, audit, progress, deadline, run.dbSize, pacing),
+          null);
+      run.deletion = run.outcome;
     } finally {
       if (pacing != null) {
         pacing.passEnded();
@@ -489,6 +544,7 @@ public final class FlushCoordinator {
         observed.hitRate(),
         observed.database(),
         observed.watch(),
-        r.pacing);
+        r.pacing,
+        r.audit);
   }
 }

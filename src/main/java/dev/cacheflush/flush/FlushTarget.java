@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.Deployment;
 import dev.cacheflush.redis.TargetIdentity;
@@ -43,12 +44,14 @@ public interface FlushTarget extends AutoCloseable {
   /**
    * One pass over the keyspace: scan, classify, and delete what is to go (or only count it).
    *
+   * @param audit where the keys deleted are listed
    * @param totalKeys for the progress line
    * @param pacing how the deletions are paced; ignored when only counting
    */
   Outcome pass(
       boolean delete,
       Tally tally,
+      AuditTrail audit,
       Progress progress,
       Deadline deadline,
       long totalKeys,

@@ -2,6 +2,7 @@ package dev.cacheflush.flush;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.redis.ClusterNodes;
 import dev.cacheflush.redis.ConnectOptions;
@@ -75,6 +76,7 @@ public final class KeyspacePass {
   private final StopSignal stop;
   private final Retry retry;
   private final Throttle throttle;
+  private final AuditTrail audit;
   private final List<FlushReport.Recovery> recoveries =
       Collections.synchronizedList(new ArrayList<>());
   private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -85,27 +87,22 @@ public final class KeyspacePass {
   /** Keys handed to a deleter, over every shard: what --max-keys caps. */
   private final AtomicLong toDelete = new AtomicLong();
 
-  /** @param delete false for the dry run and the verification pass, which only count */
+  /**
+   * @param delete false for the dry run and the verification pass, which only count
+   * @param audit where the deleters list the keys they deleted
+   * @param pacing the deletion pass's pacing (its throttle), or null for the fixed cap and guard alone
+   */
   public KeyspacePass(
       Settings settings,
       boolean delete,
       Tally tally,
-      Progress progress,
-      Deadline deadline,
-      StopSignal stop) {
-    this(settings, delete, tally, progress, deadline, stop, null);
-  }
-
-  /** @param pacing the deletion pass's pacing (its throttle), or null for the fixed cap and guard alone */
-  public KeyspacePass(
-      Settings settings,
-      boolean delete,
-      Tally tally,
+      AuditTrail audit,
       Progress progress,
       Deadline deadline,
       StopSignal stop,
       Pacing pacing) {
     this.settings = settings;
+    this.audit = audit;
     this.delete = delete;
     this.classifier = new Classifier(settings.flushPatterns(), settings.preservePatterns());
     this.tally = tally;
@@ -248,6 +245,7 @@ public final class KeyspacePass {
                     target.redirects(),
                     watch,
                     job.tally(),
+                    audit,
                     settings.batchSize(),
                     settings.maxInFlight(),
                     redirectSettleMillis(),
@@ -255,6 +253,7 @@ public final class KeyspacePass {
                 : new UnlinkDeleter(
                     node,
                     job.tally(),
+                    audit,
                     classifier.flushPatternCount(),
                     settings.batchSize(),
                     settings.maxInFlight(),

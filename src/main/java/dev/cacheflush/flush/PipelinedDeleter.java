@@ -1,5 +1,8 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.CacheflushException;
+import dev.cacheflush.ExitCode;
+import dev.cacheflush.audit.AuditTrail;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * memory flat: when one is reached, the scan waits for Redis rather than buffering more keys), the
  * {@link Throttle} that may hold a batch back, counting each reply under its flush pattern, and the
  * keys whose replies did not come, kept to be sent again after a reconnect (UNLINK of a key already
- * gone is harmless).
+ * gone is harmless), and handing the acknowledged keys to the {@link AuditTrail}: a batch's place in
+ * flight is given back once the audit has them, so the audit's keys count against the same bounds.
  *
  * <p>A batch is full at {@code batchSize} keys or {@link #BATCH_BYTES}, whichever comes first: a
  * key name may be up to 512 MB, so a count of keys alone does not bound what a batch holds.
@@ -55,6 +59,7 @@ abstract class PipelinedDeleter implements Deleter {
   private final Semaphore inFlightBytes = new Semaphore(IN_FLIGHT_BYTES);
   private final Throttle throttle;
   private final Tally tally;
+  private final AuditTrail audit;
   private final Queue<Batch> failed = new ConcurrentLinkedQueue<>();
   private volatile Throwable lastFailure;
 
@@ -63,8 +68,14 @@ abstract class PipelinedDeleter implements Deleter {
    *     back by then counts as lost and its batch is sent again
    */
   PipelinedDeleter(
-      Tally tally, int batchSize, int maxInFlight, long settleMillis, Throttle throttle) {
+      Tally tally,
+      AuditTrail audit,
+      int batchSize,
+      int maxInFlight,
+      long settleMillis,
+      Throttle throttle) {
     this.tally = tally;
+    this.audit = audit;
     this.batchSize = batchSize;
     this.keys = new byte[batchSize][];
     this.keyPatterns = new int[batchSize];
@@ -85,6 +96,9 @@ abstract class PipelinedDeleter implements Deleter {
   /** Writes the batch, and hands its replies to {@link #count}. */
   abstract void write(Batch batch, long sentNanos);
 
+  /** The address of the primary this deleter's keys were scanned on, as the audit lists it. */
+  abstract String shard();
+
   /** What a key weighs in a batch. */
   static long bytesOf(byte[] key) {
     return (long) key.length + KEY_OVERHEAD;
@@ -92,6 +106,15 @@ abstract class PipelinedDeleter implements Deleter {
 
   @Override
   public final void delete(int pattern, byte[] key) throws InterruptedException {
+    String auditFailure = audit.failure();
+    if (auditFailure != null) {
+      // An audited flush lists every key it deletes: one that can no longer list them stops.
+      throw new CacheflushException(
+          ExitCode.FAILED,
+          "Cannot write the audit ("
+              + auditFailure
+              + "): the flush stopped so that no key is deleted without being listed");
+    }
     keys[filled] = key;
     keyPatterns[filled++] = pattern;
     filledBytes += bytesOf(key);
@@ -188,21 +211,27 @@ abstract class PipelinedDeleter implements Deleter {
     CompletableFuture.allOf(outcomes)
         .whenComplete(
             (done, error) -> {
-              Batch again = lostGroups(batch, lost);
+              Batch again = groups(batch, lost, true);
               if (again != null) {
                 lost(again, lastError[0]);
               } else {
                 throttle.observed(System.nanoTime() - sentNanos);
               }
-              release(batch);
+              Batch acknowledged = again == null ? batch : groups(batch, lost, false);
+              if (acknowledged == null) {
+                release(batch);
+              } else {
+                audit.deleted(
+                    shard(), acknowledged.patterns(), acknowledged.groups(), () -> release(batch));
+              }
             });
   }
 
-  /** The groups whose UNLINK failed; null when none did. */
-  private static Batch lostGroups(Batch batch, boolean[] lost) {
+  /** The groups whose UNLINK failed ({@code lost}) or was acknowledged (not {@code lost}); null when none. */
+  private static Batch groups(Batch batch, boolean[] failed, boolean lost) {
     int count = 0;
-    for (boolean l : lost) {
-      count += l ? 1 : 0;
+    for (boolean l : failed) {
+      count += l == lost ? 1 : 0;
     }
     if (count == 0) {
       return null;
@@ -211,8 +240,8 @@ abstract class PipelinedDeleter implements Deleter {
     byte[][][] groups = new byte[count][][];
     int size = 0;
     long bytes = 0;
-    for (int i = 0, j = 0; i < lost.length; i++) {
-      if (lost[i]) {
+    for (int i = 0, j = 0; i < failed.length; i++) {
+      if (failed[i] == lost) {
         patterns[j] = batch.patterns()[i];
         groups[j++] = batch.groups()[i];
         size += batch.groups()[i].length;

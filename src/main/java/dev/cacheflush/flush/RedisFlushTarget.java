@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
@@ -86,12 +87,13 @@ public final class RedisFlushTarget implements FlushTarget {
   public Outcome pass(
       boolean delete,
       Tally tally,
+      AuditTrail audit,
       Progress progress,
       Deadline deadline,
       long totalKeys,
       Pacing pacing)
       throws InterruptedException {
-    flushPass = new KeyspacePass(settings, delete, tally, progress, deadline, stop, pacing);
+    flushPass = new KeyspacePass(settings, delete, tally, audit, progress, deadline, stop, pacing);
     return flushPass.run(redis, totalKeys);
   }
 
@@ -100,7 +102,9 @@ public final class RedisFlushTarget implements FlushTarget {
       throws InterruptedException {
     Tally after = new Tally(settings.flushPatterns().size());
     Outcome outcome =
-        new KeyspacePass(settings, false, after, Progress.NONE, deadline, stop).run(redis, 0);
+        new KeyspacePass(
+                settings, false, after, AuditTrail.NONE, Progress.NONE, deadline, stop, null)
+            .run(redis, 0);
     List<String> samples = new ArrayList<>();
     for (int i = 0; i < settings.flushPatterns().size() && samples.size() < Tally.SAMPLES; i++) {
       after.samples(i).stream().limit(Tally.SAMPLES - samples.size()).forEach(samples::add);

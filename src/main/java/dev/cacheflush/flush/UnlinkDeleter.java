@@ -1,5 +1,6 @@
 package dev.cacheflush.flush;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.redis.RedisNode;
 import java.util.Arrays;
 
@@ -24,12 +25,13 @@ public final class UnlinkDeleter extends PipelinedDeleter {
   public UnlinkDeleter(
       RedisNode node,
       Tally tally,
+      AuditTrail audit,
       int patterns,
       int batchSize,
       int maxInFlight,
       long settleMillis,
       Throttle throttle) {
-    super(tally, batchSize, maxInFlight, settleMillis, throttle);
+    super(tally, audit, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;
     this.perPattern = new int[patterns];
   }
@@ -57,6 +59,11 @@ public final class UnlinkDeleter extends PipelinedDeleter {
       grouped[g][next[g]++] = keys[i];
     }
     return new Batch(groupPatterns, grouped, keys.length, bytes);
+  }
+
+  @Override
+  String shard() {
+    return node.address();
   }
 
   @Override

@@ -39,7 +39,8 @@ import java.util.List;
   "hitRate",
   "database",
   "watch",
-  "pacing"
+  "pacing",
+  "audit"
 })
 public record FlushReport(
     int schemaVersion,
@@ -73,7 +74,8 @@ public record FlushReport(
     HitRateReport hitRate,
     DatabaseReport database,
     WatchReport watch,
-    Pacing pacing) {
+    Pacing pacing,
+    Audit audit) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -116,6 +118,13 @@ public record FlushReport(
    * cluster mode.
    */
   public record Shard(String nodeId, String address, long scanned, long matched, long deleted) {}
+
+  /**
+   * The audit of the keys deleted ({@code --audit}): the file written (the partial audit's path
+   * when the flush did not complete; null when nothing was written because no deletion started),
+   * the key lines in it, and whether it lists a completed deletion.
+   */
+  public record Audit(String path, long keys, boolean complete) {}
 
   /** The scan and delete settings the run used, so runs can be compared. */
   public record Tuning(

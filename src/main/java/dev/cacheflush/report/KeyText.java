@@ -1,5 +1,10 @@
 package dev.cacheflush.report;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -12,6 +17,8 @@ public final class KeyText {
    * samples; a longer key is cut there and says how long it is.
    */
   public static final int SAMPLE_BYTES = 256;
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private KeyText() {}
 
@@ -30,19 +37,37 @@ public final class KeyText {
   }
 
   private static String render(byte[] key, int bytes) {
-    StringBuilder sb = new StringBuilder(bytes + 8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes + 8);
+    try {
+      escape(key, bytes, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Writes the whole key as {@link #render} shows it, in ASCII, without making a String of it: the
+   * audit lists keys of any length whole, and a String of a 512 MB key would take 2 GB.
+   */
+  public static void escape(byte[] key, OutputStream out) throws IOException {
+    escape(key, key.length, out);
+  }
+
+  private static void escape(byte[] key, int bytes, OutputStream out) throws IOException {
     for (int i = 0; i < bytes; i++) {
       int c = key[i] & 0xff;
-      if (c == '\\') {
-        sb.append("\\\\");
-      } else if (c == '"') {
-        sb.append("\\\"");
+      if (c == '\\' || c == '"') {
+        out.write('\\');
+        out.write(c);
       } else if (c >= 0x20 && c < 0x7f) {
-        sb.append((char) c);
+        out.write(c);
       } else {
-        sb.append(String.format("\\x%02x", c));
+        out.write('\\');
+        out.write('x');
+        out.write(HEX[c >> 4]);
+        out.write(HEX[c & 0xf]);
       }
     }
-    return sb.toString();
   }
 }

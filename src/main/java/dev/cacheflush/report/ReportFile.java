@@ -152,6 +152,11 @@ public final class ReportFile {
     return String.valueOf(e.getMessage());
   }
 
+  /** True for a FIFO, a device or a link, written straight into; false for a file replaced by a rename. */
+  public boolean writtenStraight() {
+    return straight;
+  }
+
   @Override
   public String toString() {
     return file.toString();

@@ -150,6 +150,16 @@ public final class TextReport {
     if (!observed.isEmpty()) {
       out.append('\n').append(observed);
     }
+    FlushReport.Audit a = r.audit();
+    if (a != null && a.path() != null) {
+      out.append(
+          wrap(
+              "\nAudit     ",
+              keys(a.keys())
+                  + " listed in "
+                  + a.path()
+                  + (a.complete() ? "" : " (partial: the deletion did not complete)")));
+    }
     String outcome =
         r.outcome()
             + " (exit "

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What a shell user expects of any command line: usage errors are 2, --version and --help work everywhere. */
 class CliConventionsTest {
   static final List<String> COMMANDS =
-      List.of("plan", "flush", "watch", "gate", "dashboard", "acl");
+      List.of("plan", "flush", "watch", "gate", "dashboard", "acl", "audit-check");
 
   @Test
   void noCommandShouldBeAUsageError() {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
+import dev.cacheflush.audit.AuditFile;
+import dev.cacheflush.audit.AuditReader;
+import dev.cacheflush.audit.AuditTrail;
+import dev.cacheflush.audit.AuditWriter;
 import dev.cacheflush.config.Settings;
 import dev.cacheflush.config.SettingsLayer;
 import dev.cacheflush.config.SettingsResolver;
@@ -54,6 +58,7 @@ class FlushCoordinatorTest {
 
   boolean answer = true;
   String watchVerdict;
+  AuditTrail audit = AuditTrail.NONE;
 
   static final class MovingClock extends Clock {
     Instant now = T0;
@@ -118,6 +123,7 @@ class FlushCoordinatorTest {
     public Outcome pass(
         boolean delete,
         Tally tally,
+        AuditTrail audit,
         Progress progress,
         Deadline deadline,
         long totalKeys,
@@ -129,6 +135,11 @@ class FlushCoordinatorTest {
       }
       if (delete) {
         tally.addDeleted(0, 4);
+        byte[][] keys = new byte[4][];
+        for (int i = 0; i < 4; i++) {
+          keys[i] = ("mocs:" + i).getBytes(StandardCharsets.UTF_8);
+        }
+        audit.deleted("127.0.0.1:1", new int[] {0}, new byte[][][] {keys}, () -> {});
       }
       return stop.requested() ? Outcome.INTERRUPTED : Outcome.COMPLETED;
     }
@@ -235,7 +246,7 @@ class FlushCoordinatorTest {
           }
         };
     return new FlushCoordinator(
-            settings, connector, confirmation, new FakeObserver(), progress, stop, clock)
+            settings, connector, confirmation, new FakeObserver(), progress, stop, clock, audit)
         .run();
   }
 
@@ -532,5 +543,72 @@ class FlushCoordinatorTest {
     assertThat(r.outcome()).isEqualTo("failed");
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
     assertThat(r.mode()).isNull();
+  }
+
+  @Test
+  void aCompletedFlushShouldPutItsAuditInPlaceAndReportIt() throws Exception {
+    AuditFile file = AuditFile.check(dir.resolve("audit.gz"));
+    audit = new AuditWriter(file);
+
+    FlushReport r = run(settings());
+
+    assertThat(r.audit()).isEqualTo(new FlushReport.Audit(file.path().toString(), 4, true));
+    try (AuditReader reader = AuditReader.open(file.path())) {
+      assertThat(reader.header().startedAt()).isEqualTo(r.startedAt());
+      assertThat(reader.header().target()).isEqualTo(r.target());
+      assertThat(reader.header().mode()).isEqualTo("standalone");
+      assertThat(reader.header().planDigest()).isNull();
+      while (reader.next()) {
+        assertThat(reader.pattern()).isEqualTo("mocs:*");
+      }
+      assertThat(reader.trailer().complete()).isTrue();
+      assertThat(reader.trailer().keys()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aStopDuringTheDeletionShouldKeepThePartialAuditEvenIfTheRestRuns() throws Exception {
+    AuditFile file = AuditFile.check(dir.resolve("audit.gz"));
+    audit = new AuditWriter(file);
+    effects.put("delete", stop::request);
+
+    FlushReport r = run(settings());
+
+    assertThat(r.outcome()).isEqualTo("interrupted");
+    assertThat(r.audit()).isEqualTo(new FlushReport.Audit(file.partial().toString(), 4, false));
+    assertThat(file.path()).doesNotExist();
+    try (AuditReader reader = AuditReader.open(file.partial())) {
+      while (reader.next()) {
+        assertThat(reader.pattern()).isEqualTo("mocs:*");
+      }
+      assertThat(reader.trailer().complete()).isFalse();
+      assertThat(reader.trailer().outcome()).isEqualTo("interrupted");
+    }
+  }
+
+  @Test
+  void aStopAfterTheDeletionCompletedShouldLeaveTheAuditComplete() {
+    AuditFile file = AuditFile.check(dir.resolve("audit.gz"));
+    audit = new AuditWriter(file);
+    effects.put("verify", stop::request);
+
+    FlushReport r = run(settings());
+
+    assertThat(r.outcome()).isEqualTo("interrupted");
+    assertThat(r.audit()).isEqualTo(new FlushReport.Audit(file.path().toString(), 4, true));
+  }
+
+  @Test
+  void aDeclinedFlushShouldWriteNoAudit() {
+    AuditFile file = AuditFile.check(dir.resolve("audit.gz"));
+    audit = new AuditWriter(file);
+    answer = false;
+
+    FlushReport r = run(settings());
+
+    assertThat(r.outcome()).isEqualTo("declined");
+    assertThat(r.audit()).isEqualTo(new FlushReport.Audit(null, 0, false));
+    assertThat(file.path()).doesNotExist();
+    assertThat(file.partial()).doesNotExist();
   }
 }

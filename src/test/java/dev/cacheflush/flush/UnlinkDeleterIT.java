@@ -2,6 +2,7 @@ package dev.cacheflush.flush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.RedisUrl;
 import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ConnectOptions;
@@ -34,7 +35,14 @@ class UnlinkDeleterIT {
         Tally tally = new Tally(2);
         UnlinkDeleter deleter =
             new UnlinkDeleter(
-                target.primaries().get(0), tally, 2, 10, 2, 5_000, Throttle.of(0, null));
+                target.primaries().get(0),
+                tally,
+                AuditTrail.NONE,
+                2,
+                10,
+                2,
+                5_000,
+                Throttle.of(0, null));
         for (int i = 0; i < 6; i++) {
           deleter.delete(0, key("a:" + i));
         }
@@ -70,7 +78,14 @@ class UnlinkDeleterIT {
         Tally tally = new Tally(1);
         UnlinkDeleter deleter =
             new UnlinkDeleter(
-                target.primaries().get(0), tally, 1, 250, 2, 5_000, Throttle.of(0, null));
+                target.primaries().get(0),
+                tally,
+                AuditTrail.NONE,
+                1,
+                250,
+                2,
+                5_000,
+                Throttle.of(0, null));
         for (int i = 0; i < 12; i++) {
           deleter.delete(0, key(LongKeys.name("a:", 400 * 1024, i)));
         }

@@ -115,8 +115,11 @@ class ReportSchemaIT {
             "--interval",
             "1s",
             "--db-url",
-            "jdbc:postgresql://" + closedPort + "/shop");
+            "jdbc:postgresql://" + closedPort + "/shop",
+            "--audit",
+            dir.resolve("audit.gz").toString());
     assertThat(flush.get("watch").get("intervals")).isNotEmpty();
+    assertThat(flush.get("audit").get("complete").asBoolean()).isTrue();
     assertThat(flush.get("database").get("error").asText()).isNotEmpty();
     assertValid("flush", flush);
     assertValid(
@@ -177,9 +180,12 @@ class ReportSchemaIT {
             "--max-rate",
             "2000",
             "--timeout",
-            "2s");
+            "2s",
+            "--audit",
+            dir.resolve("timeout.gz").toString());
 
     assertThat(timeout.get("outcome").asText()).isEqualTo("timeout");
+    assertThat(timeout.get("audit").get("path").asText()).endsWith("timeout.partial.gz");
     assertThat(timeout.get("keysDeleted").asLong()).isLessThan(timeout.get("keysMatched").asLong());
     assertValid("timeout", timeout);
     String row =

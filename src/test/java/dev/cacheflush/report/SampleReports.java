@@ -131,7 +131,8 @@ final class SampleReports {
             41,
             412.5,
             14.2,
-            new LatencyReport(1_190, 0, 8.1, 11.9, 14.2)));
+            new LatencyReport(1_190, 0, 8.1, 11.9, 14.2)),
+        new FlushReport.Audit("/var/log/cacheflush/canary-10.audit.gz", 99_998, true));
   }
 
   static FlushReport dryRun() {
@@ -172,6 +173,7 @@ final class SampleReports {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -209,6 +211,7 @@ final class SampleReports {
         null,
         f.tuning(),
         List.of(),
+        null,
         null,
         null,
         null,
@@ -277,6 +280,7 @@ final class SampleReports {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -318,6 +322,7 @@ final class SampleReports {
             new HitRateReport.Window(
                 at(60_200), 10_000, 4_200, 5_800, 0.42, 1_030.0, 121_000, 11.5, 38.0)),
         f.database(),
+        null,
         null,
         null);
   }
@@ -444,6 +449,7 @@ final class SampleReports {
         hitRate,
         null,
         watch,
+        null,
         null);
   }
 
@@ -479,6 +485,7 @@ final class SampleReports {
         null,
         f.tuning(),
         List.of(new FlushReport.Shard(null, "127.0.0.1:6379", 3, 1, 1)),
+        null,
         null,
         null,
         null,

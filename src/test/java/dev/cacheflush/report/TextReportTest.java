@@ -49,6 +49,13 @@ class TextReportTest {
   }
 
   @Test
+  void anAuditedFlushShouldSayWhereItsAuditIs() {
+    assertThat(TextReport.render(SampleReports.flush(), false))
+        .contains("\nAudit     99,998 keys listed in /var/log/cacheflush/canary-10.audit.gz\n");
+    assertThat(TextReport.render(SampleReports.dryRun(), false)).doesNotContain("Audit");
+  }
+
+  @Test
   void aDryRunTableShouldHaveNoDeletedColumn() {
     String text = TextReport.render(SampleReports.dryRun(), false);
 
