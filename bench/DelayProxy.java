@@ -3,6 +3,8 @@ package bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -51,6 +53,11 @@ public final class DelayProxy implements AutoCloseable {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong chunks = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong open = new AtomicLong();
+
+  /** CPU time of the relay threads that have ended (each adds its own when it ends). */
+  private final AtomicLong cpuNanos = new AtomicLong();
+
   private volatile boolean closed;
 
   private DelayProxy(ServerSocket server, InetSocketAddress target, long delayNanos) {
@@ -88,7 +95,37 @@ public final class DelayProxy implements AutoCloseable {
 
   /** Connections accepted, chunks and bytes relayed (both directions) so far. */
   public String counters() {
-    return "connections=" + connections.get() + " chunks=" + chunks.get() + " bytes=" + bytes.get();
+    return "connections="
+        + connections.get()
+        + " chunks="
+        + chunks.get()
+        + " bytes="
+        + bytes.get()
+        + String.format(java.util.Locale.ROOT, " relay-cpu=%.3fs", cpuNanos.get() / 1e9);
+  }
+
+  /**
+   * CPU time the relay threads of finished connections used (their reads, copies and writes; not
+   * the JVM's GC or JIT threads), in nanoseconds.
+   */
+  public long relayCpuNanos() {
+    return cpuNanos.get();
+  }
+
+  /**
+   * Waits until every relayed connection has ended (the client closed and both directions are
+   * drained), so that {@link #relayCpuNanos} counts them; false if some are still open after
+   * {@code timeoutMillis}.
+   */
+  public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (open.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
   }
 
   @Override
@@ -128,8 +165,9 @@ public final class DelayProxy implements AutoCloseable {
       }
       sockets.put(client, Boolean.TRUE);
       sockets.put(upstream, Boolean.TRUE);
-      connections.incrementAndGet();
-      long id = connections.get();
+      long id = connections.incrementAndGet();
+      // Four threads (two per direction), each counted down as it ends.
+      open.addAndGet(4);
       Pair pair = new Pair(client, upstream);
       pair.direction(client, upstream, "c" + id + "-up");
       pair.direction(upstream, client, "c" + id + "-down");
@@ -161,7 +199,7 @@ public final class DelayProxy implements AutoCloseable {
     void direction(Socket from, Socket to, String name) {
       LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
       Thread reader =
-          new Thread(
+          relay(
               () -> {
                 byte[] buf = new byte[CHUNK];
                 try {
@@ -182,7 +220,7 @@ public final class DelayProxy implements AutoCloseable {
               },
               "delay-proxy-" + name + "-read");
       Thread writer =
-          new Thread(
+          relay(
               () -> {
                 boolean failed = true;
                 // Chunks already due are written together: fewer system calls, same order.
@@ -232,12 +270,33 @@ public final class DelayProxy implements AutoCloseable {
                 }
               },
               "delay-proxy-" + name + "-write");
-      reader.setDaemon(true);
-      writer.setDaemon(true);
       writer.start();
       reader.start();
     }
   }
+
+  /** A relay thread: daemon, and its CPU time added to {@link #cpuNanos} when it ends. */
+  private Thread relay(Runnable body, String name) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } finally {
+                long cpu =
+                    THREADS.isCurrentThreadCpuTimeSupported()
+                        ? THREADS.getCurrentThreadCpuTime()
+                        : 0;
+                cpuNanos.addAndGet(Math.max(0, cpu));
+                open.decrementAndGet();
+              }
+            },
+            name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private static void waitUntil(long due) {
     long left;
