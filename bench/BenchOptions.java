@@ -25,6 +25,7 @@ final class BenchOptions {
   List<Double> netDelaysMs = new ArrayList<>(List.of(1.0, 10.0));
   int netRuns = 3;
   boolean cluster = true;
+  boolean profile = true;
   int clusterRuns = 3;
   int clusterPrimaries = 3;
   int sweepRuns = 2;
@@ -61,6 +62,8 @@ final class BenchOptions {
         --cluster-runs N      rounds of the cluster row (default 3; quick 2)
         --cluster-primaries N primaries of the local cluster (default 3)
         --no-cluster          skip the cluster row
+        --no-profile          skip the JFR profile runs (one more cacheflush run on W1 and one on the
+                              cluster, with Java Flight Recorder: where the client CPU goes)
         --no-w4               skip the W4 memory run
         --no-appcds           skip the launcher what-ifs (Lettuce JFR off, AppCDS)
         --sweep-runs N        runs per sweep point (default 2; quick 1)
@@ -89,6 +92,7 @@ final class BenchOptions {
         case "--cli-probe" -> cliProbe = true;
         case "--no-net" -> net = false;
         case "--no-cluster" -> cluster = false;
+        case "--no-profile" -> profile = false;
         case "--net-delays" -> {
           netDelaysMs.clear();
           for (String d : need(a, v).split(",")) {

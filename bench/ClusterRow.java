@@ -74,6 +74,10 @@ final class ClusterRow implements AutoCloseable {
       c.serverSide = true;
       ceilings.add(runner.measure(c, cluster, CEILS, r, w, ceil, Map.of(), false, true));
     }
+    if (options.profile && Profile.available()) {
+      out.println("== profile: cacheflush --no-verify on the cluster, " + w.name() + ", under JFR");
+      new Profile(options, runner, out).run("cacheflush cluster", cluster, w, flush);
+    }
   }
 
   Table table() {

@@ -116,6 +116,11 @@ final class Comparison {
               Map.of(),
               false);
     }
+    if (options.profile && Profile.available()) {
+      out.println("== profile: " + CF + " on " + w1.name() + ", under JFR");
+      new Profile(options, runner, out)
+          .run("cacheflush " + w1.name(), redis, w1, tools.cacheflush(Workload.FLUSH, List.of()));
+    }
     if (options.net) {
       network = new Network(options, redis, tools, runner, out, w1);
       Bench.closeOnExit(network);

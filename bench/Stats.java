@@ -43,7 +43,8 @@ final class Stats {
   }
 
   /**
-   * Client CPU (user + sys of the tool's processes) per million keys the flush scanned, JVM start
+   * Client CPU (user + sys of the tool's processes) per million keys scanned (the flush's pass and,
+   * when on, the verification's: keysScanned of the report and of its verification), JVM start
    * excluded: {@code fixedCpuS}, the CPU of a flush of an empty database (JVM start, client set-up,
    * connect, lock, report, exit), is subtracted from each run; the median over the valid runs.
    */
@@ -51,7 +52,7 @@ final class Stats {
     List<Double> v = new ArrayList<>();
     for (Run r : runs) {
       if (r.ok && r.scanned > 0) {
-        v.add((r.userS + r.sysS - fixedCpuS) / (r.scanned / 1e6));
+        v.add((r.userS + r.sysS - fixedCpuS) / ((r.scanned + r.verifyScanned) / 1e6));
       }
     }
     return median(v);
