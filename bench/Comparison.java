@@ -29,8 +29,9 @@ import java.util.Map;
 
 /**
  * The comparison table (bench/run without --sweep): cacheflush against the server ceiling and the
- * redis-cli baselines, with the probe, the memory runs, JVM start and the launcher what-ifs, checked
- * against issue 5's targets.
+ * redis-cli baselines, with the probe, the memory runs, JVM start and the launcher what-ifs, then
+ * the network rows, the cluster row and the profile runs; checked against the targets of issues 5
+ * and 15.
  */
 final class Comparison {
   private static final String CF = "cacheflush --no-verify";
