@@ -28,6 +28,14 @@ public final class Bench {
   private volatile boolean stopping;
   private volatile boolean finished;
 
+  /** Things the run started beside the server (proxies, a cluster), closed on every exit. */
+  private static final java.util.List<AutoCloseable> CLOSE_ON_EXIT =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static void closeOnExit(AutoCloseable c) {
+    CLOSE_ON_EXIT.add(c);
+  }
+
   private Bench(BenchOptions options) {
     this.options = options;
   }
@@ -161,6 +169,13 @@ public final class Bench {
   private void cleanup() {
     if (runner != null) {
       runner.stop();
+    }
+    for (AutoCloseable c : CLOSE_ON_EXIT) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing on the way out: nothing more to do
+      }
     }
     if (probe != null) {
       probe.quit();

@@ -19,7 +19,15 @@ final class BenchOptions {
   boolean w4 = true;
   double scale = 1.0;
   int runs = 5;
-  int cliRuns = 3;
+  int cliRuns = 1;
+  boolean cliProbe;
+  boolean net = true;
+  List<Double> netDelaysMs = new ArrayList<>(List.of(1.0, 10.0));
+  int netRuns = 3;
+  boolean cluster = true;
+  boolean profile = true;
+  int clusterRuns = 3;
+  int clusterPrimaries = 3;
   int sweepRuns = 2;
   int probeRuns = 3;
   int startRuns = 5;
@@ -37,15 +45,25 @@ final class BenchOptions {
   static final String USAGE =
       """
       usage: bench/run [--quick] [--sweep] [options]
-        --quick               W1/10 (200,000 keys), fewer runs: a fast look (about 2-3 minutes)
+        --quick               W1/10 (200,000 keys), fewer runs: a fast look (about 3-4 minutes)
         --sweep               sweep --scan-count, --batch-size, --max-in-flight and the scan strategy
                               instead of the comparison table
         --scale F             W1 multiplied by F (W4 is 4x that); --quick means --scale 0.1
         --runs N              runs of cacheflush and of the server ceiling (default 5; quick 3)
-        --cli-runs N          runs of each redis-cli baseline (default 3; quick 2)
+        --cli-runs N          timed runs of each redis-cli baseline (default 1: about a minute each)
+        --cli-probe           also one run of each redis-cli baseline with the probe
         --probe-runs N        runs of cacheflush with the latency probe (default 3; quick 2); the
-                              other tools get one probe run each
+                              ceiling gets one probe run
         --no-cli              skip the redis-cli baselines (their target rows then read n/a)
+        --net-delays MS,MS    added round trips for the network rows (default 1,10; each also
+                              compared with the same proxy at +0)
+        --net-runs N          rounds of the network rows (default 3; quick 2)
+        --no-net              skip the network rows
+        --cluster-runs N      rounds of the cluster row (default 3; quick 2)
+        --cluster-primaries N primaries of the local cluster (default 3)
+        --no-cluster          skip the cluster row
+        --no-profile          skip the JFR profile runs (one more cacheflush run on W1 and one on the
+                              cluster, with Java Flight Recorder: where the client CPU goes)
         --no-w4               skip the W4 memory run
         --no-appcds           skip the launcher what-ifs (Lettuce JFR off, AppCDS)
         --sweep-runs N        runs per sweep point (default 2; quick 1)
@@ -71,6 +89,19 @@ final class BenchOptions {
         case "--quick" -> quick = true;
         case "--sweep" -> sweep = true;
         case "--no-cli" -> cli = false;
+        case "--cli-probe" -> cliProbe = true;
+        case "--no-net" -> net = false;
+        case "--no-cluster" -> cluster = false;
+        case "--no-profile" -> profile = false;
+        case "--net-delays" -> {
+          netDelaysMs.clear();
+          for (String d : need(a, v).split(",")) {
+            netDelaysMs.add(Double.parseDouble(d.trim()));
+          }
+        }
+        case "--net-runs" -> netRuns = Integer.parseInt(need(a, v));
+        case "--cluster-runs" -> clusterRuns = Integer.parseInt(need(a, v));
+        case "--cluster-primaries" -> clusterPrimaries = Integer.parseInt(need(a, v));
         case "--no-w4" -> w4 = false;
         case "--no-appcds" -> appcds = false;
         case "--scale" -> scale = Double.parseDouble(need(a, v));
@@ -106,6 +137,10 @@ final class BenchOptions {
               "--scale",
               "--runs",
               "--cli-runs",
+              "--net-delays",
+              "--net-runs",
+              "--cluster-runs",
+              "--cluster-primaries",
               "--sweep-runs",
               "--probe-runs",
               "--ceiling-count",
@@ -129,8 +164,11 @@ final class BenchOptions {
       if (!Arrays.asList(args).contains("--runs")) {
         runs = 3;
       }
-      if (!Arrays.asList(args).contains("--cli-runs")) {
-        cliRuns = 2;
+      if (!Arrays.asList(args).contains("--net-runs")) {
+        netRuns = 2;
+      }
+      if (!Arrays.asList(args).contains("--cluster-runs")) {
+        clusterRuns = 2;
       }
       if (!Arrays.asList(args).contains("--sweep-runs")) {
         sweepRuns = 1;
@@ -140,6 +178,15 @@ final class BenchOptions {
         probeRuns = 2;
       }
       baselineSeconds = 3;
+    }
+    if (netRuns < 1 || clusterRuns < 1 || clusterPrimaries < 3) {
+      throw new IllegalArgumentException(
+          "--net-runs and --cluster-runs must be at least 1, --cluster-primaries at least 3");
+    }
+    for (double d : netDelaysMs) {
+      if (d < 0) {
+        throw new IllegalArgumentException("--net-delays are round trips in ms, >= 0");
+      }
     }
     if (launcher == null) {
       launcher = root.resolve("bin/cacheflush").toString();

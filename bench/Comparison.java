@@ -2,6 +2,7 @@ package bench;
 
 import static bench.Stats.COUNTER_COLUMNS;
 import static bench.Stats.counters;
+import static bench.Stats.cpuPerMillion;
 import static bench.Stats.fmtMb;
 import static bench.Stats.fmtMs;
 import static bench.Stats.fmtS;
@@ -28,11 +29,13 @@ import java.util.Map;
 
 /**
  * The comparison table (bench/run without --sweep): cacheflush against the server ceiling and the
- * redis-cli baselines, with the probe, the memory runs, JVM start and the launcher what-ifs, checked
- * against issue 5's targets.
+ * redis-cli baselines, with the probe, the memory runs, JVM start and the launcher what-ifs, then
+ * the network rows, the cluster row and the profile runs; checked against the targets of issues 5
+ * and 15.
  */
 final class Comparison {
-  private static final String CF = "cacheflush";
+  private static final String CF = "cacheflush --no-verify";
+  private static final String CF_VERIFY = "cacheflush (verify on)";
   private static final String CEIL = "server ceiling";
   private static final String PIPE = "redis-cli pipeline";
   private static final String XARGS = "redis-cli xargs";
@@ -53,6 +56,7 @@ final class Comparison {
   private final List<Double> starts = new ArrayList<>();
   private final List<Double> fixed = new ArrayList<>();
   private final List<Double> fixedRun = new ArrayList<>();
+  private final List<Double> fixedCpu = new ArrayList<>();
   private final List<Double> noJfrFixed = new ArrayList<>();
   private final List<Double> cdsFixed = new ArrayList<>();
   private final List<Double> cdsStarts = new ArrayList<>();
@@ -65,6 +69,8 @@ final class Comparison {
   private final List<Run> rateRuns = new ArrayList<>();
   private final Lat rateBaseline = new Lat();
   private Run w4run;
+  private Network network;
+  private ClusterRow cluster;
 
   Comparison(
       BenchOptions options, RedisUnderTest redis, Tools tools, Runner runner, PrintStream out) {
@@ -111,6 +117,26 @@ final class Comparison {
               Map.of(),
               false);
     }
+    if (options.profile && Profile.available()) {
+      out.println("== profile: " + CF + " on " + w1.name() + ", under JFR");
+      new Profile(options, runner, out)
+          .run("cacheflush " + w1.name(), redis, w1, tools.cacheflush(Workload.FLUSH, List.of()));
+    }
+    if (options.net) {
+      network = new Network(options, redis, tools, runner, out, w1);
+      Bench.closeOnExit(network);
+      network.run();
+      network.close();
+    }
+    if (options.cluster) {
+      cluster = new ClusterRow(options, tools, runner, out, w1);
+      Bench.closeOnExit(cluster);
+      try {
+        cluster.run();
+      } finally {
+        cluster.close();
+      }
+    }
     out.println();
     out.println("== results (" + w1.describe() + "; load average now " + Machine.loadAvg() + ")");
     out.println(
@@ -119,6 +145,29 @@ final class Comparison {
             + " client CPU: user+sys of the tool's processes; latencies pooled over the probe runs");
     out.println();
     details().print(out);
+    if (network != null) {
+      out.println();
+      out.println(
+          "   network: cacheflush --no-verify straight to the server and through the delay proxy;"
+              + " vs +0 ms: ratio of wall medians to the proxy at +0; PING rtt: measured before the"
+              + " runs; SCAN x added rtt: the time the SCAN calls alone would add if each waited one"
+              + " added round trip (one cursor chain); relay CPU: the proxy's relay threads");
+      out.println();
+      network.table().print(out);
+    }
+    if (cluster != null) {
+      out.println();
+      out.println(
+          "   cluster: server CPU and cmd s summed over the primaries; CPU s / M keys scanned: (client"
+              + " CPU - CPU of a flush of the empty cluster) / keysScanned");
+      out.println();
+      cluster.table().print(out);
+    }
+    out.println();
+    out.println(
+        "   targets: issue 5 (the tool against the redis-cli ways and the server) and issue 15 (at"
+            + " network distance and cluster scale); PASS/FAIL on this run's medians; read a FAIL"
+            + " close to its target with the load average");
     out.println();
     checks().print(out);
     long invalid = invalidRuns();
@@ -128,7 +177,11 @@ final class Comparison {
           invalid
               + " run(s) gave a wrong or failed result and are left out of the figures; see above.");
     }
-    return invalid > 0 ? 1 : 0;
+    return invalid > 0
+            || (network != null && network.anyInvalid())
+            || (cluster != null && cluster.anyInvalid())
+        ? 1
+        : 0;
   }
 
   /**
@@ -190,6 +243,7 @@ final class Comparison {
       double[] f = runner.fixedCost(flush, Map.of());
       fixed.add(f[0]);
       fixedRun.add(f[1]);
+      fixedCpu.add(f[2]);
       if (options.appcds) {
         noJfrFixed.add(runner.fixedCost(flush, Map.of("CACHEFLUSH_JAVA_OPTS", NO_JFR))[0]);
       }
@@ -201,9 +255,10 @@ final class Comparison {
     out.printf(Locale.ROOT, "   --version: %s%n", stat(starts, "s"));
     out.printf(
         Locale.ROOT,
-        "   fixed cost: wall %s; its durationMs %s%n",
+        "   fixed cost: wall %s; its durationMs %s; client CPU %s%n",
         stat(fixed, "s"),
-        stat(fixedRun, "ms"));
+        stat(fixedRun, "ms"),
+        stat(fixedCpu, "s"));
     if (!noJfrFixed.isEmpty()) {
       out.printf(Locale.ROOT, "   fixed cost, %s: %s%n", NO_JFR, stat(noJfrFixed, "s"));
     }
@@ -219,7 +274,8 @@ final class Comparison {
    * round so that drift in the machine's load hits every tool alike; then the same with the probe.
    */
   private void timedAndProbeRuns() throws Exception {
-    compared.addAll(options.cli ? List.of(CF, CEIL, PIPE, XARGS) : List.of(CF, CEIL));
+    compared.addAll(
+        options.cli ? List.of(CF, CF_VERIFY, CEIL, PIPE, XARGS) : List.of(CF, CF_VERIFY, CEIL));
     timedTools.addAll(compared);
     if (cdsEnv != null) {
       timedTools.add(WHAT_IF);
@@ -228,6 +284,8 @@ final class Comparison {
         Map.of(
             CF,
             tools.cacheflush(Workload.FLUSH, List.of()),
+            CF_VERIFY,
+            tools.cacheflush(redis.url(), true, Workload.FLUSH, List.of()),
             CEIL,
             tools.ceiling("pass", options.ceilingCount),
             PIPE,
@@ -246,7 +304,8 @@ final class Comparison {
             + w1.name()
             + ", each from a fresh fill, no probe: "
             + options.runs
-            + " x cacheflush and server ceiling"
+            + " x cacheflush --no-verify, cacheflush with its verification pass (the default) and"
+            + " the server ceiling"
             + (options.cli ? ", " + options.cliRuns + " x each redis-cli baseline" : "")
             + (cdsEnv != null ? ", " + options.runs + " x " + WHAT_IF : ""));
     for (int r = 1; r <= rounds; r++) {
@@ -262,10 +321,14 @@ final class Comparison {
             + w1.name()
             + ", each from a fresh fill, the probe's GET loop running: "
             + options.probeRuns
-            + " x cacheflush, 1 x each other");
+            + " x "
+            + CF
+            + ", 1 x the ceiling"
+            + (options.cli && options.cliProbe ? " and each redis-cli baseline" : ""));
     for (int r = 1; r <= options.probeRuns; r++) {
       for (String t : compared) {
-        if (r == 1 || t.equals(CF)) {
+        boolean one = t.equals(CEIL) || (t.startsWith("redis-cli") && options.cliProbe);
+        if (r == 1 && one || t.equals(CF)) {
           probed.get(t).add(runner.measure(t, r, w1, commands.get(t), Map.of(), true));
         }
       }
@@ -308,7 +371,9 @@ final class Comparison {
     List<String> columns =
         new ArrayList<>(List.of("tool", "n", "wall s [min-max]", "vs ceiling", "run ms"));
     columns.addAll(COUNTER_COLUMNS);
-    columns.addAll(List.of("wall with probe", "probe p50/p99/p99.9/max ms", "peak RSS"));
+    columns.addAll(
+        List.of(
+            "CPU s / M keys scanned", "wall with probe", "probe p50/p99/p99.9/max ms", "peak RSS"));
     Table details = new Table(columns);
     double ceilMedian = medianWall(timed.get(CEIL));
     for (String tool : compared) {
@@ -323,26 +388,17 @@ final class Comparison {
     if (w4run != null) {
       details.row(detailRow("cacheflush " + w4.name(), List.of(w4run), List.of(), Double.NaN));
     }
-    details.row(
-        "probe baseline (no flush)",
-        "1",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        "-",
-        baseline.short4(),
-        "-");
+    List<String> base = new ArrayList<>(List.of("probe baseline (no flush)", "1"));
+    while (base.size() < columns.size() - 2) {
+      base.add("-");
+    }
+    base.add(baseline.short4());
+    base.add("-");
+    details.row(base);
     return details;
   }
 
-  private static List<String> detailRow(
+  private List<String> detailRow(
       String tool, List<Run> runs, List<Run> probeRuns, double ceilMedian) {
     List<Run> ok = runs.stream().filter(r -> r.ok).toList();
     List<Run> pok = probeRuns.stream().filter(r -> r.ok).toList();
@@ -364,8 +420,10 @@ final class Comparison {
                     ? String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs))
                     : "-"));
     row.addAll(counters(ok));
+    double perM = cpuPerMillion(ok, median(fixedCpu));
     row.addAll(
         List.of(
+            Double.isNaN(perM) ? "-" : String.format(Locale.ROOT, "%.2f", perM),
             pok.isEmpty() || pok == ok
                 ? "-"
                 : String.format(Locale.ROOT, "%.2f (n=%d)", medianWall(pok), pok.size()),
@@ -374,11 +432,22 @@ final class Comparison {
     return row;
   }
 
-  /** Each of issue 5's targets, measured, with its verdict. */
+  /** Each target of issues 5 and 15, measured, with its verdict. */
   private Table checks() {
-    Table t = new Table("check", "measured", "target", "result");
+    Table t = new Table("check", "measured", "target", "issue", "result");
     double cfMedian = medianWall(timed.get(CF));
     speedChecks(t, cfMedian);
+    if (network != null) {
+      network.checks(t);
+    } else {
+      t.row("network rows (+1 ms, +10 ms of round trip)", "n/a: --no-net", "", "15", "n/a");
+    }
+    cpuChecks(t);
+    if (cluster != null) {
+      cluster.checks(t);
+    } else {
+      t.row("cluster row", "n/a: --no-cluster", "", "15", "n/a");
+    }
     latencyChecks(t);
     memoryChecks(t);
     rateChecks(t);
@@ -388,34 +457,67 @@ final class Comparison {
 
   private void speedChecks(Table t, double cfMedian) {
     double ceilMedian = medianWall(timed.get(CEIL));
+    double verifyMedian = medianWall(timed.get(CF_VERIFY));
     t.row(
-        "cacheflush wall time on " + w1.name() + " (launcher, JVM start included)",
+        "cacheflush --no-verify wall time on " + w1.name() + " (launcher, JVM start included)",
         fmtS(cfMedian),
+        "",
         "",
         "info");
     t.row(
         "server ceiling (one EVAL, SCAN COUNT " + options.ceilingCount + ", UNLINK in Lua)",
         fmtS(ceilMedian),
         "",
+        "",
         "info");
     t.row(
-        "cacheflush / server ceiling",
+        "cacheflush --no-verify / server ceiling",
         ratio(cfMedian / ceilMedian) + paired(timed.get(CF), timed.get(CEIL)),
         "<= 1.25x",
+        "5, 15",
         verdict(cfMedian / ceilMedian <= 1.25, cfMedian, ceilMedian));
+    t.row(
+        "cacheflush with verification (the default) / server ceiling",
+        ratio(verifyMedian / ceilMedian)
+            + paired(timed.get(CF_VERIFY), timed.get(CEIL))
+            + " ("
+            + fmtS(verifyMedian)
+            + ")",
+        "<= 1.6x",
+        "15",
+        verdict(verifyMedian / ceilMedian <= 1.6, verifyMedian, ceilMedian));
     if (options.cli) {
       double pipeMedian = medianWall(timed.get(PIPE));
       double xargsMedian = medianWall(timed.get(XARGS));
       t.row(
-          "redis-cli pipeline / cacheflush (times faster)",
+          "redis-cli pipeline / cacheflush --no-verify (times faster)",
           ratio(pipeMedian / cfMedian),
           ">= 4x",
+          "5",
           verdict(pipeMedian / cfMedian >= 4, cfMedian, pipeMedian));
       t.row(
-          "redis-cli xargs / cacheflush (times faster)", ratio(xargsMedian / cfMedian), "", "info");
+          "redis-cli xargs / cacheflush --no-verify (times faster)",
+          ratio(xargsMedian / cfMedian),
+          "",
+          "5",
+          "info");
     } else {
-      t.row("redis-cli pipeline / cacheflush (times faster)", "n/a: --no-cli", ">= 4x", "n/a");
+      t.row("redis-cli pipeline / cacheflush (times faster)", "n/a: --no-cli", ">= 4x", "5", "n/a");
     }
+  }
+
+  private void cpuChecks(Table t) {
+    double perM = cpuPerMillion(timed.get(CF), median(fixedCpu));
+    t.row(
+        "client CPU per million keys scanned, "
+            + w1.name()
+            + " --no-verify (JVM start excluded: the CPU of a flush of an empty database, "
+            + fmtS(median(fixedCpu))
+            + ", subtracted)",
+        String.format(Locale.ROOT, "%.2f s", perM),
+        "<= 0.5 s",
+        "15",
+        verdict(perM <= 0.5, perM));
   }
 
   private void latencyChecks(Table t) {
@@ -424,20 +526,29 @@ final class Comparison {
         "probe during cacheflush: p50 / p99",
         fmtMs(cfLat.pct(0.5)) + " / " + fmtMs(cfLat.pct(0.99)),
         "",
+        "",
         "info");
     t.row(
-        "probe during cacheflush: p99.9",
-        fmtMs(cfLat.pct(0.999)),
+        "probe during cacheflush: p99.9 (no-flush baseline in this run: "
+            + fmtMs(baseline.pct(0.999))
+            + ")",
+        fmtMs(cfLat.pct(0.999))
+            + " = "
+            + ratio(cfLat.pct(0.999) / baseline.pct(0.999))
+            + " the baseline",
         "<= 2 ms",
+        "5, 15",
         verdict(cfLat.count > 0 && cfLat.pct(0.999) <= 2.0, cfLat.count));
     t.row(
         "probe during cacheflush: max",
         fmtMs(cfLat.max),
         "<= 20 ms",
+        "5, 15",
         verdict(cfLat.count > 0 && cfLat.max <= 20.0, cfLat.count));
     t.row(
         "probe baseline, no flush: p50 / p99.9 / max",
         fmtMs(baseline.pct(0.5)) + " / " + fmtMs(baseline.pct(0.999)) + " / " + fmtMs(baseline.max),
+        "",
         "",
         "info");
   }
@@ -448,6 +559,7 @@ final class Comparison {
         "peak RSS of cacheflush, " + w1.name(),
         fmtMb(rss1),
         "< 200 MB",
+        "5, 15",
         verdict(rss1 < 200 * 1024, rss1));
     if (w4run != null && w4run.ok) {
       double rss4 = w4run.maxRssKb;
@@ -455,17 +567,20 @@ final class Comparison {
           "peak RSS of cacheflush, " + w4.name(),
           fmtMb(rss4),
           "< 200 MB",
+          "5, 15",
           verdict(rss4 < 200 * 1024, rss4));
       t.row(
           "peak RSS " + w4.name() + " / " + w1.name(),
           ratio(rss4 / rss1),
           "<= 1.10x",
+          "5, 15",
           verdict(rss4 / rss1 <= 1.10, rss1, rss4));
     } else {
       t.row(
           "peak RSS " + w4.name() + " / " + w1.name(),
           options.w4 ? "run failed" : "n/a: --no-w4",
           "<= 1.10x",
+          "5, 15",
           options.w4 ? "FAIL" : "n/a");
     }
   }
@@ -476,11 +591,13 @@ final class Comparison {
           "--max-rate 100000: keys deleted per second",
           "n/a: not implemented",
           "90,000-110,000",
+          "5",
           "n/a");
       t.row(
           "--max-rate 100000: probe p99.9 vs baseline",
           "n/a: not implemented",
           "at baseline",
+          "5",
           "n/a");
       return;
     }
@@ -492,11 +609,13 @@ final class Comparison {
         "--max-rate 100000: keys deleted per second",
         String.format(Locale.ROOT, "%,.0f", rate),
         "90,000-110,000",
+        "5",
         verdict(rate >= 90_000 && rate <= 110_000, rate));
     t.row(
         "--max-rate 100000: probe p99.9 vs its baselines",
         fmtMs(rl.pct(0.999)) + " (baselines right before: " + fmtMs(base) + ")",
         "<= " + fmtMs(bound),
+        "5",
         verdict(rl.count > 0 && rateBaseline.count > 0 && rl.pct(0.999) <= bound, rl.count));
   }
 
@@ -507,29 +626,34 @@ final class Comparison {
         "JVM start (--version) and its share of cacheflush " + w1.name(),
         String.format(Locale.ROOT, "%.2f s = %.0f %%", start, 100 * start / cfMedian),
         "",
+        "",
         "info");
     t.row(
         "cacheflush wall minus the report's durationMs",
         String.format(Locale.ROOT, "%.2f s = %.0f %%", overhead, 100 * overhead / cfMedian),
+        "",
         "",
         "info");
     t.row(
         "fixed cost: flush of an empty database, and its share of cacheflush " + w1.name(),
         String.format(
             Locale.ROOT,
-            "%.2f s = %.0f %% (durationMs %.0f)",
+            "%.2f s = %.0f %% (durationMs %.0f; client CPU %.2f s)",
             median(fixed),
             100 * median(fixed) / cfMedian,
-            median(fixedRun)),
+            median(fixedRun),
+            median(fixedCpu)),
+        "",
         "",
         "info");
     if (!noJfrFixed.isEmpty()) {
-      t.row("what-if " + NO_JFR + ": fixed cost", fmtS(median(noJfrFixed)), "", "info");
+      t.row("what-if " + NO_JFR + ": fixed cost", fmtS(median(noJfrFixed)), "", "", "info");
     }
     if (cdsEnv != null) {
       t.row(
           "what-if " + NO_JFR + " + AppCDS: --version / fixed cost",
           fmtS(median(cdsStarts)) + " / " + fmtS(median(cdsFixed)),
+          "",
           "",
           "info");
       double cdsMedian = medianWall(timed.get(WHAT_IF));
@@ -541,6 +665,7 @@ final class Comparison {
               + ratio(cdsMedian / ceilMedian)
               + paired(timed.get(WHAT_IF), timed.get(CEIL)),
           "<= 1.25x",
+          "5",
           "info");
     }
   }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** The redis-server every tool is measured against: started, filled, checked and shut down here. */
-final class RedisUnderTest {
+final class RedisUnderTest implements Servers {
   private final Path work;
   private Process process;
   private Resp admin;
@@ -107,7 +107,8 @@ final class RedisUnderTest {
   }
 
   /** FLUSHALL, then DEBUG POPULATE per family, then wait for the hash table's rehash to end. */
-  double fill(Workload w) throws Exception {
+  @Override
+  public double fill(Workload w) throws Exception {
     long t0 = System.nanoTime();
     admin.call("FLUSHALL", "SYNC");
     for (Workload.Family f : w.families()) {
@@ -125,7 +126,8 @@ final class RedisUnderTest {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static final String COUNT_SCRIPT =
+  /** Keys per family (the part of the name before the first ':'), counted by one script. */
+  static final String COUNT_SCRIPT =
       """
       local cursor, counts = '0', {}
       repeat
@@ -141,13 +143,24 @@ final class RedisUnderTest {
       return out
       """;
 
-  /** Null if exactly the flushable keys are gone and every kept key is there; else what is wrong. */
-  String verify(Workload w) throws IOException {
+  @Override
+  public String verify(Workload w) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
-    List<?> flat = (List<?>) admin.call("EVAL", COUNT_SCRIPT, "0");
+    countFamilies(admin, counts);
+    return wrongCounts(w, counts, (Long) admin.call("DBSIZE"));
+  }
+
+  /** Adds the keys per family of the server behind {@code r} to {@code counts}. */
+  static void countFamilies(Resp r, Map<String, Long> counts) throws IOException {
+    List<?> flat = (List<?>) r.call("EVAL", COUNT_SCRIPT, "0");
     for (int i = 0; i + 1 < flat.size(); i += 2) {
-      counts.put((String) flat.get(i), (Long) flat.get(i + 1));
+      counts.merge((String) flat.get(i), (Long) flat.get(i + 1), Long::sum);
     }
+  }
+
+  /** Null if {@code counts} (keys per family) and {@code size} are those of {@code w} after a flush. */
+  static String wrongCounts(Workload w, Map<String, Long> counts, long size) {
+    counts = new TreeMap<>(counts);
     List<String> wrong = new ArrayList<>();
     for (Workload.Family f : w.families()) {
       long have = counts.getOrDefault(f.prefix(), 0L);
@@ -158,16 +171,35 @@ final class RedisUnderTest {
       counts.remove(f.prefix());
     }
     counts.forEach((p, n) -> wrong.add(n + " unexpected keys " + p + ":*"));
-    long size = (Long) admin.call("DBSIZE");
     if (size != w.keepTotal()) {
       wrong.add("DBSIZE " + size + ", expected " + w.keepTotal());
     }
     return wrong.isEmpty() ? null : String.join(", ", wrong);
   }
 
+  @Override
+  public void resetStats() throws IOException {
+    admin.call("CONFIG", "RESETSTAT");
+    admin.call("SLOWLOG", "RESET");
+  }
+
+  @Override
+  public List<Map<String, String>> infos(String section) throws IOException {
+    return List.of(info(section));
+  }
+
+  @Override
+  public List<?> slowlog() throws IOException {
+    return (List<?>) admin.call("SLOWLOG", "GET", "-1");
+  }
+
   Map<String, String> info(String section) throws IOException {
+    return info(admin, section);
+  }
+
+  static Map<String, String> info(Resp r, String section) throws IOException {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String line : String.valueOf(admin.call("INFO", section)).split("\r?\n", -1)) {
+    for (String line : String.valueOf(r.call("INFO", section)).split("\r?\n", -1)) {
       int c = line.indexOf(':');
       if (c > 0 && !line.startsWith("#")) {
         m.put(line.substring(0, c), line.substring(c + 1));

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 final class Run {
   private static final Pattern DURATION = Pattern.compile("\"durationMs\"\\s*:\\s*(\\d+)");
   private static final Pattern DELETED = Pattern.compile("\"keysDeleted\"\\s*:\\s*(\\d+)");
+  private static final Pattern SCANNED = Pattern.compile("\"keysScanned\"\\s*:\\s*(\\d+)");
+  private static final Pattern VERIFICATION = Pattern.compile("\"verification\"\\s*:\\s*\\{");
   private static final Pattern OUTCOME = Pattern.compile("\"outcome\"\\s*:\\s*\"(\\w+)\"");
 
   String tool;
@@ -23,6 +25,13 @@ final class Run {
   double wallS;
   double reportMs = Double.NaN;
   long deleted = -1;
+
+  /** keysScanned of the report(s): the keys the scan read (the first pass; not the verification's). */
+  long scanned = -1;
+
+  /** keysScanned of the verification pass (0 with --no-verify). */
+  long verifyScanned;
+
   double userS;
   double sysS;
   long maxRssKb;
@@ -71,6 +80,29 @@ final class Run {
         del += Long.parseLong(k.group(1));
       }
       deleted = n > 0 ? del : -1;
+      // keysScanned is in the report and in its verification object: the first is the flush's.
+      Matcher sc = SCANNED.matcher(stdout);
+      Matcher v = VERIFICATION.matcher(stdout);
+      long scan = 0;
+      long verified = 0;
+      boolean any = false;
+      int from = 0;
+      while (sc.find()) {
+        long keys = Long.parseLong(sc.group(1));
+        boolean inVerification = false;
+        if (v.find(from) && v.end() <= sc.start()) {
+          inVerification = true;
+          from = sc.end();
+        }
+        if (inVerification) {
+          verified += keys;
+        } else {
+          scan += keys;
+          any = true;
+        }
+      }
+      scanned = any ? scan : -1;
+      verifyScanned = verified;
       Matcher o = OUTCOME.matcher(stdout);
       while (o.find()) {
         if (!o.group(1).equals("completed")) {
@@ -78,8 +110,17 @@ final class Run {
         }
       }
     } else if (serverSide) {
-      String s = stdout.trim().replaceAll("^\\(integer\\)\\s*", "");
-      deleted = s.matches("\\d+") ? Long.parseLong(s) : -1;
+      // One count per EVAL (the cluster's ceilings print one line per shard): their sum.
+      long sum = 0;
+      for (String line : stdout.trim().split("\n")) {
+        String s = line.trim().replaceAll("^\\(integer\\)\\s*", "");
+        if (!s.matches("\\d+")) {
+          sum = -1;
+          break;
+        }
+        sum += Long.parseLong(s);
+      }
+      deleted = sum;
     }
   }
 

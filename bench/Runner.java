@@ -66,22 +66,39 @@ final class Runner {
       boolean refill)
       throws Exception {
     Run run = new Run();
+    run.serverSide = cmd.contains("--eval");
+    return measure(run, redis, tool, index, w, cmd, env, withProbe, refill);
+  }
+
+  /**
+   * A measured run against {@code servers} (the probe, if asked, always watches the standalone
+   * server). {@code run} may come with {@link Run#serverSide} set.
+   */
+  Run measure(
+      Run run,
+      Servers servers,
+      String tool,
+      int index,
+      Workload w,
+      List<String> cmd,
+      Map<String, String> env,
+      boolean withProbe,
+      boolean refill)
+      throws Exception {
     run.tool = tool;
     run.index = index;
-    run.serverSide = cmd.contains("--eval");
-    double fillS = refill ? redis.fill(w) : 0;
+    double fillS = refill ? servers.fill(w) : 0;
     String load = Machine.loadAvg();
     if (withProbe) {
       probe.begin();
     }
-    redis.call("CONFIG", "RESETSTAT");
-    redis.call("SLOWLOG", "RESET");
-    Map<String, String> cpu0 = redis.info("cpu");
+    servers.resetStats();
+    List<Map<String, String>> cpu0 = servers.infos("cpu");
     Process p = timed(run, cmd, env);
     run.lat = withProbe ? probe.end() : null;
-    serverCounters(run, cpu0);
+    serverCounters(run, servers, cpu0);
     toolOutput(run, p);
-    check(run, w);
+    check(run, servers, w);
     print(run, fillS, load);
     return run;
   }
@@ -144,26 +161,34 @@ final class Runner {
     return options.work.resolve("stderr.txt");
   }
 
-  /** The server's CPU, its per-command stats and its slow log over the run. */
-  private void serverCounters(Run run, Map<String, String> cpu0) throws IOException {
-    Map<String, String> cpu1 = redis.info("cpu");
-    run.serverCpuS = cpuDelta(cpu0, cpu1, "used_cpu_user", "used_cpu_sys");
-    run.serverMainCpuS =
-        cpuDelta(cpu0, cpu1, "used_cpu_user_main_thread", "used_cpu_sys_main_thread");
-    for (Map.Entry<String, String> e : redis.info("commandstats").entrySet()) {
-      Matcher m = CALLS.matcher(e.getValue());
-      if (m.find()) {
-        run.cmdstats.put(
-            e.getKey().replace("cmdstat_", ""),
-            new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+  /** The servers' CPU, their per-command stats and their slow logs over the run (summed). */
+  private void serverCounters(Run run, Servers servers, List<Map<String, String>> cpu0)
+      throws IOException {
+    List<Map<String, String>> cpu1 = servers.infos("cpu");
+    for (int i = 0; i < cpu1.size(); i++) {
+      run.serverCpuS += cpuDelta(cpu0.get(i), cpu1.get(i), "used_cpu_user", "used_cpu_sys");
+      run.serverMainCpuS +=
+          cpuDelta(
+              cpu0.get(i), cpu1.get(i), "used_cpu_user_main_thread", "used_cpu_sys_main_thread");
+    }
+    for (Map<String, String> stats : servers.infos("commandstats")) {
+      for (Map.Entry<String, String> e : stats.entrySet()) {
+        Matcher m = CALLS.matcher(e.getValue());
+        if (m.find()) {
+          long[] v = {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+          run.cmdstats.merge(
+              e.getKey().replace("cmdstat_", ""),
+              v,
+              (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        }
       }
     }
-    slowlog(run);
+    slowlog(run, servers);
   }
 
   /** A run counts only if exactly the flushable keys are gone, as many as it says, and the probe's key stayed. */
-  private void check(Run run, Workload w) throws IOException {
-    String wrong = redis.verify(w);
+  private void check(Run run, Servers servers, Workload w) throws IOException {
+    String wrong = servers.verify(w);
     if (wrong != null) {
       run.invalid("WRONG RESULT: " + wrong);
     }
@@ -208,8 +233,8 @@ final class Runner {
   }
 
   /** Commands the server itself took over 1 ms to run during the tool's run (SLOWLOG). */
-  private void slowlog(Run run) throws IOException {
-    for (Object o : (List<?>) redis.call("SLOWLOG", "GET", "-1")) {
+  private void slowlog(Run run, Servers servers) throws IOException {
+    for (Object o : servers.slowlog()) {
       List<?> e = (List<?>) o;
       List<?> argv = (List<?>) e.get(3);
       String cmd = String.valueOf(argv.get(0)).toUpperCase(Locale.ROOT);
@@ -239,17 +264,29 @@ final class Runner {
     return d;
   }
 
-  /** Wall time and the report's durationMs of a flush of the (empty) database. */
+  /**
+   * Wall time, the report's durationMs and the client CPU (user + sys, GNU time) of a flush of the
+   * (empty) database: what every run pays whatever the key count, JVM start included.
+   */
   double[] fixedCost(List<String> flush, Map<String, String> env) throws Exception {
+    Path cpu = options.work.resolve("fixed-time.txt");
+    List<String> full =
+        new ArrayList<>(List.of("/usr/bin/time", "-o", cpu.toString(), "-f", "%U %S"));
+    full.addAll(flush);
     long t0 = System.nanoTime();
-    Exec e = exec(flush, env, 600);
+    Exec e = exec(full, env, 600);
     long t1 = System.nanoTime();
     Matcher d = DURATION.matcher(e.stdout());
     if (e.exit() != 0 || !d.find()) {
       throw new IllegalStateException(
           "cacheflush on an empty database failed (exit " + e.exit() + "): " + e.stderr());
     }
-    return new double[] {(t1 - t0) / 1e9, Double.parseDouble(d.group(1))};
+    String[] us = lastLine(Files.readString(cpu)).trim().split("\\s+");
+    return new double[] {
+      (t1 - t0) / 1e9,
+      Double.parseDouble(d.group(1)),
+      Double.parseDouble(us[0]) + Double.parseDouble(us[1])
+    };
   }
 
   /** Wall time of a command, nothing else (for the JVM start). */

@@ -42,6 +42,22 @@ final class Stats {
         Locale.ROOT, "median %.3f %s [%.3f-%.3f], n=%d", median(v), unit, min, max, v.size());
   }
 
+  /**
+   * Client CPU (user + sys of the tool's processes) per million keys scanned (the flush's pass and,
+   * when on, the verification's: keysScanned of the report and of its verification), JVM start
+   * excluded: {@code fixedCpuS}, the CPU of a flush of an empty database (JVM start, client set-up,
+   * connect, lock, report, exit), is subtracted from each run; the median over the valid runs.
+   */
+  static double cpuPerMillion(List<Run> runs, double fixedCpuS) {
+    List<Double> v = new ArrayList<>();
+    for (Run r : runs) {
+      if (r.ok && r.scanned > 0) {
+        v.add((r.userS + r.sysS - fixedCpuS) / ((r.scanned + r.verifyScanned) / 1e6));
+      }
+    }
+    return median(v);
+  }
+
   /** The probe's histograms of the valid runs, pooled. */
   static Lat pooled(List<Run> runs) {
     Lat l = new Lat();

@@ -14,6 +14,14 @@ final class Tools {
   }
 
   List<String> cacheflush(List<String> flush, List<String> extra) {
+    return cacheflush(redis.url(), false, flush, extra);
+  }
+
+  /**
+   * cacheflush against {@code url} (the server, a delay proxy in front of it, or a cluster node),
+   * with the verification pass ({@code verify}, the default in real use) or {@code --no-verify}.
+   */
+  List<String> cacheflush(String url, boolean verify, List<String> flush, List<String> extra) {
     // The hit-rate windows around a flush are observation, not the flush: left out of what is
     // timed.
     List<String> c =
@@ -23,8 +31,8 @@ final class Tools {
                 "flush",
                 "--yes",
                 "--redis-url",
-                redis.url(),
-                "--no-verify",
+                url,
+                verify ? "--verify" : "--no-verify",
                 "-q",
                 "--sample-window",
                 "0",
@@ -81,6 +89,34 @@ final class Tools {
                 String.valueOf(Workload.FLUSH.size())));
     c.addAll(Workload.FLUSH);
     c.addAll(Workload.PRESERVE);
+    return c;
+  }
+
+  /**
+   * The ceiling of a cluster: on every primary at once, one EVAL of ceiling.lua over its own keys,
+   * unlinking key by key (a script may not UNLINK keys of several slots in one call); prints one
+   * count per primary and fails if any EVAL fails.
+   */
+  List<String> clusterCeilings(List<Integer> ports, int count) {
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "pids=(); for p in \"${@:2}\"; do redis-cli -p \"$p\" --eval \"$1\" , pass-each "
+                    + count
+                    + " "
+                    + Workload.FLUSH.size()
+                    + " "
+                    + String.join(" ", Workload.FLUSH.stream().map(f -> "'" + f + "'").toList())
+                    + " "
+                    + String.join(" ", Workload.PRESERVE.stream().map(f -> "'" + f + "'").toList())
+                    + " & pids+=($!); done; for pid in \"${pids[@]}\"; do wait \"$pid\" || exit 1; done",
+                "ceilings",
+                options.root.resolve("bench/ceiling.lua").toString()));
+    for (int p : ports) {
+      c.add(String.valueOf(p));
+    }
     return c;
   }
 

@@ -9,11 +9,17 @@
 --              uses, minus the network);
 --       match: one SCAN ... MATCH per flush pattern (the redis-cli strategy), each key then
 --              checked against the preserve patterns.
+--       pass-each: as pass, but one UNLINK per key: in cluster mode a script may not touch keys
+--              of several slots in one command, so the per-shard ceiling of a cluster unlinks
+--              key by key (run on each primary, on its own keys).
 -- Patterns are Redis globs limited to literals, '*' and '?' (enough for the benchmark's
 -- 'family:*'); anything else is refused rather than matched differently from Redis.
--- Keys are deleted with UNLINK in batches of 1000. Returns the number of keys deleted.
+-- Keys are deleted with UNLINK in batches of 1000 (pass, match) or one by one (pass-each).
+-- Returns the number of keys deleted.
 
 local mode, count, nflush = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local each = mode == 'pass-each'
+if each then mode = 'pass' end
 
 local function lua_pattern(glob)
   local out = { '^' }
@@ -48,6 +54,10 @@ local deleted, batch, n = 0, {}, 0
 local function drop(key)
   for j = 1, #preserve do
     if string.find(key, preserve[j]) then return end
+  end
+  if each then
+    deleted = deleted + redis.call('UNLINK', key)
+    return
   end
   n = n + 1
   batch[n] = key
