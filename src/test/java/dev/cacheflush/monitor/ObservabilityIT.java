@@ -41,17 +41,18 @@ class ObservabilityIT {
   static final String LOOKUP = "SELECT payload FROM items WHERE id = ?";
 
   /**
-   * A miss that costs the database real CPU (an uncorrelated sub-select re-run by every execution),
-   * so that a burst of misses loads it the way a cache stampede loads a production database: with
-   * eight of them in flight on a machine of two cores, the probe's query waits for a core. pg_sleep
-   * would slow the generator down without loading the database, and the probe, a separate session,
-   * would see nothing.
+   * A miss that holds the database's attention for 20 ms (an exclusive advisory lock, kept to the end
+   * of its statement), and a probe that needs the same lock shared: misses queue the probe behind
+   * them the way a stampede queues a production database's other queries. An earlier form loaded
+   * the database's CPU instead, and on a machine already busy with other work the probe waited for
+   * a core as long before the flush as after it: the rise has to come from the misses alone.
    */
-  static final String WORK =
-      "(SELECT count(*) FROM generate_series(1, 10000) g WHERE md5(g::text) > 'f') >= 0";
+  static final String HEAVY_LOOKUP =
+      "SELECT payload FROM items, (SELECT pg_advisory_xact_lock(42), pg_sleep(0.02)) busy"
+          + " WHERE id = ?";
 
-  static final String HEAVY_LOOKUP = "SELECT payload FROM items WHERE id = ? AND " + WORK;
-  static final String HEAVY_PROBE = "SELECT payload FROM items WHERE id = 1 AND " + WORK;
+  static final String HEAVY_PROBE =
+      "SELECT payload FROM items, (SELECT pg_advisory_xact_lock_shared(42)) busy WHERE id = 1";
 
   static RedisServer redis;
   static PostgresServer postgres;
