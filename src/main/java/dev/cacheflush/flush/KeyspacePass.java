@@ -253,7 +253,11 @@ public final class KeyspacePass {
     int inFlight = inFlight(roundTrip);
     KeyScanner scanner =
         new KeyScanner(
-            node, settings.scanCount(), settings.commandTimeout().plusSeconds(1), chains);
+            node,
+            settings.scanCount(),
+            settings.commandTimeout().plusSeconds(1),
+            chains,
+            key -> !delete || classifier.classify(key).kind() != Classifier.Kind.FLUSH);
     Deleter deleter =
         !delete
             ? new DryRunDeleter()

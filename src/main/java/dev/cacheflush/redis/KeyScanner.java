@@ -4,12 +4,17 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanCursor;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Walks one node's keyspace with SCAN, a page at a time, so memory holds a few pages however many
@@ -32,6 +37,15 @@ import java.util.concurrent.TimeUnit;
  * whole, through rehashing and resizing, since a bucket of any table size holds only hashes with
  * the bucket's low bits (the argument, checked against Redis's dictScan and Valkey's hashtableScan,
  * is in docs/architecture.md).
+ *
+ * <p>The server does not know where a chain ends: the call that leaves a chain's part goes on into
+ * the next part until it has COUNT keys, so the last page of chain {@code c} may repeat keys from the
+ * start of the chain that follows it (the one named by the low bits of the cursor it returns). Each chain therefore remembers
+ * the keys of its first pages that will still be there (those this pass does not delete), a little
+ * more than a page of them, and a chain's last page is sorted against them: a key seen there is
+ * dropped, and the rest are kept as a guard that the following chain, if it has not got that far,
+ * drops when it reaches them. So on a keyspace at rest a split scan returns each key once, as a
+ * single chain does (SCAN itself may repeat keys while the table rehashes, split or not).
  *
  * <p>A page is bounded in bytes as well as in keys: a key name may be up to 512 MB, and SCAN's COUNT
  * only says how many keys to return (about: a bucket is never split), so COUNT 500 over keys of 1 MB
@@ -56,6 +70,12 @@ public final class KeyScanner {
   /** What a key costs in a page beyond its name: the array's header, the list's slot, RESP framing. */
   static final int KEY_OVERHEAD = 48;
 
+  /**
+   * Keys a chain's head holds beyond COUNT: the call that leaves a chain stops after the bucket
+   * that reaches COUNT, so it may return a bucket's worth more.
+   */
+  static final int HEAD_SLACK = 64;
+
   /** A reply, or the failure in its place, and what its keys weigh. */
   private record Page(Chain chain, KeyScanCursor<byte[]> reply, Throwable failure, long bytes) {}
 
@@ -77,6 +97,15 @@ public final class KeyScanner {
      */
     ScanCursor pausedAt;
 
+    /** Keys of the chain's first pages that stay after this pass; complete once {@link #headFull}. */
+    final Set<ByteBuffer> head = new HashSet<>();
+
+    long headBytes;
+    boolean headFull;
+
+    /** Keys the chain before this one returned past its end, while this one had not got there. */
+    Set<ByteBuffer> guard;
+
     Chain(long start) {
       this.start = start;
       restart();
@@ -88,6 +117,10 @@ public final class KeyScanner {
       finished = false;
       waiting = 0;
       pausedAt = cursor;
+      head.clear();
+      headBytes = 0;
+      headFull = false;
+      guard = null;
     }
   }
 
@@ -115,6 +148,9 @@ public final class KeyScanner {
 
   private final Chain[] chains;
 
+  /** Whether a key will still be there after this pass: what a chain's head remembers. */
+  private final Predicate<byte[]> stays;
+
   /**
    * Holds a bounded number of pages by the logic below; unbounded itself, so that a mistake there
    * could cost memory but never a page.
@@ -128,15 +164,22 @@ public final class KeyScanner {
 
   /** One chain over the whole keyspace. */
   public KeyScanner(RedisNode node, int count, Duration replyTimeout) {
-    this(node, count, replyTimeout, 1);
+    this(node, count, replyTimeout, 1, key -> true);
+  }
+
+  /** {@code chains} chains over a keyspace this pass deletes nothing of. */
+  public KeyScanner(RedisNode node, int count, Duration replyTimeout, int chains) {
+    this(node, count, replyTimeout, chains, key -> true);
   }
 
   /**
    * @param count the most keys a request asks for (SCAN's COUNT), whatever their length
    * @param replyTimeout how long to wait for a page; the connection's own command timeout ends it sooner
    * @param chains cursor chains side by side: a power of two, 1 for a plain SCAN
+   * @param stays whether a key will still be there after this pass (false for the keys it deletes)
    */
-  public KeyScanner(RedisNode node, int count, Duration replyTimeout, int chains) {
+  public KeyScanner(
+      RedisNode node, int count, Duration replyTimeout, int chains, Predicate<byte[]> stays) {
     if (chains < 1 || Integer.bitCount(chains) != 1) {
       throw new IllegalArgumentException("chains must be a power of two: " + chains);
     }
@@ -144,6 +187,7 @@ public final class KeyScanner {
     this.maxCount = count;
     this.awaitMillis = replyTimeout.toMillis();
     this.chainBits = chains - 1L;
+    this.stays = stays;
     this.chains = new Chain[chains];
     for (int c = 0; c < chains; c++) {
       this.chains[c] = new Chain(c);
@@ -192,8 +236,54 @@ public final class KeyScanner {
       // The I/O thread may have filled the room again between the poll above and here: then the
       // chains stay paused until the next page is taken.
       resumePaused();
+      return chains.length == 1 ? page.reply().getKeys() : onceAcrossChains(chain, page.reply());
     }
-    return page.reply().getKeys();
+  }
+
+  /** The page's keys less those another chain returned or will return: see the class comment. */
+  private List<byte[]> onceAcrossChains(Chain chain, KeyScanCursor<byte[]> reply) {
+    List<byte[]> keys = reply.getKeys();
+    if (!chain.headFull) {
+      if (chain.guard != null) {
+        keys = without(keys, chain.guard);
+      }
+      for (byte[] key : keys) {
+        if (stays.test(key)) {
+          chain.head.add(ByteBuffer.wrap(key));
+          chain.headBytes += key.length + KEY_OVERHEAD;
+        }
+      }
+      if (chain.head.size() >= maxCount + HEAD_SLACK
+          || chain.headBytes >= PAGE_BYTES / chains.length
+          || chain.finished) {
+        chain.headFull = true;
+        chain.guard = null;
+      }
+    }
+    if (chain.finished && !reply.isFinished()) {
+      // The server stopped inside the following chain's part: its cursor's low bits name it.
+      Chain following = chains[(int) (Long.parseUnsignedLong(reply.getCursor()) & chainBits)];
+      keys = without(keys, following.head);
+      if (!following.headFull) {
+        Set<ByteBuffer> guard = following.guard != null ? following.guard : new HashSet<>();
+        keys.forEach(k -> guard.add(ByteBuffer.wrap(k)));
+        following.guard = guard;
+      }
+    }
+    return keys;
+  }
+
+  private static List<byte[]> without(List<byte[]> keys, Set<ByteBuffer> seen) {
+    if (seen.isEmpty()) {
+      return keys;
+    }
+    List<byte[]> out = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      if (!seen.contains(ByteBuffer.wrap(key))) {
+        out.add(key);
+      }
+    }
+    return out;
   }
 
   /**
