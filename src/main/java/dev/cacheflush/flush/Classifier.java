@@ -38,9 +38,22 @@ public final class Classifier {
   private final RedisGlob[] flush;
   private final RedisGlob[] preserve;
 
+  /** The decisions of the common kinds, made once: a flush classifies every key it scans. */
+  private final Decision[] flushed;
+
+  private final Decision[] preserved;
+
   public Classifier(List<RedisGlob> flush, List<RedisGlob> preserve) {
     this.flush = flush.toArray(RedisGlob[]::new);
     this.preserve = preserve.toArray(RedisGlob[]::new);
+    this.flushed = new Decision[this.flush.length];
+    for (int f = 0; f < flushed.length; f++) {
+      flushed[f] = new Decision(Kind.FLUSH, f, -1);
+    }
+    this.preserved = new Decision[this.preserve.length];
+    for (int p = 0; p < preserved.length; p++) {
+      preserved[p] = new Decision(Kind.PRESERVE, -1, p);
+    }
   }
 
   /** The index of the first flush pattern the key matches, or -1. */
@@ -70,9 +83,9 @@ public final class Classifier {
     int f = flushPatternOf(key);
     int p = preservePatternOf(key);
     if (f >= 0) {
-      return new Decision(p >= 0 ? Kind.CONFLICT : Kind.FLUSH, f, p);
+      return p >= 0 ? new Decision(Kind.CONFLICT, f, p) : flushed[f];
     }
-    return p >= 0 ? new Decision(Kind.PRESERVE, -1, p) : NEITHER;
+    return p >= 0 ? preserved[p] : NEITHER;
   }
 
   public int flushPatternCount() {

@@ -5,10 +5,6 @@ import dev.cacheflush.config.RedisUrl.HostPort;
 import dev.cacheflush.redis.ClusterRedirects;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.SlotWatch;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Deletes on one cluster primary with one UNLINK per key, {@code batchSize} of them (or {@link
@@ -23,6 +19,10 @@ import java.util.concurrent.CompletableFuture;
  * grouping that mixes patterns saves ~15 %, and it cannot count per pattern. One key per command
  * also makes CROSSSLOT impossible, never meets TRYAGAIN during a migration, and tells exactly
  * which key a MOVED or ASK is about, so that key alone is sent where the reply says.
+ *
+ * <p>A command per key makes the client's cost per command the cluster flush's cost per key: {@link
+ * RedisNode#unlink(byte[][][], RedisNode.UnlinkReplies)} writes each without a future, an argument
+ * object per key or a timer, and only a key whose UNLINK failed costs a future, for its redirect.
  */
 public final class ClusterUnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
@@ -65,14 +65,31 @@ public final class ClusterUnlinkDeleter extends PipelinedDeleter {
   }
 
   @Override
-  void write(Batch batch, long sentNanos) {
-    List<CompletableFuture<Long>> replies = node.unlink(Arrays.asList(batch.groups()));
+  void write(Batch batch, Replies replies) {
     HostPort from = node.hostPort();
-    List<CompletableFuture<Long>> followed = new ArrayList<>(replies.size());
-    for (int i = 0; i < replies.size(); i++) {
-      byte[] key = batch.groups()[i][0];
-      followed.add(replies.get(i).exceptionallyCompose(e -> redirects.follow(key, e, from, watch)));
-    }
-    count(batch, followed, sentNanos);
+    node.unlink(
+        batch.groups(),
+        new RedisNode.UnlinkReplies() {
+          @Override
+          public void removed(int group, long keys) {
+            replies.removed(group, keys);
+          }
+
+          // A redirect (or a failure) is rare: only then does a key cost a future.
+          @Override
+          @SuppressWarnings("FutureReturnValueIgnored")
+          public void failed(int group, Throwable error) {
+            redirects
+                .follow(replies.group(group)[0], error, from, watch)
+                .whenComplete(
+                    (removed, again) -> {
+                      if (again == null) {
+                        replies.removed(group, removed);
+                      } else {
+                        replies.failed(group, again);
+                      }
+                    });
+          }
+        });
   }
 }

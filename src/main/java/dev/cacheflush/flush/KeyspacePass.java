@@ -12,6 +12,7 @@ import dev.cacheflush.redis.RedisFailures;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.redis.Retry;
+import dev.cacheflush.redis.ScanSplit;
 import dev.cacheflush.redis.SlotWatch;
 import dev.cacheflush.report.FlushReport;
 import java.util.ArrayList;
@@ -36,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * deleter, one page at a time. The flush deletes; the dry run and the verification after a flush
  * make the same pass with a deleter that only counts. One pass over the keyspace serves all patterns at once (docs/benchmarks.md
  * has the measurement that chose it over a SCAN MATCH per pattern).
+ *
+ * <p>A standalone server's keyspace may be walked by several SCAN cursor chains at once ({@link
+ * ScanSplit} decides, {@link KeyScanner} walks), so that at network distance pages are on their way
+ * while the worker sorts the last one; each chain resumes from its own cursor after a reconnect,
+ * and all start again on a restarted server. The UNLINK batches kept in flight grow with the round
+ * trip too ({@link #inFlight}).
  *
  * <p>The primaries of a cluster are scanned in parallel, one worker per primary and at most
  * {@link #MAX_PARALLEL_SHARDS} at once; each keeps its own bound on UNLINKs in flight, so no shard
@@ -80,6 +87,10 @@ public final class KeyspacePass {
   private final List<FlushReport.Recovery> recoveries =
       Collections.synchronizedList(new ArrayList<>());
   private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
+
+  /** The cursor chains each node was last scanned with ({@link ScanSplit}). */
+  private final Map<RedisNode, Integer> scanChains =
+      Collections.synchronizedMap(new LinkedHashMap<>());
 
   /** Set when one worker failed for good, so the others stop instead of working on in vain. */
   private final AtomicBoolean aborted = new AtomicBoolean();
@@ -180,6 +191,15 @@ public final class KeyspacePass {
     }
   }
 
+  /** The cursor chains each node was last scanned with, by address: 1 where the scan was not split. */
+  public Map<String, Integer> scanChains() {
+    synchronized (scanChains) {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      scanChains.forEach((node, chains) -> out.put(node.address(), chains));
+      return out;
+    }
+  }
+
   private Tally shardTally(RedisNode node) {
     return shards.computeIfAbsent(node, n -> tally.child());
   }
@@ -234,8 +254,23 @@ public final class KeyspacePass {
   private Outcome runNode(Job job, RedisTarget target, SlotWatch watch, long totalKeys)
       throws InterruptedException {
     RedisNode node = job.node();
+    long roundTrip = node.roundTripNanos();
+    int chains = 1;
+    if (watch == null && job.slots() == null) {
+      ScanSplit split =
+          ScanSplit.decide(node.info("server"), target.cluster(), node.dbSize(), roundTrip);
+      chains = split.chains();
+      log.debug("Scanning {} with {} cursor chains ({})", node.address(), chains, split.why());
+    }
+    scanChains.put(node, chains);
+    int inFlight = inFlight(roundTrip);
     KeyScanner scanner =
-        new KeyScanner(node, settings.scanCount(), settings.commandTimeout().plusSeconds(1));
+        new KeyScanner(
+            node,
+            settings.scanCount(),
+            settings.commandTimeout().plusSeconds(1),
+            chains,
+            key -> !delete || classifier.classify(key).kind() != Classifier.Kind.FLUSH);
     Deleter deleter =
         !delete
             ? new DryRunDeleter()
@@ -247,7 +282,7 @@ public final class KeyspacePass {
                     job.tally(),
                     audit,
                     settings.batchSize(),
-                    settings.maxInFlight(),
+                    inFlight,
                     redirectSettleMillis(),
                     throttle)
                 : new UnlinkDeleter(
@@ -256,7 +291,7 @@ public final class KeyspacePass {
                     audit,
                     classifier.flushPatternCount(),
                     settings.batchSize(),
-                    settings.maxInFlight(),
+                    inFlight,
                     settings.commandTimeout().toMillis() + 1_000,
                     throttle);
     int failuresInARow = 0;
@@ -347,6 +382,20 @@ public final class KeyspacePass {
   }
 
   /**
+   * UNLINK batches kept on their way: {@code --max-in-flight}, or more when the round trip needs
+   * more to keep the server busy (bandwidth times delay), up to {@link Settings#MAX_IN_FLIGHT}. A
+   * paced flush keeps the setting: it has time to spare and asks for gentleness.
+   */
+  int inFlight(long roundTripNanos) {
+    if (settings.maxRate() > 0 || settings.maxLatency() != null) {
+      return settings.maxInFlight();
+    }
+    return Math.max(
+        settings.maxInFlight(),
+        Math.min(Settings.MAX_IN_FLIGHT, ScanSplit.depthFor(roundTripNanos)));
+  }
+
+  /**
    * A redirected key may need a new connection and a second command: the wait for replies allows for
    * both, so that a batch is not given up while its redirect is on its way.
    */
@@ -397,12 +446,12 @@ public final class KeyspacePass {
   /** Counts the key under its class and hands it to the deleter if it goes; false when that would pass --max-keys. */
   private boolean classify(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
     Classifier.Decision decision = classifier.classify(key);
-    if (decision.kind() == Classifier.Kind.LOCK) {
-      return true; // the tool's own key, not the cache's: left alone and not counted
-    }
-    counts.addScanned(1);
     switch (decision.kind()) {
+      case LOCK -> {
+        // the tool's own key, not the cache's: left alone and not counted
+      }
       case FLUSH -> {
+        counts.addScanned(1);
         counts.addMatched(decision.flushPattern(), key);
         if (delete
             && settings.maxKeys() != null
@@ -411,10 +460,18 @@ public final class KeyspacePass {
         }
         deleter.delete(decision.flushPattern(), key);
       }
-      case CONFLICT -> counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
-      case PRESERVE -> counts.addPreserved(decision.preservePattern(), key);
-      case UNTOUCHED -> counts.addUntouched();
-      case LOCK -> throw new AssertionError("handled above");
+      case CONFLICT -> {
+        counts.addScanned(1);
+        counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
+      }
+      case PRESERVE -> {
+        counts.addScanned(1);
+        counts.addPreserved(decision.preservePattern(), key);
+      }
+      case UNTOUCHED -> {
+        counts.addScanned(1);
+        counts.addUntouched();
+      }
     }
     return true;
   }

@@ -3,12 +3,15 @@ package dev.cacheflush.flush;
 import dev.cacheflush.CacheflushException;
 import dev.cacheflush.ExitCode;
 import dev.cacheflush.audit.AuditTrail;
+import dev.cacheflush.redis.RedisNode;
+import io.lettuce.core.RedisCommandTimeoutException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +64,10 @@ abstract class PipelinedDeleter implements Deleter {
   private final Tally tally;
   private final AuditTrail audit;
   private final Queue<Batch> failed = new ConcurrentLinkedQueue<>();
+
+  /** The batches in flight, to be expired if their replies do not come. */
+  private final Set<Replies> unanswered = ConcurrentHashMap.newKeySet();
+
   private volatile Throwable lastFailure;
 
   /**
@@ -93,8 +100,8 @@ abstract class PipelinedDeleter implements Deleter {
    */
   abstract Batch batch(int[] patterns, byte[][] keys, long bytes);
 
-  /** Writes the batch, and hands its replies to {@link #count}. */
-  abstract void write(Batch batch, long sentNanos);
+  /** Writes the batch; each group's reply goes to {@code replies}. */
+  abstract void write(Batch batch, Replies replies);
 
   /** The address of the primary this deleter's keys were scanned on, as the audit lists it. */
   abstract String shard();
@@ -149,19 +156,35 @@ abstract class PipelinedDeleter implements Deleter {
     if (!throttle.beforeSend(batch.size())) {
       return;
     }
-    inFlight.acquire();
+    while (!inFlight.tryAcquire(settleMillis, TimeUnit.MILLISECONDS)) {
+      expireUnanswered();
+    }
     try {
-      inFlightBytes.acquire(permits(batch));
+      while (!inFlightBytes.tryAcquire(permits(batch), settleMillis, TimeUnit.MILLISECONDS)) {
+        expireUnanswered();
+      }
     } catch (InterruptedException e) {
       inFlight.release();
       throw e;
     }
-    long sent = System.nanoTime();
+    Replies replies = new Replies(batch, System.nanoTime());
+    unanswered.add(replies);
     try {
-      write(batch, sent);
+      write(batch, replies);
     } catch (RuntimeException e) {
-      lost(batch, e);
-      release(batch);
+      replies.expire(e);
+    }
+  }
+
+  /**
+   * Counts what is unanswered as failed, to be sent again: called once no slot in flight came free
+   * for the whole wait for replies, so every batch in flight has been out that long at least.
+   */
+  private void expireUnanswered() {
+    RedisCommandTimeoutException timeout =
+        new RedisCommandTimeoutException("UNLINK: no reply within " + settleMillis + " ms");
+    for (Replies replies : unanswered) {
+      replies.expire(timeout);
     }
   }
 
@@ -177,54 +200,87 @@ abstract class PipelinedDeleter implements Deleter {
   }
 
   /**
-   * Counts each group's reply (the keys its UNLINK removed) under its pattern; the groups whose
-   * reply failed are kept to be sent again. Once all are in, the batch's slot in flight is free.
-   *
-   * @param replies one per group of the batch, in order
+   * The replies of one batch as they come, on the client's I/O threads: each group's count under
+   * its pattern, or the group kept to be sent again if its UNLINK failed. Once every group is
+   * answered (or expired), the batch's slot in flight is free; an answer after that is ignored.
    */
-  // The callback on all the replies only records and releases, and cannot fail: its future has
-  // nothing to report.
-  @SuppressWarnings("FutureReturnValueIgnored")
-  final void count(Batch batch, List<CompletableFuture<Long>> replies, long sentNanos) {
-    boolean[] lost = new boolean[replies.size()];
-    Throwable[] lastError = new Throwable[1];
-    CompletableFuture<?>[] outcomes = new CompletableFuture<?>[replies.size()];
-    for (int i = 0; i < outcomes.length; i++) {
-      int group = i;
-      outcomes[i] =
-          replies
-              .get(i)
-              .handle(
-                  (removed, error) -> {
-                    if (error == null) {
-                      tally.addDeleted(batch.patterns()[group], removed);
-                    } else {
-                      lastError[0] =
-                          error instanceof CompletionException && error.getCause() != null
-                              ? error.getCause()
-                              : error;
-                      lost[group] = true;
-                    }
-                    return null;
-                  });
+  final class Replies implements RedisNode.UnlinkReplies {
+    private final Batch batch;
+    private final long sentNanos;
+    private final boolean[] answered;
+    private final boolean[] lost;
+    private int pending;
+    private Throwable lastError;
+
+    Replies(Batch batch, long sentNanos) {
+      this.batch = batch;
+      this.sentNanos = sentNanos;
+      this.answered = new boolean[batch.groups().length];
+      this.lost = new boolean[batch.groups().length];
+      this.pending = batch.groups().length;
     }
-    CompletableFuture.allOf(outcomes)
-        .whenComplete(
-            (done, error) -> {
-              Batch again = groups(batch, lost, true);
-              if (again != null) {
-                lost(again, lastError[0]);
-              } else {
-                throttle.observed(System.nanoTime() - sentNanos);
-              }
-              Batch acknowledged = again == null ? batch : groups(batch, lost, false);
-              if (acknowledged == null) {
-                release(batch);
-              } else {
-                audit.deleted(
-                    shard(), acknowledged.patterns(), acknowledged.groups(), () -> release(batch));
-              }
-            });
+
+    /** The keys of one group, for a deleter that follows a failed group's redirect. */
+    byte[][] group(int group) {
+      return batch.groups()[group];
+    }
+
+    @Override
+    public void removed(int group, long keys) {
+      synchronized (this) {
+        if (answered[group]) {
+          return;
+        }
+        answered[group] = true;
+        tally.addDeleted(batch.patterns()[group], keys);
+      }
+      answeredOne();
+    }
+
+    @Override
+    public void failed(int group, Throwable error) {
+      synchronized (this) {
+        if (answered[group]) {
+          return;
+        }
+        answered[group] = true;
+        lost[group] = true;
+        lastError =
+            error instanceof CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+      }
+      answeredOne();
+    }
+
+    /** Every group not answered yet counts as failed. */
+    void expire(Throwable error) {
+      for (int g = 0; g < answered.length; g++) {
+        failed(g, error);
+      }
+    }
+
+    private void answeredOne() {
+      synchronized (this) {
+        if (--pending > 0) {
+          return;
+        }
+      }
+      unanswered.remove(this);
+      Batch again = groups(batch, lost, true);
+      if (again != null) {
+        lost(again, lastError);
+      } else {
+        throttle.observed(System.nanoTime() - sentNanos);
+      }
+      Batch acknowledged = again == null ? batch : groups(batch, lost, false);
+      if (acknowledged == null) {
+        release(batch);
+      } else {
+        audit.deleted(
+            shard(), acknowledged.patterns(), acknowledged.groups(), () -> release(batch));
+      }
+    }
   }
 
   /** The groups whose UNLINK failed ({@code lost}) or was acknowledged (not {@code lost}); null when none. */
@@ -277,11 +333,13 @@ abstract class PipelinedDeleter implements Deleter {
     settle();
   }
 
-  /** Waits until no batch is in flight; one still unanswered then is counted as failed when it times out. */
+  /** Waits until no batch is in flight; one still unanswered then counts as failed, to be sent again. */
   @Override
   public final void settle() throws InterruptedException {
-    if (inFlight.tryAcquire(maxInFlight, settleMillis, TimeUnit.MILLISECONDS)) {
-      inFlight.release(maxInFlight);
+    if (!inFlight.tryAcquire(maxInFlight, settleMillis, TimeUnit.MILLISECONDS)) {
+      expireUnanswered();
+      inFlight.acquire(maxInFlight);
     }
+    inFlight.release(maxInFlight);
   }
 }

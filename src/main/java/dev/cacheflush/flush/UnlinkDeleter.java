@@ -67,7 +67,7 @@ public final class UnlinkDeleter extends PipelinedDeleter {
   }
 
   @Override
-  void write(Batch batch, long sentNanos) {
-    count(batch, node.unlink(Arrays.asList(batch.groups())), sentNanos);
+  void write(Batch batch, Replies replies) {
+    node.unlink(batch.groups(), replies);
   }
 }

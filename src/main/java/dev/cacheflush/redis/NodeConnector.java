@@ -18,6 +18,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
@@ -86,7 +87,7 @@ final class NodeConnector implements AutoCloseable {
             .autoReconnect(false)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .protocolVersion(ProtocolVersion.RESP2)
-            .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+            .timeoutOptions(timeouts(options.commandTimeout()))
             .socketOptions(
                 SocketOptions.builder()
                     .connectTimeout(options.connectTimeout())
@@ -236,5 +237,28 @@ final class NodeConnector implements AutoCloseable {
     if (iam != null) {
       iam.close();
     }
+  }
+
+  /**
+   * The command timeout on every command but a deleter's UNLINKs ({@link RedisNode#untimed}), whose
+   * batch has its own bound: a timer per key would cost the client more than the UNLINK itself.
+   */
+  private static TimeoutOptions timeouts(Duration commandTimeout) {
+    long millis = commandTimeout.toMillis();
+    return TimeoutOptions.builder()
+        .timeoutCommands()
+        .timeoutSource(
+            new TimeoutOptions.TimeoutSource() {
+              @Override
+              public long getTimeout(RedisCommand<?, ?, ?> command) {
+                return RedisNode.untimed(command) ? 0 : millis;
+              }
+
+              @Override
+              public TimeUnit getTimeUnit() {
+                return TimeUnit.MILLISECONDS;
+              }
+            })
+        .build();
   }
 }

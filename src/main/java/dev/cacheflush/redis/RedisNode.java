@@ -10,17 +10,21 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.internal.ExceptionFactory;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.CommandWrapper;
 import io.lettuce.core.protocol.RedisCommand;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -98,22 +102,120 @@ public final class RedisNode {
     return current.connection().async().scan(cursor, ScanArgs.Builder.limit(count));
   }
 
+  /** Receives the replies of {@link #unlink(byte[][][], UnlinkReplies)}, on the client's I/O thread. */
+  public interface UnlinkReplies {
+    /** Group {@code group}'s UNLINK removed {@code keys} keys. */
+    void removed(int group, long keys);
+
+    /** Group {@code group}'s UNLINK failed (an error reply, a closed connection): nothing is known of its keys. */
+    void failed(int group, Throwable error);
+  }
+
   /**
    * One UNLINK per group of keys, all written at once and sent without waiting, so many are
    * pipelined on the connection and each reply counts its own group. In a cluster, where keys of
    * different slots cannot share a command, each group is one key, and its reply says exactly
    * which key a redirect or a failure concerns.
+   *
+   * <p>A flush sends one of these per key in a cluster, so each costs as little as the client
+   * allows: no future per command, its arguments written straight from the key arrays, and no
+   * timer of the client's per command ({@link #untimed}): the deleter bounds the wait for a batch
+   * instead, and counts what is unanswered then as failed.
    */
-  public List<CompletableFuture<Long>> unlink(List<byte[][]> groups) {
-    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(groups.size());
-    List<CompletableFuture<Long>> replies = new ArrayList<>(groups.size());
-    for (byte[][] keys : groups) {
-      AsyncCommand<byte[], byte[], Long> unlink = unlinkCommand(keys);
-      commands.add(unlink);
-      replies.add(unlink);
+  public void unlink(byte[][][] groups, UnlinkReplies replies) {
+    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(groups.length);
+    for (int g = 0; g < groups.length; g++) {
+      commands.add(new CountedUnlink(groups[g], g, replies));
     }
     current.connection().dispatch(commands);
-    return replies;
+  }
+
+  /** True for the commands whose wait their sender bounds itself: the client sets no timer on them. */
+  static boolean untimed(RedisCommand<?, ?, ?> command) {
+    return CommandWrapper.unwrap(command) instanceof CountedUnlink;
+  }
+
+  /**
+   * UNLINK of a group whose reply goes to its {@link UnlinkReplies} once: completed, failed or
+   * cancelled, whichever comes first.
+   */
+  private static final class CountedUnlink extends Command<byte[], byte[], Long> {
+    private static final byte[] NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+
+    private final byte[][] keys;
+    private final int group;
+    private final UnlinkReplies replies;
+    private boolean answered;
+
+    CountedUnlink(byte[][] keys, int group, UnlinkReplies replies) {
+      super(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE));
+      this.keys = keys;
+      this.group = group;
+      this.replies = replies;
+    }
+
+    /** RESP, as {@code CommandArgs} would write it, without an argument object per key. */
+    @Override
+    public void encode(ByteBuf buf) {
+      buf.writeByte('*');
+      writeDecimal(buf, keys.length + 1);
+      bulk(buf, NAME);
+      for (byte[] key : keys) {
+        bulk(buf, key);
+      }
+    }
+
+    private static void bulk(ByteBuf buf, byte[] bytes) {
+      buf.writeByte('$');
+      writeDecimal(buf, bytes.length);
+      buf.writeBytes(bytes);
+      buf.writeByte('\r').writeByte('\n');
+    }
+
+    /** The number and CRLF. */
+    private static void writeDecimal(ByteBuf buf, long value) {
+      buf.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+      buf.writeByte('\r').writeByte('\n');
+    }
+
+    private synchronized boolean firstAnswer() {
+      if (answered) {
+        return false;
+      }
+      answered = true;
+      return true;
+    }
+
+    @Override
+    public void complete() {
+      super.complete();
+      if (firstAnswer()) {
+        if (output.hasError()) {
+          replies.failed(group, ExceptionFactory.createExecutionException(output.getError()));
+        } else {
+          Long removed = output.get();
+          replies.removed(group, removed == null ? 0 : removed);
+        }
+      }
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable error) {
+      boolean first = firstAnswer();
+      super.completeExceptionally(error);
+      if (first) {
+        replies.failed(group, error);
+      }
+      return first;
+    }
+
+    @Override
+    public void cancel() {
+      super.cancel();
+      if (firstAnswer()) {
+        replies.failed(group, new CancellationException("UNLINK cancelled: the connection closed"));
+      }
+    }
   }
 
   /**
@@ -152,6 +254,28 @@ public final class RedisNode {
 
   public Map<String, String> info(String section) {
     return InfoParser.parse(retried("INFO " + section, c -> c.info(section)));
+  }
+
+  /**
+   * The shortest of a few round trips of DBSIZE (constant time on the server, and within the
+   * least-privilege rule, unlike PING): the network's share of every command, to size how many
+   * are kept on their way.
+   */
+  public long roundTripNanos() {
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      best =
+          Math.min(
+              best,
+              retried(
+                  "DBSIZE",
+                  c -> {
+                    long start = System.nanoTime();
+                    c.dbsize();
+                    return System.nanoTime() - start;
+                  }));
+    }
+    return best;
   }
 
   /** The server process's identity: it changes when the server restarts or another takes its place. */

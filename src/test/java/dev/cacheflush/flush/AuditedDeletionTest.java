@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -80,16 +79,16 @@ class AuditedDeletionTest {
     }
 
     @Override
-    void write(Batch batch, long sentNanos) {
+    void write(Batch batch, Replies replies) {
       batches.incrementAndGet();
-      List<CompletableFuture<Long>> replies = new ArrayList<>();
-      for (byte[][] group : batch.groups()) {
-        replies.add(
-            new String(group[0], StandardCharsets.UTF_8).startsWith("ok")
-                ? CompletableFuture.completedFuture(1L)
-                : CompletableFuture.failedFuture(new IllegalStateException("connection reset")));
+      byte[][][] groups = batch.groups();
+      for (int g = 0; g < groups.length; g++) {
+        if (new String(groups[g][0], StandardCharsets.UTF_8).startsWith("ok")) {
+          replies.removed(g, 1);
+        } else {
+          replies.failed(g, new IllegalStateException("connection reset"));
+        }
       }
-      count(batch, replies, sentNanos);
     }
 
     @Override

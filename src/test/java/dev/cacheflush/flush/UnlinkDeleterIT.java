@@ -7,10 +7,12 @@ import dev.cacheflush.config.RedisUrl;
 import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
+import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
 import dev.cacheflush.support.LongKeys;
 import dev.cacheflush.support.RedisServer;
 import dev.cacheflush.support.RedisServers;
+import io.lettuce.core.RedisCommandTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,6 +95,37 @@ class UnlinkDeleterIT {
 
         assertThat(unlinkCalls(server)).isEqualTo(4);
         assertThat(tally.deleted(0)).isEqualTo(12);
+        assertThat(server.callString("DBSIZE")).isEqualTo("0");
+      }
+    }
+  }
+
+  @Test
+  void aBatchWhoseRepliesDoNotComeShouldBeKeptAfterTheWaitAndSentAgainAfterAReconnect()
+      throws Exception {
+    try (RedisServer server = RedisServers.standalone()) {
+      for (int i = 0; i < 30; i++) {
+        server.call("SET", "a:" + i, "v");
+      }
+      try (RedisTarget target = connect(server)) {
+        RedisNode node = target.primaries().get(0);
+        Tally tally = new Tally(1);
+        // The client sets no timer on these UNLINKs: the deleter's own wait (500 ms) bounds them.
+        UnlinkDeleter deleter =
+            new UnlinkDeleter(node, tally, AuditTrail.NONE, 1, 10, 2, 500, Throttle.of(0, null));
+        server.pause();
+        try {
+          for (int i = 0; i < 30; i++) {
+            deleter.delete(0, key("a:" + i));
+          }
+          deleter.settle();
+          assertThat(deleter.failure()).isInstanceOf(RedisCommandTimeoutException.class);
+        } finally {
+          server.resume();
+        }
+        node.reconnect();
+        deleter.retryFailed();
+        assertThat(deleter.failure()).isNull();
         assertThat(server.callString("DBSIZE")).isEqualTo("0");
       }
     }
