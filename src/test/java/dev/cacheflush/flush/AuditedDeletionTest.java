@@ -120,7 +120,8 @@ class AuditedDeletionTest {
     scan.start();
 
     // Two batches answered but not yet written: the third waits for a place in flight.
-    await().until(() -> scan.getState() == Thread.State.WAITING);
+    // A timed wait: the deleter looks at its unanswered batches whenever its wait for replies ends.
+    await().until(() -> scan.getState() == Thread.State.TIMED_WAITING);
     assertThat(deleter.batches).hasValue(2);
     assertThat(tally.deleted()).isEqualTo(4);
     assertThat(audit.keys).hasSize(4);
