@@ -41,24 +41,34 @@ import org.junit.jupiter.api.Test;
  * and loading misses from a throwaway PostgreSQL), a CloudWatch stand-in and a Route53/ElastiCache
  * stand-in that the real aws CLI talks to. Only two things differ from production: the variables of
  * the block marked "runbook: environment" point at these servers, and the waits are cut short
- * (each replacement is listed in {@link #SHORTER}; the database probe's cadence with them). So a command that stops working, a flag that
+ * (each replacement is listed in {@link #SHORTER}; the database probe's cadence and the database
+ * gate's slack with them). So a command that stops working, a flag that
  * is renamed or a report field a gate reads that disappears fails this test, and the runbook
  * cannot rot.
  */
 class RunbookIT {
   static final Path RUNBOOK = Path.of("docs/runbook.md");
 
-  /** The waits of the runbook and what this test waits instead; a duration not listed fails the test. */
+  /**
+   * The waits of the runbook and what this test waits instead; a duration not listed fails the
+   * test. With the waits, the database gate's slack: cut to 1 s, an interval's median database
+   * latency is that of a few dozen queries on a host shared with the whole suite, and on a busy CI
+   * machine it swings from 1 to 170 ms from one second to the next whatever the cache does. The
+   * gate's judgement of the database is tested on reports with known figures ({@link
+   * #everyGateShouldPassOnARecoveredStageAndFailOnEveryReportItCannotPass}); here the gates run as written
+   * and pass on the hit rate.
+   */
   static final Map<String, String> SHORTER =
       Map.of(
           "--sample-window 30s", "--sample-window 1s",
           "--watch 2m", "--watch 4s",
           "--interval 10s", "--interval 1s",
           "--within 8m", "--within 40s",
-          "--for 2m", "--for 4s");
+          "--for 2m", "--for 4s",
+          "--db-slack 5ms", "--db-slack 10s");
 
   static final Pattern DURATION_OPTION =
-      Pattern.compile("--(sample-window|watch|interval|within|for|timeout) \\S+");
+      Pattern.compile("--(sample-window|watch|interval|within|for|timeout|db-slack) \\S+");
   static final int ITEMS = 4_000;
   static final String PASSWORD = "Runbook-Redis-Pw-" + System.nanoTime();
 
