@@ -277,6 +277,7 @@ public final class KeyspacePass {
             : watch != null
                 ? new ClusterUnlinkDeleter(
                     node,
+                    target.primaries().size(),
                     target.redirects(),
                     watch,
                     job.tally(),

@@ -6,7 +6,6 @@ import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.redis.RedisNode;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -48,14 +47,9 @@ abstract class PipelinedDeleter implements Deleter {
   @SuppressWarnings("ArrayRecordComponent") // never compared: a batch is sent once and counted
   record Batch(int[] patterns, byte[][][] groups, int size, long bytes) {}
 
-  private final int batchSize;
+  /** Keys in a batch, at most. */
+  final int batchSize;
 
-  /** The keys buffered for the next batch, and the flush pattern of each. */
-  private final byte[][] keys;
-
-  private final int[] keyPatterns;
-  private int filled;
-  private long filledBytes;
   private final int maxInFlight;
   private final long settleMillis;
   private final Semaphore inFlight;
@@ -84,21 +78,17 @@ abstract class PipelinedDeleter implements Deleter {
     this.tally = tally;
     this.audit = audit;
     this.batchSize = batchSize;
-    this.keys = new byte[batchSize][];
-    this.keyPatterns = new int[batchSize];
     this.maxInFlight = maxInFlight;
     this.settleMillis = settleMillis;
     this.inFlight = new Semaphore(maxInFlight);
     this.throttle = throttle;
   }
 
-  /**
-   * The batch these buffered keys make, as this deleter writes them.
-   *
-   * @param patterns the flush pattern of each key
-   * @param bytes what the keys weigh, to be kept in the batch
-   */
-  abstract Batch batch(int[] patterns, byte[][] keys, long bytes);
+  /** Takes a key to delete: buffered until it makes a batch with others, which {@link #send} sends. */
+  abstract void take(int pattern, byte[] key) throws InterruptedException;
+
+  /** Sends every key taken and not sent yet: the scan is over. */
+  abstract void sendTaken() throws InterruptedException;
 
   /** Writes the batch; each group's reply goes to {@code replies}. */
   abstract void write(Batch batch, Replies replies);
@@ -122,29 +112,13 @@ abstract class PipelinedDeleter implements Deleter {
               + auditFailure
               + "): the flush stopped so that no key is deleted without being listed");
     }
-    keys[filled] = key;
-    keyPatterns[filled++] = pattern;
-    filledBytes += bytesOf(key);
-    if (filled == batchSize || filledBytes >= BATCH_BYTES) {
-      sendBuffered();
-    }
+    take(pattern, key);
   }
 
   @Override
   public final void finish() throws InterruptedException {
-    if (filled > 0) {
-      sendBuffered();
-    }
+    sendTaken();
     settle();
-  }
-
-  private void sendBuffered() throws InterruptedException {
-    Batch batch =
-        batch(Arrays.copyOf(keyPatterns, filled), Arrays.copyOf(keys, filled), filledBytes);
-    Arrays.fill(keys, 0, filled, null);
-    filled = 0;
-    filledBytes = 0;
-    send(batch);
   }
 
   /**
@@ -152,7 +126,7 @@ abstract class PipelinedDeleter implements Deleter {
    * throttle ended on a stop request or the deadline is not sent: its keys stay, counted as matched
    * and not deleted, as the keys the scan never reached.
    */
-  private void send(Batch batch) throws InterruptedException {
+  final void send(Batch batch) throws InterruptedException {
     if (!throttle.beforeSend(batch.size())) {
       return;
     }
@@ -239,12 +213,23 @@ abstract class PipelinedDeleter implements Deleter {
 
     @Override
     public void failed(int group, Throwable error) {
+      failed(group, 0, error);
+    }
+
+    /**
+     * Group {@code group} failed after {@code removed} of its keys were removed one by one: those
+     * count now, and the group is sent again, where they remove nothing.
+     */
+    void failed(int group, long removed, Throwable error) {
       synchronized (this) {
         if (answered[group]) {
           return;
         }
         answered[group] = true;
         lost[group] = true;
+        if (removed > 0) {
+          tally.addDeleted(batch.patterns()[group], removed);
+        }
         lastError =
             error instanceof CompletionException && error.getCause() != null
                 ? error.getCause()

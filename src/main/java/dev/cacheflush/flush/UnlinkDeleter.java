@@ -18,6 +18,13 @@ import java.util.Arrays;
 public final class UnlinkDeleter extends PipelinedDeleter {
   private final RedisNode node;
 
+  /** The keys buffered for the next batch, and the flush pattern of each. */
+  private final byte[][] keys;
+
+  private final int[] keyPatterns;
+  private int filled;
+  private long filledBytes;
+
   /** Keys of each flush pattern in the batch being made; reused, so the pattern count costs no allocation per batch. */
   private final int[] perPattern;
 
@@ -33,11 +40,36 @@ public final class UnlinkDeleter extends PipelinedDeleter {
       Throttle throttle) {
     super(tally, audit, batchSize, maxInFlight, settleMillis, throttle);
     this.node = node;
+    this.keys = new byte[batchSize][];
+    this.keyPatterns = new int[batchSize];
     this.perPattern = new int[patterns];
   }
 
   @Override
-  Batch batch(int[] patterns, byte[][] keys, long bytes) {
+  void take(int pattern, byte[] key) throws InterruptedException {
+    keys[filled] = key;
+    keyPatterns[filled++] = pattern;
+    filledBytes += bytesOf(key);
+    if (filled == batchSize || filledBytes >= BATCH_BYTES) {
+      sendTaken();
+    }
+  }
+
+  @Override
+  void sendTaken() throws InterruptedException {
+    if (filled == 0) {
+      return;
+    }
+    Batch batch =
+        batch(Arrays.copyOf(keyPatterns, filled), Arrays.copyOf(keys, filled), filledBytes);
+    Arrays.fill(keys, 0, filled, null);
+    filled = 0;
+    filledBytes = 0;
+    send(batch);
+  }
+
+  /** The buffered keys as one UNLINK per flush pattern. */
+  private Batch batch(int[] patterns, byte[][] keys, long bytes) {
     int groups = 0;
     for (int pattern : patterns) {
       groups += perPattern[pattern]++ == 0 ? 1 : 0;

@@ -3,6 +3,8 @@ package dev.cacheflush.redis;
 import dev.cacheflush.config.RedisUrl.HostPort;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,13 +53,52 @@ public final class ClusterRedirects implements AutoCloseable {
   }
 
   /**
-   * The outcome of a key's UNLINK that failed with {@code failure} on the node at {@code from}: if
-   * the failure is a redirect, the reply of the node it leads to (recorded in {@code watch}, as the
-   * slot is moving); otherwise the failure itself.
+   * What became of a group's keys sent one by one: how many were removed, and a failure if any key
+   * could not be.
    */
-  public CompletableFuture<Long> follow(
-      byte[] key, Throwable failure, HostPort from, SlotWatch watch) {
-    return follow(key, failure, from, watch, 0);
+  public record Settled(long removed, Throwable failure) {}
+
+  /**
+   * Settles the keys of one slot whose UNLINK failed with {@code failure} on the node at {@code
+   * from}, key by key: after a redirect (MOVED, or ASK: every key has left for the slot's new
+   * node), each is sent where it leads, the slot recorded in {@code watch} as moving; after
+   * TRYAGAIN (the slot is being migrated and only some of its keys have left), each is sent to
+   * {@code from} again, alone, and follows the ASK it may get. Any other failure is the group's.
+   * The future never fails: what it settles to says.
+   */
+  public CompletableFuture<Settled> followEach(
+      byte[][] keys, Throwable failure, HostPort from, SlotWatch watch) {
+    boolean tryAgain = isTryAgain(failure);
+    if (!tryAgain && Redirect.of(failure, from) == null) {
+      return CompletableFuture.completedFuture(new Settled(0, unwrap(failure)));
+    }
+    List<CompletableFuture<Settled>> each = new ArrayList<>(keys.length);
+    for (byte[] key : keys) {
+      CompletableFuture<Long> removed =
+          tryAgain
+              ? send(from, key, false).exceptionallyCompose(e -> follow(key, e, from, watch, 0))
+              : follow(key, failure, from, watch, 0);
+      each.add(
+          removed.handle((n, e) -> e == null ? new Settled(n, null) : new Settled(0, unwrap(e))));
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              long removed = 0;
+              Throwable first = null;
+              for (CompletableFuture<Settled> key : each) {
+                removed += key.join().removed();
+                first = first != null ? first : key.join().failure();
+              }
+              return new Settled(removed, first);
+            });
+  }
+
+  private static boolean isTryAgain(Throwable failure) {
+    Throwable t = unwrap(failure);
+    return t instanceof RedisCommandExecutionException
+        && t.getMessage() != null
+        && t.getMessage().startsWith("TRYAGAIN");
   }
 
   private CompletableFuture<Long> follow(
@@ -67,14 +108,19 @@ public final class ClusterRedirects implements AutoCloseable {
       return CompletableFuture.failedFuture(unwrap(failure));
     }
     watch.redirected(redirect.slot());
-    return connection(redirect.to())
-        .thenCompose(c -> RedisNode.unlink(c, key, redirect.ask()))
-        .exceptionallyCompose(
-            e -> {
-              if (!(unwrap(e) instanceof RedisCommandExecutionException)) {
-                forget(redirect.to());
+    return send(redirect.to(), key, redirect.ask())
+        .exceptionallyCompose(e -> follow(key, e, redirect.to(), watch, hops + 1));
+  }
+
+  /** One key's UNLINK to {@code address}; a connection that failed is dropped for the next to open anew. */
+  private CompletableFuture<Long> send(HostPort address, byte[] key, boolean asking) {
+    return connection(address)
+        .thenCompose(c -> RedisNode.unlink(c, key, asking))
+        .whenComplete(
+            (removed, e) -> {
+              if (e != null && !(unwrap(e) instanceof RedisCommandExecutionException)) {
+                forget(address);
               }
-              return follow(key, e, redirect.to(), watch, hops + 1);
             });
   }
 

@@ -114,10 +114,10 @@ public final class RedisNode {
   /**
    * One UNLINK per group of keys, all written at once and sent without waiting, so many are
    * pipelined on the connection and each reply counts its own group. In a cluster, where keys of
-   * different slots cannot share a command, each group is one key, and its reply says exactly
-   * which key a redirect or a failure concerns.
+   * different slots cannot share a command, each group is one slot's keys, and its reply says
+   * which slot a redirect or a failure concerns.
    *
-   * <p>A flush sends one of these per key in a cluster, so each costs as little as the client
+   * <p>A flush sends many of these, so each costs as little as the client
    * allows: no future per command, its arguments written straight from the key arrays, and no
    * timer of the client's per command ({@link #untimed}): the deleter bounds the wait for a batch
    * instead, and counts what is unanswered then as failed.

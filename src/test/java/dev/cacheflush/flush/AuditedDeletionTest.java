@@ -61,21 +61,39 @@ class AuditedDeletionTest {
     }
   }
 
-  /** Each key its own UNLINK, answered at once: 1 for keys starting "ok", a failure for the others. */
+  /**
+   * Batches of {@code batchSize} keys, each key its own UNLINK, answered at once: 1 for keys
+   * starting "ok", a failure for the others.
+   */
   static final class Answering extends PipelinedDeleter {
     final AtomicInteger batches = new AtomicInteger();
+    private final List<byte[]> taken = new ArrayList<>();
 
     Answering(Tally tally, AuditTrail audit, int batchSize, int maxInFlight) {
       super(tally, audit, batchSize, maxInFlight, 60_000, Throttle.of(0, null));
     }
 
     @Override
-    Batch batch(int[] patterns, byte[][] keys, long bytes) {
-      byte[][][] groups = new byte[keys.length][][];
-      for (int i = 0; i < keys.length; i++) {
-        groups[i] = new byte[][] {keys[i]};
+    void take(int pattern, byte[] key) throws InterruptedException {
+      taken.add(key);
+      if (taken.size() == batchSize) {
+        sendTaken();
       }
-      return new Batch(patterns, groups, keys.length, bytes);
+    }
+
+    @Override
+    void sendTaken() throws InterruptedException {
+      if (taken.isEmpty()) {
+        return;
+      }
+      byte[][][] groups = new byte[taken.size()][][];
+      long bytes = 0;
+      for (int i = 0; i < groups.length; i++) {
+        groups[i] = new byte[][] {taken.get(i)};
+        bytes += bytesOf(taken.get(i));
+      }
+      taken.clear();
+      send(new Batch(new int[groups.length], groups, groups.length, bytes));
     }
 
     @Override

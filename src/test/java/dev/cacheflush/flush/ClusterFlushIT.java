@@ -9,12 +9,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cacheflush.audit.AuditTrail;
 import dev.cacheflush.config.RedisUrl;
 import dev.cacheflush.redis.Backoff;
 import dev.cacheflush.redis.ConnectOptions;
 import dev.cacheflush.redis.Deadline;
 import dev.cacheflush.redis.RedisNode;
 import dev.cacheflush.redis.RedisTarget;
+import dev.cacheflush.redis.SlotWatch;
 import dev.cacheflush.support.CliRun;
 import dev.cacheflush.support.ClusterKeyspace;
 import dev.cacheflush.support.RedisCluster;
@@ -299,8 +301,102 @@ class ClusterFlushIT {
         moving, moved);
   }
 
+  /**
+   * A slot's keys share one UNLINK per flush pattern, and a slot caught half-way through a
+   * migration, whose UNLINK the server refuses with TRYAGAIN (some of its keys have left, some
+   * not), is settled key by key: the keys still on A go there, the others follow A's ASK to B.
+   */
   @Test
   @Order(3)
+  void aSlotsKeysShouldShareAnUnlinkAndAHalfMigratedSlotBeSettledKeyByKey() throws Exception {
+    RedisServer a = cluster.primaries().get(0);
+    RedisServer b = cluster.primaries().get(1);
+    List<Integer> slotsOfA = cluster.slotsOf(a);
+    String one = RedisCluster.hashTagForSlot(slotsOfA.get(0));
+    String two = RedisCluster.hashTagForSlot(slotsOfA.get(1));
+    List<byte[]> first = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      first.add(bytes("mocs:{" + one + "}:" + i));
+      first.add(bytes("mocs:{" + two + "}:" + i));
+    }
+    List<byte[]> albums = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      albums.add(bytes("albums:{" + one + "}:" + i));
+    }
+    keyspace.write(first);
+    keyspace.write(albums);
+
+    try (RedisTarget target =
+        RedisTarget.connect(
+            RedisUrl.parse(cluster.seedUrl()),
+            new ConnectOptions(
+                Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
+            new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)))) {
+      RedisNode nodeA =
+          target.primaries().stream()
+              .filter(n -> n.address().equals(a.address()))
+              .findFirst()
+              .orElseThrow();
+      Tally tally = new Tally(2);
+      ClusterUnlinkDeleter deleter =
+          new ClusterUnlinkDeleter(
+              nodeA,
+              3,
+              target.redirects(),
+              new SlotWatch(target.refreshTopology()),
+              tally,
+              AuditTrail.NONE,
+              250,
+              2,
+              10_000,
+              Throttle.of(0, null));
+      a.call("CONFIG", "RESETSTAT");
+      for (byte[] key : first) {
+        deleter.delete(0, key);
+      }
+      for (byte[] key : albums) {
+        deleter.delete(1, key);
+      }
+      deleter.finish();
+      assertThat(commandCalls(a, "cmdstat_unlink"))
+          .as("one UNLINK per slot and pattern: mocs of two slots, albums of one")
+          .isEqualTo(3);
+      assertThat(tally.deleted(0)).isEqualTo(80);
+      assertThat(tally.deleted(1)).isEqualTo(10);
+      assertThat(keyspace.total("mocs:*") + keyspace.total("albums:*")).isZero();
+
+      List<byte[]> second = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        second.add(bytes("gallery:{" + one + "}:" + i));
+      }
+      keyspace.write(second);
+      RedisCluster.SlotMigration migration = cluster.beginMigration(slotsOfA.get(0), a, b);
+      try {
+        assertThat(migration.moveKeys(8)).isEqualTo(8);
+        a.call("CONFIG", "RESETSTAT");
+        for (byte[] key : second) {
+          deleter.delete(0, key);
+        }
+        deleter.finish();
+        assertThat(a.info("errorstats").get("errorstat_TRYAGAIN"))
+            .as("A refused the slot's UNLINK of 12 keys present and 8 gone")
+            .isEqualTo("count=1");
+        assertThat(tally.deleted(0)).isEqualTo(100);
+        assertThat(a.call("CLUSTER", "COUNTKEYSINSLOT", slotsOfA.get(0))).isEqualTo(0L);
+        assertThat(b.call("CLUSTER", "COUNTKEYSINSLOT", slotsOfA.get(0))).isEqualTo(0L);
+      } finally {
+        migration.finish();
+      }
+    }
+  }
+
+  private static long commandCalls(RedisServer server, String stat) {
+    String line = server.info("commandstats").get(stat);
+    return line == null ? 0 : Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1"));
+  }
+
+  @Test
+  @Order(4)
   void primaryKilledMidFlushShouldFinishOnItsPromotedReplica() throws Exception {
     List<byte[]> keys = new ArrayList<>();
     for (int i = 0; i < 45_000; i++) {
