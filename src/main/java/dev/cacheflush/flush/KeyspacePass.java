@@ -295,6 +295,7 @@ public final class KeyspacePass {
                     inFlight,
                     settings.commandTimeout().toMillis() + 1_000,
                     throttle);
+    Tally.Page page = job.tally().page();
     int failuresInARow = 0;
     boolean reconnect = false;
     String lastCause = null;
@@ -338,14 +339,18 @@ public final class KeyspacePass {
           }
           return Outcome.COMPLETED;
         }
-        for (byte[] key : scanner.nextPage()) {
-          if ((job.slots() == null || job.slots().get(ClusterNodes.slotOf(key)))
-              && !classify(key, deleter, job.tally())) {
-            // The keys already handed over are within the cap: they go; nothing after them does.
-            deleter.finish();
-            raise(deleter.failure());
-            return Outcome.CAP_REACHED;
+        try {
+          for (byte[] key : scanner.nextPage()) {
+            if ((job.slots() == null || job.slots().get(ClusterNodes.slotOf(key)))
+                && !classify(key, deleter, page)) {
+              // The keys already handed over are within the cap: they go; nothing after them does.
+              deleter.finish();
+              raise(deleter.failure());
+              return Outcome.CAP_REACHED;
+            }
           }
+        } finally {
+          page.commit();
         }
         synchronized (progress) {
           progress.update(tally, totalKeys);
@@ -445,15 +450,15 @@ public final class KeyspacePass {
   }
 
   /** Counts the key under its class and hands it to the deleter if it goes; false when that would pass --max-keys. */
-  private boolean classify(byte[] key, Deleter deleter, Tally counts) throws InterruptedException {
+  private boolean classify(byte[] key, Deleter deleter, Tally.Page counts)
+      throws InterruptedException {
     Classifier.Decision decision = classifier.classify(key);
     switch (decision.kind()) {
       case LOCK -> {
         // the tool's own key, not the cache's: left alone and not counted
       }
       case FLUSH -> {
-        counts.addScanned(1);
-        counts.addMatched(decision.flushPattern(), key);
+        counts.matched(decision.flushPattern(), key);
         if (delete
             && settings.maxKeys() != null
             && toDelete.incrementAndGet() > settings.maxKeys()) {
@@ -461,18 +466,9 @@ public final class KeyspacePass {
         }
         deleter.delete(decision.flushPattern(), key);
       }
-      case CONFLICT -> {
-        counts.addScanned(1);
-        counts.addConflict(key, decision.flushPattern(), decision.preservePattern());
-      }
-      case PRESERVE -> {
-        counts.addScanned(1);
-        counts.addPreserved(decision.preservePattern(), key);
-      }
-      case UNTOUCHED -> {
-        counts.addScanned(1);
-        counts.addUntouched();
-      }
+      case CONFLICT -> counts.conflict(key, decision.flushPattern(), decision.preservePattern());
+      case PRESERVE -> counts.preserved(decision.preservePattern(), key);
+      case UNTOUCHED -> counts.untouched();
     }
     return true;
   }

@@ -2,7 +2,9 @@ package dev.cacheflush.flush;
 
 import dev.cacheflush.report.KeyText;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -29,6 +31,12 @@ public final class Tally {
   private final List<List<String>> preservedSamples = new ArrayList<>();
   private final List<Conflict> conflictSamples = new ArrayList<>();
 
+  /** 1 where a list of samples is full: per flush pattern, per preserve pattern, for conflicts. */
+  private final AtomicIntegerArray sampled;
+
+  private final AtomicIntegerArray preservedSampled;
+  private final AtomicIntegerArray conflictsSampled = new AtomicIntegerArray(1);
+
   /** A key that matched a flush pattern and a preserve pattern, and so was kept; the key as {@link KeyText#sample}. */
   public record Conflict(String key, int flushPattern, int preservePattern) {}
 
@@ -53,6 +61,8 @@ public final class Tally {
       deleted[i] = new LongAdder();
       samples.add(new ArrayList<>(SAMPLES));
     }
+    sampled = new AtomicIntegerArray(flushPatterns);
+    preservedSampled = new AtomicIntegerArray(preservePatterns);
     preservedBy = new LongAdder[preservePatterns];
     for (int i = 0; i < preservePatterns; i++) {
       preservedBy[i] = new LongAdder();
@@ -65,65 +75,147 @@ public final class Tally {
     return new Tally(matched.length, preservedBy.length, this);
   }
 
-  public void addScanned(int keys) {
-    scanned.add(keys);
-    if (parent != null) {
-      parent.addScanned(keys);
-    }
-  }
+  /**
+   * A worker's counts of the page of keys it is sorting, kept in plain fields and added to the tally
+   * (and its parent) once per page by {@link #commit}: a shared counter updated per key and class
+   * cost more than sorting the key (docs/benchmarks.md). Samples go to the tally as they come: only
+   * the first few of each kind are kept.
+   */
+  public final class Page {
+    private long scanned;
+    private long untouched;
+    private long preserved;
+    private long conflicts;
+    private final long[] matched = new long[Tally.this.matched.length];
+    private final long[] preservedBy = new long[Tally.this.preservedBy.length];
 
-  public void addMatched(int pattern, byte[] key) {
-    if (parent != null) {
-      parent.addMatched(pattern, key);
+    private Page() {}
+
+    public void matched(int pattern, byte[] key) {
+      scanned++;
+      matched[pattern]++;
+      sampleMatched(pattern, key);
     }
-    matched[pattern].increment();
-    List<String> s = samples.get(pattern);
-    synchronized (s) {
-      if (s.size() < SAMPLES) {
-        s.add(KeyText.sample(key));
+
+    /** A key kept because it matches the preserve pattern of this index (and no flush pattern). */
+    public void preserved(int preservePattern, byte[] key) {
+      scanned++;
+      preserved++;
+      family(preservePattern, key);
+    }
+
+    /** A key that matched both: kept, counted as preserved, and under its family. */
+    public void conflict(byte[] key, int flushPattern, int preservePattern) {
+      scanned++;
+      preserved++;
+      conflicts++;
+      family(preservePattern, key);
+      sampleConflict(key, flushPattern, preservePattern);
+    }
+
+    public void untouched() {
+      scanned++;
+      untouched++;
+    }
+
+    private void family(int preservePattern, byte[] key) {
+      if (preservePattern < preservedBy.length) {
+        preservedBy[preservePattern]++;
+        samplePreserved(preservePattern, key);
       }
     }
-  }
 
-  /** A key kept because it matches the preserve pattern of this index (and no flush pattern). */
-  public void addPreserved(int preservePattern, byte[] key) {
-    preserved.increment();
-    if (parent != null) {
-      parent.addPreserved(preservePattern, key);
-    }
-    countFamily(preservePattern, key);
-  }
-
-  private void countFamily(int preservePattern, byte[] key) {
-    if (preservePattern < preservedBy.length) {
-      preservedBy[preservePattern].increment();
-      List<String> s = preservedSamples.get(preservePattern);
-      synchronized (s) {
-        if (s.size() < SAMPLES) {
-          s.add(KeyText.sample(key));
-        }
+    /** Adds the page's counts to the tally and starts the next page from zero. */
+    public void commit() {
+      if (scanned == 0) {
+        return;
       }
+      add(scanned, untouched, preserved, conflicts, matched, preservedBy);
+      scanned = 0;
+      untouched = 0;
+      preserved = 0;
+      conflicts = 0;
+      Arrays.fill(matched, 0);
+      Arrays.fill(preservedBy, 0);
     }
   }
 
-  public void addConflict(byte[] key, int flushPattern, int preservePattern) {
-    if (parent != null) {
-      parent.addConflict(key, flushPattern, preservePattern);
+  /** Counts of a new page of this tally's keys. */
+  public Page page() {
+    return new Page();
+  }
+
+  private void add(
+      long scannedKeys,
+      long untouchedKeys,
+      long preservedKeys,
+      long conflictKeys,
+      long[] matchedKeys,
+      long[] preservedByKeys) {
+    scanned.add(scannedKeys);
+    untouched.add(untouchedKeys);
+    preserved.add(preservedKeys);
+    conflicts.add(conflictKeys);
+    for (int i = 0; i < matchedKeys.length; i++) {
+      matched[i].add(matchedKeys[i]);
     }
-    preserved.increment();
-    conflicts.increment();
-    countFamily(preservePattern, key);
-    synchronized (conflictSamples) {
-      if (conflictSamples.size() < SAMPLES) {
-        conflictSamples.add(new Conflict(KeyText.sample(key), flushPattern, preservePattern));
+    for (int i = 0; i < preservedByKeys.length; i++) {
+      preservedBy[i].add(preservedByKeys[i]);
+    }
+    if (parent != null) {
+      parent.add(
+          scannedKeys, untouchedKeys, preservedKeys, conflictKeys, matchedKeys, preservedByKeys);
+    }
+  }
+
+  private void sampleMatched(int pattern, byte[] key) {
+    if (parent != null) {
+      parent.sampleMatched(pattern, key);
+    }
+    if (sampled.get(pattern) == 0) {
+      sample(samples.get(pattern), sampled, pattern, KeyText.sample(key));
+    }
+  }
+
+  private void samplePreserved(int preservePattern, byte[] key) {
+    if (parent != null) {
+      parent.samplePreserved(preservePattern, key);
+    }
+    if (preservedSampled.get(preservePattern) == 0) {
+      sample(
+          preservedSamples.get(preservePattern),
+          preservedSampled,
+          preservePattern,
+          KeyText.sample(key));
+    }
+  }
+
+  private void sampleConflict(byte[] key, int flushPattern, int preservePattern) {
+    if (parent != null) {
+      parent.sampleConflict(key, flushPattern, preservePattern);
+    }
+    if (conflictsSampled.get(0) == 0) {
+      sample(
+          conflictSamples,
+          conflictsSampled,
+          0,
+          new Conflict(KeyText.sample(key), flushPattern, preservePattern));
+    }
+  }
+
+  /**
+   * Adds a sample while the list has fewer than {@link #SAMPLES}, and marks it in {@code full} once
+   * it has them: the callers look there first, without the list's lock, which is all a key costs
+   * once the samples are in.
+   */
+  private static <T> void sample(List<T> list, AtomicIntegerArray full, int index, T sample) {
+    synchronized (list) {
+      if (list.size() < SAMPLES) {
+        list.add(sample);
       }
-    }
-  }
-
-  public void addUntouched() {
-    untouched.increment();
-    if (parent != null) {
-      parent.addUntouched();
+      if (list.size() == SAMPLES) {
+        full.set(index, 1);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.cacheflush.redis;
 
 import dev.cacheflush.config.RedisUrl.HostPort;
-import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.codec.CRC16;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -21,9 +21,29 @@ public final class ClusterNodes {
 
   private ClusterNodes() {}
 
-  /** The hash slot of a key: CRC16 of the key, or of its {@code {hash tag}}, modulo 16384. */
+  /**
+   * The hash slot of a key: CRC16 of the key, or of its {@code {hash tag}} (what is between the
+   * first {@code {} and the first {@code }} after it, when not empty), modulo 16384. On the array
+   * itself: a cluster flush asks it of every key it deletes.
+   */
   public static int slotOf(byte[] key) {
-    return SlotHash.getSlot(key);
+    int open = indexOf(key, (byte) '{', 0);
+    if (open >= 0) {
+      int close = indexOf(key, (byte) '}', open + 1);
+      if (close > open + 1) {
+        return CRC16.crc16(key, open + 1, close - open - 1) & (SLOTS - 1);
+      }
+    }
+    return CRC16.crc16(key, 0, key.length) & (SLOTS - 1);
+  }
+
+  private static int indexOf(byte[] key, byte b, int from) {
+    for (int i = from; i < key.length; i++) {
+      if (key[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   public static List<ClusterNode> parse(String reply) {

@@ -139,7 +139,7 @@ public final class RedisNode {
    * UNLINK of a group whose reply goes to its {@link UnlinkReplies} once: completed, failed or
    * cancelled, whichever comes first.
    */
-  private static final class CountedUnlink extends Command<byte[], byte[], Long> {
+  static final class CountedUnlink extends Command<byte[], byte[], Long> {
     private static final byte[] NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[][] keys;
@@ -172,9 +172,18 @@ public final class RedisNode {
       buf.writeByte('\r').writeByte('\n');
     }
 
-    /** The number and CRLF. */
-    private static void writeDecimal(ByteBuf buf, long value) {
-      buf.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+    /** The number and CRLF, digit by digit: no string per key. */
+    private static void writeDecimal(ByteBuf buf, int value) {
+      int digits = 1;
+      for (int rest = value / 10; rest > 0; rest /= 10) {
+        digits++;
+      }
+      int at = buf.writerIndex();
+      buf.ensureWritable(digits + 2);
+      for (int i = digits - 1, rest = value; i >= 0; i--, rest /= 10) {
+        buf.setByte(at + i, '0' + rest % 10);
+      }
+      buf.writerIndex(at + digits);
       buf.writeByte('\r').writeByte('\n');
     }
 

@@ -22,10 +22,14 @@ class ProgressLineTest {
   }
 
   void scan(ProgressLine progress, int keys, int matched, long afterMillis) {
-    tally.addScanned(keys);
+    Tally.Page page = tally.page();
     for (int i = 0; i < matched; i++) {
-      tally.addMatched(0, "mocs:1".getBytes(StandardCharsets.UTF_8));
+      page.matched(0, "mocs:1".getBytes(StandardCharsets.UTF_8));
     }
+    for (int i = matched; i < keys; i++) {
+      page.untouched();
+    }
+    page.commit();
     tally.addDeleted(0, matched);
     now.addAndGet(afterMillis * 1_000_000L);
     progress.update(tally, 2_000_000);

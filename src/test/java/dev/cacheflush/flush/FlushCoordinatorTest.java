@@ -129,10 +129,14 @@ class FlushCoordinatorTest {
         long totalKeys,
         Pacing pacing) {
       step(delete ? "delete" : "count");
-      tally.addScanned(10);
+      Tally.Page page = tally.page();
       for (int i = 0; i < 4; i++) {
-        tally.addMatched(0, ("mocs:" + i).getBytes(StandardCharsets.UTF_8));
+        page.matched(0, ("mocs:" + i).getBytes(StandardCharsets.UTF_8));
       }
+      for (int i = 4; i < 10; i++) {
+        page.untouched();
+      }
+      page.commit();
       if (delete) {
         tally.addDeleted(0, 4);
         byte[][] keys = new byte[4][];

@@ -9,14 +9,14 @@ class KeysToDeleteEstimateTest {
   private final Tally tally = new Tally(1);
 
   private void scan(int matched, int other) {
+    Tally.Page page = tally.page();
     for (int i = 0; i < matched; i++) {
-      tally.addScanned(1);
-      tally.addMatched(0, ("mocs:" + i).getBytes(StandardCharsets.UTF_8));
+      page.matched(0, ("mocs:" + i).getBytes(StandardCharsets.UTF_8));
     }
     for (int i = 0; i < other; i++) {
-      tally.addScanned(1);
-      tally.addUntouched();
+      page.untouched();
     }
+    page.commit();
   }
 
   @Test

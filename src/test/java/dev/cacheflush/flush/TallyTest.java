@@ -11,12 +11,14 @@ class TallyTest {
   void samplesOfLongKeysShouldHoldTheirStartOnlyInTheRunAndInEachShard() {
     Tally run = new Tally(1);
     Tally shard = run.child();
+    Tally.Page page = shard.page();
     for (int i = 0; i < 2 * Tally.SAMPLES; i++) {
       byte[] key = new byte[1 << 20];
       Arrays.fill(key, (byte) 'a');
-      shard.addMatched(0, key);
-      shard.addConflict(key, 0, 0);
+      page.matched(0, key);
+      page.conflict(key, 0, 0);
     }
+    page.commit();
 
     int mostPerSample = KeyText.SAMPLE_BYTES + "… (1,048,576 bytes)".length();
     for (Tally t : new Tally[] {run, shard}) {

@@ -3,8 +3,13 @@ package dev.cacheflush.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cacheflush.config.RedisUrl.HostPort;
+import io.lettuce.core.cluster.SlotHash;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ClusterNodesTest {
@@ -68,5 +73,46 @@ class ClusterNodesTest {
     assertThat(ClusterNodes.slotOf("{user1000}.following".getBytes()))
         .isEqualTo(ClusterNodes.slotOf("{user1000}.followers".getBytes()));
     assertThat(ClusterNodes.slotOf("foo".getBytes())).isEqualTo(12182);
+  }
+
+  /** The rule's corners, and random binary keys, as Lettuce's cluster client (and the server) hash them. */
+  @Test
+  void slotOfShouldAgreeWithLettucesSlotHashOnEveryKindOfKey() {
+    List<byte[]> keys = new ArrayList<>();
+    for (String key :
+        List.of(
+            "",
+            "{",
+            "}",
+            "{}",
+            "{}x",
+            "x{}",
+            "{a",
+            "a}",
+            "}{a}",
+            "{a}",
+            "x{a}y",
+            "{a}{b}",
+            "{{a}}",
+            "x{}{a}",
+            "{a}}",
+            "mocs:{tag}:1",
+            "a{b")) {
+      keys.add(key.getBytes(StandardCharsets.UTF_8));
+    }
+    Random random = new Random(42);
+    byte[] alphabet = {'{', '}', 'a', 'b', (byte) 0xff, 0};
+    for (int i = 0; i < 20_000; i++) {
+      byte[] key = new byte[random.nextInt(12)];
+      for (int j = 0; j < key.length; j++) {
+        key[j] = alphabet[random.nextInt(alphabet.length)];
+      }
+      keys.add(key);
+    }
+    for (byte[] key : keys) {
+      assertThat(ClusterNodes.slotOf(key))
+          .as(Arrays.toString(key))
+          .isEqualTo(SlotHash.getSlot(key));
+    }
   }
 }
