@@ -86,12 +86,7 @@ class ClusterFlushIT {
   @Test
   @Order(0)
   void topologyShouldExposePrimariesAndReplicasFromOnePlace() {
-    try (RedisTarget target =
-        RedisTarget.connect(
-            RedisUrl.parse(cluster.seedUrl()),
-            new ConnectOptions(
-                Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
-            new Deadline(Clock.systemUTC(), Duration.ofSeconds(10)))) {
+    try (RedisTarget target = connect()) {
       assertThat(target.mode()).isEqualTo("cluster");
       assertThat(target.primaries())
           .extracting(RedisNode::address)
@@ -326,12 +321,7 @@ class ClusterFlushIT {
     keyspace.write(first);
     keyspace.write(albums);
 
-    try (RedisTarget target =
-        RedisTarget.connect(
-            RedisUrl.parse(cluster.seedUrl()),
-            new ConnectOptions(
-                Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
-            new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)))) {
+    try (RedisTarget target = connect()) {
       RedisNode nodeA =
           target.primaries().stream()
               .filter(n -> n.address().equals(a.address()))
@@ -388,6 +378,15 @@ class ClusterFlushIT {
         migration.finish();
       }
     }
+  }
+
+  /** The cluster as the flush sees it, from its seed node, without retries. */
+  private static RedisTarget connect() {
+    return RedisTarget.connect(
+        RedisUrl.parse(cluster.seedUrl()),
+        new ConnectOptions(
+            Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
+        new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
   }
 
   private static long commandCalls(RedisServer server, String stat) {
