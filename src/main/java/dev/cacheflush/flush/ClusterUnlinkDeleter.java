@@ -10,22 +10,23 @@ import java.util.Arrays;
 /**
  * Deletes on one cluster primary with one UNLINK per hash slot and flush pattern: the keys are
  * gathered by slot ({@link SlotGroups}) over many SCAN pages, up to {@link #GATHER_KEYS} keys and
- * {@link #GATHER_BYTES} over the whole cluster (and {@link #GATHER_BATCHES} batches per primary), and then sent as batches of {@code batchSize} keys
- * (or {@link PipelinedDeleter#BATCH_BYTES}), at most {@code maxInFlight} batches unanswered (the
- * bounds of {@link UnlinkDeleter}).
+ * {@link #GATHER_BYTES} over the whole cluster (and {@link #GATHER_BATCHES} batches per primary),
+ * then sent as batches of {@code batchSize} keys (or {@link PipelinedDeleter#BATCH_BYTES}), at
+ * most {@code maxInFlight} batches unanswered (the bounds of {@link UnlinkDeleter}).
  *
  * <p>Why gather: a command per key made the client's cost per command the cluster flush's cost per
  * key, and the tool, not the shards, the limit of a cluster flush (docs/benchmarks.md). A SCAN page
- * holds about one key per slot, so keys must be held over many pages to share a command: with the
- * bounds above, a cluster's keys to flush go about ten to a command whatever its number of primaries
- * (a primary's share of the bound shrinks as its share of the slots does).
+ * holds about one key per slot, so keys must be held over many pages to share a command. With the
+ * bounds above a primary holds about 16 keys per slot whatever the number of primaries (its share
+ * of the bound shrinks as its share of the slots does); they go one flush pattern to a command, so
+ * 4 keys per UNLINK on the benchmark's four patterns.
  *
  * <p>During a slot's migration an UNLINK of several of its keys may be refused with TRYAGAIN (some
  * have left, some not) or redirected; that group alone is then settled key by key ({@link
  * ClusterRedirects#followEach}), each key sent where its own reply says.
  */
 public final class ClusterUnlinkDeleter extends PipelinedDeleter {
-  /** Keys held by slot, over the cluster's primaries: about ten per slot and command when full. */
+  /** Keys held by slot, over the cluster's primaries: about 16 per slot when full. */
   static final int GATHER_KEYS = 1 << 18;
 
   /** Bytes held by slot ({@link #bytesOf} each), over the cluster's primaries: 12 MB of the 64 MB heap. */

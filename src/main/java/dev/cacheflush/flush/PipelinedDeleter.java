@@ -16,7 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every real deleter shares: the keys buffered until a batch is full, at most {@code
+ * What every real deleter shares, once its subclass has made a batch of the keys it took: at most {@code
  * maxInFlight} batches and {@link #IN_FLIGHT_BYTES} sent and unanswered (the bounds that keep
  * memory flat: when one is reached, the scan waits for Redis rather than buffering more keys), the
  * {@link Throttle} that may hold a batch back, counting each reply under its flush pattern, and the

@@ -16,6 +16,7 @@ import dev.cacheflush.support.TrafficGenerator;
 import java.awt.Rectangle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -201,9 +202,16 @@ class HtmlReportIT {
     assertThat(shot.pixelsNear(latency, BAND, 30)).hasSizeGreaterThan(latency.height / 2);
   }
 
+  /**
+   * Every interval on the time line: the hit rate's line from the first interval to the last, and
+   * the database's over the intervals that have a latency. Which intervals have one is the probe's
+   * business (on a busy host its first query may take seconds), so the database line's width is
+   * checked against the report's intervals, not against the plot's.
+   */
   @Test
   void theWatchPageShouldPlotEveryIntervalInChromium() throws Exception {
     Path html = OUTPUT.resolve("watch-report.html");
+    Path json = OUTPUT.resolve("watch-report.json");
 
     CliRun.Result r =
         new CliRun()
@@ -214,13 +222,15 @@ class HtmlReportIT {
                 "--redis-url",
                 redisUrl,
                 "--for",
-                "4s",
+                "6s",
                 "--interval",
                 "1s",
                 "--db-url",
                 postgres.jdbcUrl(),
                 "--db-interval",
                 "100ms",
+                "--report",
+                json.toAbsolutePath().toString(),
                 "--html",
                 html.toAbsolutePath().toString());
 
@@ -233,14 +243,37 @@ class HtmlReportIT {
 
     assertThat(loaded.pageRequests()).isEmpty();
     assertThat(loaded.dom())
-        .contains("data-series=\"hit rate\" data-points=\"4\"")
+        .contains("data-series=\"hit rate\" data-points=\"6\"")
         .contains("id=\"watch-table\"")
         .contains("observed · exit 0");
+    List<Double> everyInterval = new ArrayList<>();
+    List<Double> withLatency = new ArrayList<>();
+    for (JsonNode i : new ObjectMapper().readTree(json.toFile()).at("/watch/intervals")) {
+      double middle =
+          Instant.parse(i.get("endedAt").asText()).toEpochMilli()
+              - i.get("windowMs").asLong() / 2.0;
+      everyInterval.add(middle);
+      if (!i.get("dbP50Ms").isNull()) {
+        withLatency.add(middle);
+      }
+    }
+    assertThat(everyInterval).hasSize(6);
+    assertThat(withLatency).as("intervals with a database latency").hasSizeGreaterThan(1);
     Screenshot shot = new Screenshot(loaded.screenshot());
     List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
     assertThat(plots).hasSize(2);
-    assertLineDrawn(shot, plots.get(0), ReportCharts.HIT_RATE_COLOUR, "hit rate");
-    assertLineDrawn(shot, plots.get(1), ReportCharts.P50_COLOUR, "db p50");
+    Rectangle hitLine =
+        assertLineDrawn(shot, plots.get(0), ReportCharts.HIT_RATE_COLOUR, "hit rate");
+    List<int[]> p50 = shot.pixelsNear(withMargin(plots.get(1)), rgb(ReportCharts.P50_COLOUR), 40);
+    double share =
+        (withLatency.get(withLatency.size() - 1) - withLatency.get(0))
+            / (everyInterval.get(everyInterval.size() - 1) - everyInterval.get(0));
+    // Each line ends in a point of 3.5 px radius, beyond the span between their centres.
+    double ends = 7;
+    assertThat(p50).as("db p50 line pixels").isNotEmpty();
+    assertThat((double) Screenshot.extent(p50).width)
+        .as("db p50 line width: %.0f %% of the hit rate line's", 100 * share)
+        .isCloseTo(share * (hitLine.width - ends) + ends, within(8.0));
     assertThat(shot.pixelsNear(plots.get(0), BAND, 30))
         .as("a watch alone has no flush to mark")
         .isEmpty();
