@@ -16,7 +16,6 @@ import dev.cacheflush.support.TrafficGenerator;
 import java.awt.Rectangle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -203,10 +202,11 @@ class HtmlReportIT {
   }
 
   /**
-   * Every interval on the time line: the hit rate's line from the first interval to the last, and
-   * the database's over the intervals that have a latency. Which intervals have one is the probe's
-   * business (on a busy host its first query may take seconds), so the database line's width is
-   * checked against the report's intervals, not against the plot's.
+   * Every interval on the time line: the hit rate's line drawn across the plot, and the database's
+   * with a point for every interval that has a latency. Which intervals have one is the probe's
+   * business (on a busy host its first query may take seconds), and where the p50 line lies under
+   * the p99 line its pixels are hidden, so the database series is checked in the page, against the
+   * report's intervals.
    */
   @Test
   void theWatchPageShouldPlotEveryIntervalInChromium() throws Exception {
@@ -246,34 +246,16 @@ class HtmlReportIT {
         .contains("data-series=\"hit rate\" data-points=\"6\"")
         .contains("id=\"watch-table\"")
         .contains("observed · exit 0");
-    List<Double> everyInterval = new ArrayList<>();
-    List<Double> withLatency = new ArrayList<>();
+    long withLatency = 0;
     for (JsonNode i : new ObjectMapper().readTree(json.toFile()).at("/watch/intervals")) {
-      double middle =
-          Instant.parse(i.get("endedAt").asText()).toEpochMilli()
-              - i.get("windowMs").asLong() / 2.0;
-      everyInterval.add(middle);
-      if (!i.get("dbP50Ms").isNull()) {
-        withLatency.add(middle);
-      }
+      withLatency += i.get("dbP50Ms").isNull() ? 0 : 1;
     }
-    assertThat(everyInterval).hasSize(6);
-    assertThat(withLatency).as("intervals with a database latency").hasSizeGreaterThan(1);
+    assertThat(withLatency).as("intervals with a database latency").isPositive();
+    assertThat(loaded.dom()).contains("data-series=\"p50\" data-points=\"" + withLatency + "\"");
     Screenshot shot = new Screenshot(loaded.screenshot());
     List<Rectangle> plots = shot.areasOf(PLOT_FILL, 300);
     assertThat(plots).hasSize(2);
-    Rectangle hitLine =
-        assertLineDrawn(shot, plots.get(0), ReportCharts.HIT_RATE_COLOUR, "hit rate");
-    List<int[]> p50 = shot.pixelsNear(withMargin(plots.get(1)), rgb(ReportCharts.P50_COLOUR), 40);
-    double share =
-        (withLatency.get(withLatency.size() - 1) - withLatency.get(0))
-            / (everyInterval.get(everyInterval.size() - 1) - everyInterval.get(0));
-    // Each line ends in a point of 3.5 px radius, beyond the span between their centres.
-    double ends = 7;
-    assertThat(p50).as("db p50 line pixels").isNotEmpty();
-    assertThat((double) Screenshot.extent(p50).width)
-        .as("db p50 line width: %.0f %% of the hit rate line's", 100 * share)
-        .isCloseTo(share * (hitLine.width - ends) + ends, within(8.0));
+    assertLineDrawn(shot, plots.get(0), ReportCharts.HIT_RATE_COLOUR, "hit rate");
     assertThat(shot.pixelsNear(plots.get(0), BAND, 30))
         .as("a watch alone has no flush to mark")
         .isEmpty();
