@@ -348,7 +348,7 @@ class ClusterFlushIT {
         deleter.delete(1, key);
       }
       deleter.finish();
-      assertThat(commandCalls(a, "cmdstat_unlink"))
+      assertThat(a.commandCalls("unlink"))
           .as("one UNLINK per slot and pattern: mocs of two slots, albums of one")
           .isEqualTo(3);
       assertThat(tally.deleted(0)).isEqualTo(80);
@@ -387,11 +387,6 @@ class ClusterFlushIT {
         new ConnectOptions(
             Duration.ofSeconds(2), Duration.ofSeconds(2), new Backoff(0, Duration.ZERO)),
         new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
-  }
-
-  private static long commandCalls(RedisServer server, String stat) {
-    String line = server.info("commandstats").get(stat);
-    return line == null ? 0 : Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1"));
   }
 
   @Test

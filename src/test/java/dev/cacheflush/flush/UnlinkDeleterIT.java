@@ -54,7 +54,7 @@ class UnlinkDeleterIT {
         deleter.settle();
         // Ten keys in all made one batch: one UNLINK for each pattern's share, not a wait for ten
         // of one pattern.
-        assertThat(unlinkCalls(server)).isEqualTo(2);
+        assertThat(server.commandCalls("unlink")).isEqualTo(2);
         assertThat(tally.deleted(0)).isEqualTo(6);
         assertThat(tally.deleted(1)).isEqualTo(4);
 
@@ -62,7 +62,7 @@ class UnlinkDeleterIT {
         deleter.delete(0, key("a:7"));
         deleter.delete(0, key("a:gone"));
         deleter.finish();
-        assertThat(unlinkCalls(server)).isEqualTo(3);
+        assertThat(server.commandCalls("unlink")).isEqualTo(3);
         assertThat(tally.deleted(0)).isEqualTo(8);
         assertThat(server.callString("EXISTS", "a:8")).isEqualTo("1");
       }
@@ -93,7 +93,7 @@ class UnlinkDeleterIT {
         }
         deleter.finish();
 
-        assertThat(unlinkCalls(server)).isEqualTo(4);
+        assertThat(server.commandCalls("unlink")).isEqualTo(4);
         assertThat(tally.deleted(0)).isEqualTo(12);
         assertThat(server.callString("DBSIZE")).isEqualTo("0");
       }
@@ -138,10 +138,5 @@ class UnlinkDeleterIT {
 
   private static byte[] key(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static long unlinkCalls(RedisServer server) {
-    String stat = server.info("commandstats").get("cmdstat_unlink");
-    return stat == null ? 0 : Long.parseLong(stat.replaceAll("^calls=(\\d+),.*$", "$1"));
   }
 }

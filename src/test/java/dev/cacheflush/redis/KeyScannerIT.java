@@ -39,7 +39,7 @@ class KeyScannerIT {
         seen.addAll(decode(scanner.nextPage()));
         // Nobody takes pages now: the chain must stop once PREFETCH of them wait.
         Thread.sleep(300);
-        assertThat(scanCalls(server)).isEqualTo(1 + KeyScanner.PREFETCH);
+        assertThat(server.commandCalls("scan")).isEqualTo(1 + KeyScanner.PREFETCH);
 
         assertThat(withTheRest(scanner, seen)).hasSize(20_000);
       }
@@ -89,7 +89,7 @@ class KeyScannerIT {
         KeyScanner scanner = new KeyScanner(target.primaries().get(0), 500, Duration.ofSeconds(5));
         assertThat(withTheRest(scanner, new HashSet<>())).hasSize(20_000);
         // COUNT doubles from 1 to 500 in ten pages (about 1,000 keys), then 500 a page.
-        assertThat(scanCalls(server)).isLessThanOrEqualTo(10 + 20_000 / 500 + 5);
+        assertThat(server.commandCalls("scan")).isLessThanOrEqualTo(10 + 20_000 / 500 + 5);
       }
     }
   }
@@ -199,7 +199,8 @@ class KeyScannerIT {
         assertThat(scanner.resumeAfterReconnect()).isTrue();
         assertThat(withTheRest(scanner, seen)).hasSize(50_000);
         // Going on, not starting again: the pages left, not a whole walk more.
-        assertThat(scanCalls(server)).isLessThan(50_000 / 100 + 4 * (KeyScanner.PREFETCH + 2));
+        assertThat(server.commandCalls("scan"))
+            .isLessThan(50_000 / 100 + 4 * (KeyScanner.PREFETCH + 2));
       }
     }
   }
@@ -334,11 +335,6 @@ class KeyScannerIT {
   private static RedisTarget connect(RedisServer server) {
     return RedisTarget.connect(
         RedisUrl.parse(server.url()), ONCE, new Deadline(Clock.systemUTC(), Duration.ofMinutes(1)));
-  }
-
-  private static long scanCalls(RedisServer server) {
-    String stat = server.info("commandstats").get("cmdstat_scan");
-    return Long.parseLong(stat.replaceAll("^calls=(\\d+),.*$", "$1"));
   }
 
   private static Set<String> decode(java.util.List<byte[]> keys) {

@@ -308,6 +308,15 @@ public final class RedisServer implements AutoCloseable {
     return info;
   }
 
+  /**
+   * How many times {@code command} (lower case, e.g. {@code unlink}) ran since the server started
+   * or its last {@code CONFIG RESETSTAT}, from {@code INFO commandstats}; 0 for one never called.
+   */
+  public long commandCalls(String command) {
+    String stat = info("commandstats").get("cmdstat_" + command);
+    return stat == null ? 0 : Long.parseLong(stat.replaceAll("^calls=(\\d+),.*$", "$1"));
+  }
+
   /** Kills the process and deletes its folder. */
   /** Kills every server, each even if another fails to stop; the first failure is thrown at the end. */
   public static void closeAll(Iterable<RedisServer> servers) {
