@@ -24,6 +24,13 @@ final class SlotGroups {
   private final byte[][] keys;
   private final int[] patterns;
   private final short[] slots;
+
+  /**
+   * What each key weighs ({@link PipelinedDeleter#bytesOf}), noted as it arrives: by the drain the
+   * key has gone cold, and reading its length again cost a cache miss per key.
+   */
+  private final long[] weights;
+
   private int size;
   private long bytes;
 
@@ -44,6 +51,7 @@ final class SlotGroups {
     this.keys = new byte[maxKeys][];
     this.patterns = new int[maxKeys];
     this.slots = new short[maxKeys];
+    this.weights = new long[maxKeys];
     this.bySlot = new int[maxKeys];
   }
 
@@ -51,8 +59,9 @@ final class SlotGroups {
   boolean add(int pattern, byte[] key) {
     keys[size] = key;
     patterns[size] = pattern;
-    slots[size++] = (short) ClusterNodes.slotOf(key);
-    bytes += PipelinedDeleter.bytesOf(key);
+    slots[size] = (short) ClusterNodes.slotOf(key);
+    weights[size] = PipelinedDeleter.bytesOf(key);
+    bytes += weights[size++];
     return size == maxKeys || bytes >= maxBytes;
   }
 
@@ -108,7 +117,7 @@ final class SlotGroups {
         if (k < 0 || patterns[k] != pattern) {
           continue;
         }
-        long weight = PipelinedDeleter.bytesOf(keys[k]);
+        long weight = weights[k];
         if (filled == group.length || (filled > 0 && filledBytes + weight > groupBytes)) {
           sink.group(pattern, Arrays.copyOf(group, filled), filledBytes);
           count -= filled;

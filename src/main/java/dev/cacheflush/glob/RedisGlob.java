@@ -129,12 +129,23 @@ public final class RedisGlob {
       case EXACT -> Arrays.equals(pattern, key);
       // stringmatchlen never matches an empty key against a non-empty pattern, so "**" needs a
       // byte even though its literal prefix is empty.
-      case PREFIX ->
-          key.length > 0
-              && key.length >= literalLength
-              && Arrays.equals(pattern, 0, literalLength, key, 0, literalLength);
+      case PREFIX -> key.length > 0 && key.length >= literalLength && startsWithLiteral(key);
       case GENERAL -> match(key, 0, 0, 0) == MATCH;
     };
+  }
+
+  /**
+   * A plain loop: a flush matches every key it scans against every pattern, most keys differ from a
+   * pattern at their first byte, and the first JIT tier (the launcher's) makes the ranged {@code
+   * Arrays.equals} three calls.
+   */
+  private boolean startsWithLiteral(byte[] key) {
+    for (int i = 0; i < literalLength; i++) {
+      if (key[i] != pattern[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -117,9 +117,9 @@ public final class RedisNode {
    * different slots cannot share a command, each group is one slot's keys, and its reply says
    * which slot a redirect or a failure concerns.
    *
-   * <p>A flush sends many of these, so each costs as little as the client
-   * allows: no future per command, its arguments written straight from the key arrays, and no
-   * timer of the client's per command ({@link #untimed}): the deleter bounds the wait for a batch
+   * <p>A flush sends many of these, so each costs as little as the client allows: no future per
+   * command, its RESP made here on the caller's thread in one array (no argument object per key),
+   * and no timer of the client's per command ({@link #untimed}): the deleter bounds the wait for a batch
    * instead, and counts what is unanswered then as failed.
    */
   public void unlink(byte[][][] groups, UnlinkReplies replies) {
@@ -142,49 +142,77 @@ public final class RedisNode {
   static final class CountedUnlink extends Command<byte[], byte[], Long> {
     private static final byte[] NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[][] keys;
     private final int group;
     private final UnlinkReplies replies;
     private boolean answered;
 
+    /** The whole command in RESP, made on the sender's thread: see {@link #encode}. */
+    private final byte[] resp;
+
     CountedUnlink(byte[][] keys, int group, UnlinkReplies replies) {
       super(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE));
-      this.keys = keys;
       this.group = group;
       this.replies = replies;
+      this.resp = resp(keys);
+    }
+
+    /**
+     * Copies the command made in {@link #resp}. Writing it here key by key, through the buffer's
+     * checked calls, made the client's one I/O thread, which also decodes every SCAN reply, the
+     * busiest thread of a flush (docs/benchmarks.md).
+     */
+    @Override
+    public void encode(ByteBuf buf) {
+      buf.writeBytes(resp);
     }
 
     /** RESP, as {@code CommandArgs} would write it, without an argument object per key. */
-    @Override
-    public void encode(ByteBuf buf) {
-      buf.writeByte('*');
-      writeDecimal(buf, keys.length + 1);
-      bulk(buf, NAME);
+    private static byte[] resp(byte[][] keys) {
+      int size = 1 + digits(keys.length + 1) + 2 + bulkSize(NAME.length);
       for (byte[] key : keys) {
-        bulk(buf, key);
+        size += bulkSize(key.length);
       }
+      byte[] out = new byte[size];
+      out[0] = '*';
+      int at = decimal(out, 1, keys.length + 1);
+      at = bulk(out, at, NAME);
+      for (byte[] key : keys) {
+        at = bulk(out, at, key);
+      }
+      return out;
     }
 
-    private static void bulk(ByteBuf buf, byte[] bytes) {
-      buf.writeByte('$');
-      writeDecimal(buf, bytes.length);
-      buf.writeBytes(bytes);
-      buf.writeByte('\r').writeByte('\n');
+    private static int bulkSize(int length) {
+      return 1 + digits(length) + 2 + length + 2;
     }
 
-    /** The number and CRLF, digit by digit: no string per key. */
-    private static void writeDecimal(ByteBuf buf, int value) {
+    private static int bulk(byte[] out, int at, byte[] bytes) {
+      out[at] = '$';
+      at = decimal(out, at + 1, bytes.length);
+      System.arraycopy(bytes, 0, out, at, bytes.length);
+      at += bytes.length;
+      out[at] = '\r';
+      out[at + 1] = '\n';
+      return at + 2;
+    }
+
+    private static int digits(int value) {
       int digits = 1;
       for (int rest = value / 10; rest > 0; rest /= 10) {
         digits++;
       }
-      int at = buf.writerIndex();
-      buf.ensureWritable(digits + 2);
-      for (int i = digits - 1, rest = value; i >= 0; i--, rest /= 10) {
-        buf.setByte(at + i, '0' + rest % 10);
+      return digits;
+    }
+
+    /** The number and CRLF at {@code at}; returns where they end. */
+    private static int decimal(byte[] out, int at, int value) {
+      int end = at + digits(value);
+      for (int i = end - 1, rest = value; i >= at; i--, rest /= 10) {
+        out[i] = (byte) ('0' + rest % 10);
       }
-      buf.writerIndex(at + digits);
-      buf.writeByte('\r').writeByte('\n');
+      out[end] = '\r';
+      out[end + 1] = '\n';
+      return end + 2;
     }
 
     private synchronized boolean firstAnswer() {
