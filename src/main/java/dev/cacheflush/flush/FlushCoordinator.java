@@ -35,13 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class FlushCoordinator {
   private static final Logger log = LoggerFactory.getLogger(FlushCoordinator.class);
 
-  /**
-   * What deleting a matched key costs, as a share of what scanning a key costs. Measured on 2M keys
-   * of which 1M matched: the flush took 1.18x to 1.25x the dry run, so about 0.4 to 0.5; the
-   * estimate takes the higher end.
-   */
-  static final double DELETE_COST_PER_SCAN_COST = 0.5;
-
   private final Settings settings;
   private final FlushTarget.Connector connector;
   private final Confirmation confirmation;
@@ -419,7 +412,13 @@ public final class FlushCoordinator {
                       settings.maxKeys());
       default -> {
         if (settings.dryRun()) {
-          run.estimate = estimate(run.tally, System.nanoTime() - scanStarted, run.dbSize);
+          run.estimate =
+              FlushTimeEstimate.of(
+                  settings,
+                  run.tally.scanned(),
+                  run.tally.matched(),
+                  System.nanoTime() - scanStarted,
+                  run.dbSize);
           if (settings.maxKeys() != null && run.tally.matched() > settings.maxKeys()) {
             run.message =
                 approved != null && approved.capsAt(settings.maxKeys())
@@ -464,19 +463,6 @@ public final class FlushCoordinator {
     log.debug("Run failed", e);
     run.end(Outcome.FAILED, e.getMessage());
     run.exitCode = e.exitCode();
-  }
-
-  private FlushReport.DeadlineEstimate estimate(Tally tally, long scanNanos, long dbSize) {
-    double nanosPerKey = tally.scanned() == 0 ? 0 : (double) scanNanos / tally.scanned();
-    double matchedShare = tally.scanned() == 0 ? 0 : (double) tally.matched() / tally.scanned();
-    long estimatedMs =
-        (long) (dbSize * nanosPerKey * (1 + matchedShare * DELETE_COST_PER_SCAN_COST) / 1e6);
-    long keysPerSecond = nanosPerKey == 0 ? 0 : (long) (1e9 / nanosPerKey);
-    return new FlushReport.DeadlineEstimate(
-        keysPerSecond,
-        estimatedMs,
-        settings.timeout().toMillis(),
-        estimatedMs < settings.timeout().toMillis());
   }
 
   /** Connecting to the end of the verification, without the baseline window and the wait for an answer. */

@@ -401,6 +401,31 @@ class FaultsIT {
     }
   }
 
+  /** A rate cap bounds the flush however fast the dry run scanned: 20,000 keys at 1,000 a second. */
+  @Test
+  void planShouldNotSayARateCappedFlushFitsADeadlineItCannotMeet() throws Exception {
+    try (RedisServer server = RedisServers.standalone();
+        Keyspace keyspace = new Keyspace(server.url())) {
+      keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 20_000)));
+      CliRun.Result result =
+          new CliRun()
+              .run(
+                  "plan",
+                  "--redis-url",
+                  server.url(),
+                  "--max-rate",
+                  "1000",
+                  "--timeout",
+                  "15s",
+                  "--format",
+                  "json");
+
+      JsonNode estimate = JSON.readTree(result.out()).get("deadlineEstimate");
+      assertThat(estimate.get("estimatedFlushMs").asLong()).isGreaterThanOrEqualTo(20_000);
+      assertThat(estimate.get("fitsTimeout").asBoolean()).isFalse();
+    }
+  }
+
   private static String[] withSlow(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of(SLOW));
