@@ -68,8 +68,15 @@ public final class KeyspacePass {
   /** Rounds of scanning moved slots again; a slot still moving after these is reported, not chased. */
   static final int MAX_RESCANS = 5;
 
-  /** One shard's share of the run: the primary it was scanned on last, and its counts. */
-  public record ShardTally(RedisNode node, Tally tally) {}
+  /** One shard's share of the run: the primary it was scanned on last, its counts, and how it was walked. */
+  public record ShardTally(RedisNode node, Tally tally, Walk walk) {}
+
+  /**
+   * What the pass chose for a node from the round trip it measured there ({@link RedisNode#roundTripNanos}):
+   * the SCAN cursor chains side by side ({@link ScanSplit}, 1 where the scan was not split) and the
+   * UNLINK batches kept in flight ({@link #inFlight}; null for a pass that deletes nothing).
+   */
+  public record Walk(long roundTripNanos, int chains, Integer inFlight) {}
 
   /** What one worker scans: a primary, and only these slots of it when not null. */
   private record Job(RedisNode node, Tally tally, BitSet slots) {}
@@ -88,9 +95,8 @@ public final class KeyspacePass {
       Collections.synchronizedList(new ArrayList<>());
   private final Map<RedisNode, Tally> shards = Collections.synchronizedMap(new LinkedHashMap<>());
 
-  /** The cursor chains each node was last scanned with ({@link ScanSplit}). */
-  private final Map<RedisNode, Integer> scanChains =
-      Collections.synchronizedMap(new LinkedHashMap<>());
+  /** How each node was last walked. */
+  private final Map<RedisNode, Walk> walks = Collections.synchronizedMap(new LinkedHashMap<>());
 
   /** Set when one worker failed for good, so the others stop instead of working on in vain. */
   private final AtomicBoolean aborted = new AtomicBoolean();
@@ -187,15 +193,17 @@ public final class KeyspacePass {
   /** Every shard scanned, in the order first scanned, with its counts. */
   public List<ShardTally> shards() {
     synchronized (shards) {
-      return shards.entrySet().stream().map(e -> new ShardTally(e.getKey(), e.getValue())).toList();
+      return shards.entrySet().stream()
+          .map(e -> new ShardTally(e.getKey(), e.getValue(), walks.get(e.getKey())))
+          .toList();
     }
   }
 
   /** The cursor chains each node was last scanned with, by address: 1 where the scan was not split. */
   public Map<String, Integer> scanChains() {
-    synchronized (scanChains) {
+    synchronized (walks) {
       Map<String, Integer> out = new LinkedHashMap<>();
-      scanChains.forEach((node, chains) -> out.put(node.address(), chains));
+      walks.forEach((node, walk) -> out.put(node.address(), walk.chains()));
       return out;
     }
   }
@@ -262,8 +270,8 @@ public final class KeyspacePass {
       chains = split.chains();
       log.debug("Scanning {} with {} cursor chains ({})", node.address(), chains, split.why());
     }
-    scanChains.put(node, chains);
     int inFlight = inFlight(roundTrip);
+    walks.put(node, new Walk(roundTrip, chains, delete ? inFlight : null));
     KeyScanner scanner =
         new KeyScanner(
             node,

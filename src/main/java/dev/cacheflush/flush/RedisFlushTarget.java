@@ -142,7 +142,10 @@ public final class RedisFlushTarget implements FlushTarget {
                     s.node().address(),
                     s.tally().scanned(),
                     s.tally().matched(),
-                    s.tally().deleted()))
+                    s.tally().deleted(),
+                    s.walk() == null ? null : Math.round(s.walk().roundTripNanos() / 1e3) / 1e3,
+                    s.walk() == null ? null : s.walk().chains(),
+                    s.walk() == null ? null : s.walk().inFlight()))
         .toList();
   }
 

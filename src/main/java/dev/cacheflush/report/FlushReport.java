@@ -115,9 +115,19 @@ public record FlushReport(
   /**
    * One shard's part of the counts (they add up to the totals): the primary it was last scanned on
    * (after a failover, the promoted replica). {@code nodeId} is the cluster node id, null outside
-   * cluster mode.
+   * cluster mode. How the shard was walked, decided from the round trip measured to it: {@code
+   * scanChains} SCAN cursor chains side by side, {@code inFlight} UNLINK batches kept on their way
+   * (null when nothing was to be deleted); all three null when the shard's scan never started.
    */
-  public record Shard(String nodeId, String address, long scanned, long matched, long deleted) {}
+  public record Shard(
+      String nodeId,
+      String address,
+      long scanned,
+      long matched,
+      long deleted,
+      Double roundTripMs,
+      Integer scanChains,
+      Integer inFlight) {}
 
   /**
    * The audit of the keys deleted ({@code --audit}): the file written (the partial audit's path

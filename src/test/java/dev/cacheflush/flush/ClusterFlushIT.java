@@ -182,6 +182,10 @@ class ClusterFlushIT {
     assertShardsMatchCensus(done, perNode);
     for (JsonNode shard : done.get("shards")) {
       assertThat(shard.get("deleted").asLong()).isEqualTo(shard.get("matched").asLong());
+      // A cluster's shards are scanned with one cursor chain each, and the report says how.
+      assertThat(shard.get("roundTripMs").asDouble()).isPositive();
+      assertThat(shard.get("scanChains").asInt()).isEqualTo(1);
+      assertThat(shard.get("inFlight").asInt()).isGreaterThanOrEqualTo(2);
     }
 
     Set<ByteBuffer> expected = new HashSet<>();

@@ -54,6 +54,9 @@ class SplitScanIT {
         KeyspacePass flush = pass(settings, true, flushed);
         assertThat(flush.run(target, 150_000)).isEqualTo(Outcome.COMPLETED);
         int chains = flush.scanChains().get(server.address());
+        KeyspacePass.Walk walk = flush.shards().get(0).walk();
+        assertThat(walk.chains()).isEqualTo(chains);
+        assertThat(walk.inFlight()).isGreaterThanOrEqualTo(settings.maxInFlight());
         // 150,000 keys allow 8 chains; the round trip asks for 4 or more.
         assertThat(chains).isBetween(4, 8);
         assertThat(Integer.bitCount(chains)).isEqualTo(1);
@@ -64,6 +67,7 @@ class SplitScanIT {
         KeyspacePass verify = pass(settings, false, verified);
         assertThat(verify.run(target, 30_000)).isEqualTo(Outcome.COMPLETED);
         assertThat(verified.matched()).isZero();
+        assertThat(verify.shards().get(0).walk().inFlight()).as("a pass that only counts").isNull();
         // SCAN may return a key twice while the table shrinks after the flush: at least, not
         // exactly.
         assertThat(verified.untouched()).isGreaterThanOrEqualTo(30_000);
