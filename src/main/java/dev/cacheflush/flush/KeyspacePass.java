@@ -199,15 +199,6 @@ public final class KeyspacePass {
     }
   }
 
-  /** The cursor chains each node was last scanned with, by address: 1 where the scan was not split. */
-  public Map<String, Integer> scanChains() {
-    synchronized (walks) {
-      Map<String, Integer> out = new LinkedHashMap<>();
-      walks.forEach((node, walk) -> out.put(node.address(), walk.chains()));
-      return out;
-    }
-  }
-
   private Tally shardTally(RedisNode node) {
     return shards.computeIfAbsent(node, n -> tally.child());
   }

@@ -387,42 +387,31 @@ class FaultsIT {
 
   @Test
   void planShouldEstimateWhetherTheDeadlineIsLongEnough() throws Exception {
-    try (RedisServer server = RedisServers.standalone();
-        Keyspace keyspace = new Keyspace(server.url())) {
-      keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 20_000)));
-      CliRun.Result result =
-          new CliRun().run("plan", "--redis-url", server.url(), "--format", "json");
-
-      JsonNode estimate = JSON.readTree(result.out()).get("deadlineEstimate");
-      assertThat(estimate.get("scanKeysPerSecond").asLong()).isPositive();
-      assertThat(estimate.get("estimatedFlushMs").asLong()).isPositive();
-      assertThat(estimate.get("timeoutMs").asLong()).isEqualTo(60_000);
-      assertThat(estimate.get("fitsTimeout").asBoolean()).isTrue();
-    }
+    JsonNode estimate = planEstimate();
+    assertThat(estimate.get("scanKeysPerSecond").asLong()).isPositive();
+    assertThat(estimate.get("estimatedFlushMs").asLong()).isPositive();
+    assertThat(estimate.get("timeoutMs").asLong()).isEqualTo(60_000);
+    assertThat(estimate.get("fitsTimeout").asBoolean()).isTrue();
   }
 
   /** A rate cap bounds the flush however fast the dry run scanned: 20,000 keys at 1,000 a second. */
   @Test
   void planShouldNotSayARateCappedFlushFitsADeadlineItCannotMeet() throws Exception {
+    JsonNode estimate = planEstimate("--max-rate", "1000", "--timeout", "15s");
+    assertThat(estimate.get("estimatedFlushMs").asLong()).isGreaterThanOrEqualTo(20_000);
+    assertThat(estimate.get("fitsTimeout").asBoolean()).isFalse();
+  }
+
+  /** The deadline estimate of a plan of 20,000 keys to flush among 40,000, with these flags. */
+  private static JsonNode planEstimate(String... flags) throws Exception {
     try (RedisServer server = RedisServers.standalone();
         Keyspace keyspace = new Keyspace(server.url())) {
       keyspace.write(Keyspace.families(Map.of("mocs", 20_000, "sessions", 20_000)));
-      CliRun.Result result =
-          new CliRun()
-              .run(
-                  "plan",
-                  "--redis-url",
-                  server.url(),
-                  "--max-rate",
-                  "1000",
-                  "--timeout",
-                  "15s",
-                  "--format",
-                  "json");
-
-      JsonNode estimate = JSON.readTree(result.out()).get("deadlineEstimate");
-      assertThat(estimate.get("estimatedFlushMs").asLong()).isGreaterThanOrEqualTo(20_000);
-      assertThat(estimate.get("fitsTimeout").asBoolean()).isFalse();
+      List<String> args =
+          new ArrayList<>(List.of("plan", "--redis-url", server.url(), "--format", "json"));
+      args.addAll(List.of(flags));
+      CliRun.Result result = new CliRun().run(args.toArray(String[]::new));
+      return JSON.readTree(result.out()).get("deadlineEstimate");
     }
   }
 
