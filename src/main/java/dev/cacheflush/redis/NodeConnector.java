@@ -21,7 +21,9 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +79,17 @@ final class NodeConnector implements AutoCloseable {
     this.password = password(url);
     // A command-line run needs few threads; the defaults size pools for a long-lived server.
     this.resources =
-        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .nettyCustomizer(
+                new NettyCustomizer() {
+                  @Override
+                  public void afterChannelInitialized(Channel channel) {
+                    ReplyInterceptor.install(channel);
+                  }
+                })
+            .build();
     this.client = RedisClient.create(resources);
     ClientOptions.Builder clientOptions =
         ClientOptions.builder()

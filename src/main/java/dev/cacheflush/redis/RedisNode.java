@@ -3,14 +3,12 @@ package dev.cacheflush.redis;
 import dev.cacheflush.config.RedisUrl.HostPort;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.internal.ExceptionFactory;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -19,12 +17,9 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.CommandWrapper;
 import io.lettuce.core.protocol.RedisCommand;
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -97,9 +92,13 @@ public final class RedisNode {
     current.connection().close();
   }
 
-  /** Sent without waiting, so the next page can be on its way while this one is sorted. */
+  /**
+   * Sent without waiting, so the next page can be on its way while this one is sorted; its reply is
+   * read by {@link ScanPage}.
+   */
   public RedisFuture<KeyScanCursor<byte[]>> scan(ScanCursor cursor, int count) {
-    return current.connection().async().scan(cursor, ScanArgs.Builder.limit(count));
+    return (AsyncCommand<byte[], byte[], KeyScanCursor<byte[]>>)
+        current.connection().dispatch(new AsyncCommand<>(new ScanPage(cursor, count)));
   }
 
   /** Receives the replies of {@link #unlink(byte[][][], UnlinkReplies)}, on the client's I/O thread. */
@@ -117,142 +116,18 @@ public final class RedisNode {
    * different slots cannot share a command, each group is one slot's keys, and its reply says
    * which slot a redirect or a failure concerns.
    *
-   * <p>A flush sends many of these, so each costs as little as the client allows: no future per
-   * command, its RESP made here on the caller's thread in one array (no argument object per key),
-   * and no timer of the client's per command ({@link #untimed}): the deleter bounds the wait for a batch
-   * instead, and counts what is unanswered then as failed.
+   * <p>A flush sends many of these, so they cost as little as the client allows: one command of
+   * Lettuce's for them all ({@link UnlinkBatch}), made here on the caller's thread in one array (no
+   * argument object per key), with no future and no timer of the client's ({@link #untimed}): the
+   * deleter bounds the wait for a batch instead, and counts what is unanswered then as failed.
    */
   public void unlink(byte[][][] groups, UnlinkReplies replies) {
-    List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>(groups.length);
-    for (int g = 0; g < groups.length; g++) {
-      commands.add(new CountedUnlink(groups[g], g, replies));
-    }
-    current.connection().dispatch(commands);
+    current.connection().dispatch(new UnlinkBatch(groups, replies));
   }
 
   /** True for the commands whose wait their sender bounds itself: the client sets no timer on them. */
   static boolean untimed(RedisCommand<?, ?, ?> command) {
-    return CommandWrapper.unwrap(command) instanceof CountedUnlink;
-  }
-
-  /**
-   * UNLINK of a group whose reply goes to its {@link UnlinkReplies} once: completed, failed or
-   * cancelled, whichever comes first.
-   */
-  static final class CountedUnlink extends Command<byte[], byte[], Long> {
-    private static final byte[] NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
-
-    private final int group;
-    private final UnlinkReplies replies;
-    private boolean answered;
-
-    /** The whole command in RESP, made on the sender's thread: see {@link #encode}. */
-    private final byte[] resp;
-
-    CountedUnlink(byte[][] keys, int group, UnlinkReplies replies) {
-      super(CommandType.UNLINK, new IntegerOutput<>(ByteArrayCodec.INSTANCE));
-      this.group = group;
-      this.replies = replies;
-      this.resp = resp(keys);
-    }
-
-    /**
-     * Copies the command made in {@link #resp}. Writing it here key by key, through the buffer's
-     * checked calls, made the client's one I/O thread, which also decodes every SCAN reply, the
-     * busiest thread of a flush (docs/benchmarks.md).
-     */
-    @Override
-    public void encode(ByteBuf buf) {
-      buf.writeBytes(resp);
-    }
-
-    /** RESP, as {@code CommandArgs} would write it, without an argument object per key. */
-    private static byte[] resp(byte[][] keys) {
-      int size = 1 + digits(keys.length + 1) + 2 + bulkSize(NAME.length);
-      for (byte[] key : keys) {
-        size += bulkSize(key.length);
-      }
-      byte[] out = new byte[size];
-      out[0] = '*';
-      int at = decimal(out, 1, keys.length + 1);
-      at = bulk(out, at, NAME);
-      for (byte[] key : keys) {
-        at = bulk(out, at, key);
-      }
-      return out;
-    }
-
-    private static int bulkSize(int length) {
-      return 1 + digits(length) + 2 + length + 2;
-    }
-
-    private static int bulk(byte[] out, int at, byte[] bytes) {
-      out[at] = '$';
-      at = decimal(out, at + 1, bytes.length);
-      System.arraycopy(bytes, 0, out, at, bytes.length);
-      at += bytes.length;
-      out[at] = '\r';
-      out[at + 1] = '\n';
-      return at + 2;
-    }
-
-    private static int digits(int value) {
-      int digits = 1;
-      for (int rest = value / 10; rest > 0; rest /= 10) {
-        digits++;
-      }
-      return digits;
-    }
-
-    /** The number and CRLF at {@code at}; returns where they end. */
-    private static int decimal(byte[] out, int at, int value) {
-      int end = at + digits(value);
-      for (int i = end - 1, rest = value; i >= at; i--, rest /= 10) {
-        out[i] = (byte) ('0' + rest % 10);
-      }
-      out[end] = '\r';
-      out[end + 1] = '\n';
-      return end + 2;
-    }
-
-    private synchronized boolean firstAnswer() {
-      if (answered) {
-        return false;
-      }
-      answered = true;
-      return true;
-    }
-
-    @Override
-    public void complete() {
-      super.complete();
-      if (firstAnswer()) {
-        if (output.hasError()) {
-          replies.failed(group, ExceptionFactory.createExecutionException(output.getError()));
-        } else {
-          Long removed = output.get();
-          replies.removed(group, removed == null ? 0 : removed);
-        }
-      }
-    }
-
-    @Override
-    public boolean completeExceptionally(Throwable error) {
-      boolean first = firstAnswer();
-      super.completeExceptionally(error);
-      if (first) {
-        replies.failed(group, error);
-      }
-      return first;
-    }
-
-    @Override
-    public void cancel() {
-      super.cancel();
-      if (firstAnswer()) {
-        replies.failed(group, new CancellationException("UNLINK cancelled: the connection closed"));
-      }
-    }
+    return CommandWrapper.unwrap(command) instanceof UnlinkBatch;
   }
 
   /**

@@ -12,26 +12,28 @@ import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class CountedUnlinkTest {
-  /** The UNLINK written from the key arrays is byte for byte the one Lettuce's own arguments write. */
+class UnlinkBatchTest {
+  /** The batch written from the key arrays is byte for byte the UNLINKs Lettuce's own arguments write. */
   @Test
   void itShouldWriteWhatLettucesCommandArgsWriteForKeysOfEveryNumberOfDigits() {
-    for (int length : new int[] {0, 1, 9, 10, 99, 100, 999, 1_000, 65_536, 1_234_567}) {
-      byte[][] keys = new byte[12][];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = new byte[length + i];
-        Arrays.fill(keys[i], (byte) ('a' + i));
+    int[] lengths = {0, 1, 9, 10, 99, 100, 999, 1_000, 65_536, 1_234_567};
+    byte[][][] groups = new byte[lengths.length][][];
+    ByteBuf lettuces = Unpooled.buffer();
+    for (int g = 0; g < lengths.length; g++) {
+      groups[g] = new byte[g == 3 ? 10 : 1 + g % 3][];
+      for (int i = 0; i < groups[g].length; i++) {
+        groups[g][i] = new byte[lengths[g] + i];
+        Arrays.fill(groups[g][i], (byte) ('a' + i));
       }
-      ByteBuf ours = Unpooled.buffer(4);
-      new RedisNode.CountedUnlink(keys, 0, null).encode(ours);
-      ByteBuf lettuces = Unpooled.buffer();
       new Command<>(
               CommandType.UNLINK,
               new IntegerOutput<>(ByteArrayCodec.INSTANCE),
-              new CommandArgs<>(ByteArrayCodec.INSTANCE).addKeys(keys))
+              new CommandArgs<>(ByteArrayCodec.INSTANCE).addKeys(groups[g]))
           .encode(lettuces);
-      assertThat(bytesOf(ours)).as("keys of %d bytes", length).isEqualTo(bytesOf(lettuces));
     }
+    ByteBuf ours = Unpooled.buffer(4);
+    new UnlinkBatch(groups, null).encode(ours);
+    assertThat(bytesOf(ours)).isEqualTo(bytesOf(lettuces));
   }
 
   private static byte[] bytesOf(ByteBuf buf) {
