@@ -21,7 +21,10 @@ final class SlotGroups {
   private final long maxBytes;
   private final int groupKeys;
   private final long groupBytes;
+
+  /** The keys as they arrive: each key's name, flush pattern, slot and weight. */
   private final byte[][] keys;
+
   private final int[] patterns;
   private final short[] slots;
 
@@ -29,13 +32,25 @@ final class SlotGroups {
    * What each key weighs ({@link PipelinedDeleter#bytesOf}), noted as it arrives: by the drain the
    * key has gone cold, and reading its length again cost a cache miss per key.
    */
-  private final long[] weights;
+  private final int[] weights;
 
   private int size;
   private long bytes;
 
-  /** The gathered keys' indexes, sorted by slot for a drain; -1 once a key is in a group. */
-  private final int[] bySlot;
+  /**
+   * The same keys in slot order, for a drain: where each lies in the arrays above, its pattern and
+   * its weight. They arrive in the order of their hashes, so reading patterns and weights by slot
+   * where they lie cost a cache miss each, several times per key; copied once, they are read in
+   * order. (The names stay where they are: another array of references would cost every young
+   * collection a scan of it.) A key's pattern is set to -1 here once the key is in a group.
+   */
+  private final int[] bySlotIndexes;
+
+  private final int[] bySlotPatterns;
+  private final int[] bySlotWeights;
+
+  /** Where each slot's keys start in the arrays above, while they are being placed. */
+  private final int[] slotStarts = new int[ClusterNodes.SLOTS + 1];
 
   /**
    * @param maxKeys keys held, at most
@@ -51,8 +66,10 @@ final class SlotGroups {
     this.keys = new byte[maxKeys][];
     this.patterns = new int[maxKeys];
     this.slots = new short[maxKeys];
-    this.weights = new long[maxKeys];
-    this.bySlot = new int[maxKeys];
+    this.weights = new int[maxKeys];
+    this.bySlotIndexes = new int[maxKeys];
+    this.bySlotPatterns = new int[maxKeys];
+    this.bySlotWeights = new int[maxKeys];
   }
 
   /** Takes a key; true when a bound is reached, and the groups are to be drained before the next. */
@@ -60,7 +77,8 @@ final class SlotGroups {
     keys[size] = key;
     patterns[size] = pattern;
     slots[size] = (short) ClusterNodes.slotOf(key);
-    weights[size] = PipelinedDeleter.bytesOf(key);
+    // A key name is at most 512 MB, so its weight fits an int.
+    weights[size] = (int) PipelinedDeleter.bytesOf(key);
     bytes += weights[size++];
     return size == maxKeys || bytes >= maxBytes;
   }
@@ -68,13 +86,12 @@ final class SlotGroups {
   /** Hands out every group, slot by slot, and holds nothing after, even when the sink throws. */
   void drain(Sink sink) throws InterruptedException {
     try {
-      sortBySlot();
-      for (int start = 0; start < size; ) {
-        int end = start;
-        while (end < size && slots[bySlot[end]] == slots[bySlot[start]]) {
-          end++;
+      placeBySlot();
+      for (int start = 0, slot = 0; slot < ClusterNodes.SLOTS; slot++) {
+        int end = slotStarts[slot];
+        if (end > start) {
+          drainSlot(start, end, sink);
         }
-        drainSlot(start, end, sink);
         start = end;
       }
     } finally {
@@ -84,40 +101,45 @@ final class SlotGroups {
     }
   }
 
-  /** A counting sort: stable, so each group keeps the order the scan met its keys in. */
-  private void sortBySlot() {
-    int[] next = new int[ClusterNodes.SLOTS + 1];
+  /**
+   * A counting sort into the {@code bySlot} arrays: stable, so each group keeps the order the scan
+   * met its keys in. After it, {@code slotStarts[s]} is where slot {@code s}'s keys end.
+   */
+  private void placeBySlot() {
+    Arrays.fill(slotStarts, 0);
     for (int i = 0; i < size; i++) {
-      next[slots[i] + 1]++;
+      slotStarts[slots[i] + 1]++;
     }
     for (int s = 0; s < ClusterNodes.SLOTS; s++) {
-      next[s + 1] += next[s];
+      slotStarts[s + 1] += slotStarts[s];
     }
     for (int i = 0; i < size; i++) {
-      bySlot[next[slots[i]]++] = i;
+      int at = slotStarts[slots[i]]++;
+      bySlotIndexes[at] = i;
+      bySlotPatterns[at] = patterns[i];
+      bySlotWeights[at] = weights[i];
     }
   }
 
-  /** The keys at {@code bySlot[start..end)}, all of one slot, as one group per pattern (or more, past a group's bounds). */
+  /** The keys at {@code [start, end)}, all of one slot, as one group per pattern (or more, past a group's bounds). */
   private void drainSlot(int start, int end, Sink sink) throws InterruptedException {
     for (int first = start; first < end; first++) {
-      if (bySlot[first] < 0) {
+      int pattern = bySlotPatterns[first];
+      if (pattern < 0) {
         continue;
       }
-      int pattern = patterns[bySlot[first]];
       int count = 0;
       for (int i = first; i < end; i++) {
-        count += bySlot[i] >= 0 && patterns[bySlot[i]] == pattern ? 1 : 0;
+        count += bySlotPatterns[i] == pattern ? 1 : 0;
       }
       byte[][] group = new byte[Math.min(count, groupKeys)][];
       int filled = 0;
       long filledBytes = 0;
       for (int i = first; i < end; i++) {
-        int k = bySlot[i];
-        if (k < 0 || patterns[k] != pattern) {
+        if (bySlotPatterns[i] != pattern) {
           continue;
         }
-        long weight = weights[k];
+        int weight = bySlotWeights[i];
         if (filled == group.length || (filled > 0 && filledBytes + weight > groupBytes)) {
           sink.group(pattern, Arrays.copyOf(group, filled), filledBytes);
           count -= filled;
@@ -125,9 +147,9 @@ final class SlotGroups {
           filled = 0;
           filledBytes = 0;
         }
-        group[filled++] = keys[k];
+        group[filled++] = keys[bySlotIndexes[i]];
         filledBytes += weight;
-        bySlot[i] = -1;
+        bySlotPatterns[i] = -1;
       }
       sink.group(
           pattern, filled == group.length ? group : Arrays.copyOf(group, filled), filledBytes);

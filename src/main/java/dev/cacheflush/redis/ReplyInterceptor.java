@@ -26,8 +26,9 @@ import java.util.List;
  * <p>The bytes that arrive go to the command at the head of the queue if it reads its own replies,
  * as they come, so that a page of long keys is never held twice; a command that has read all its
  * replies gives one in their place, which Lettuce decodes to complete it. Any other reply is gathered
- * until it is whole ({@link RespFrames#end}) and goes on to Lettuce. Bytes that are not RESP2 close
- * the connection: nothing after them could be matched to its command.
+ * until it is whole ({@link RespFrames#end}) and goes on to Lettuce. Bytes that are not RESP2, or a
+ * reply its command cannot take, close the connection: nothing after them could be matched to its
+ * command.
  */
 final class ReplyInterceptor extends ChannelDuplexHandler {
   private static final int INITIAL_BYTES = 8 << 10;
@@ -108,11 +109,12 @@ final class ReplyInterceptor extends ChannelDuplexHandler {
           start = end;
         }
       }
-    } catch (IllegalStateException notResp) {
+    } catch (RuntimeException notRead) {
+      // Bytes that are not RESP2, or a reply its command could not take: where the next reply
+      // starts is no longer known. First to Lettuce, which fails the command at the head of its
+      // queue with it; the close fails the rest.
       release(forward);
-      // First to Lettuce, which fails the command at the head of its queue with it; the close
-      // fails the rest.
-      ctx.fireExceptionCaught(notResp);
+      ctx.fireExceptionCaught(notRead);
       ctx.close();
       return;
     } finally {

@@ -175,6 +175,33 @@ class ReplyInterceptorTest {
     }
   }
 
+  /** A reply its command cannot take leaves where the next reply starts unknown, as bytes that are not RESP do. */
+  @Test
+  void itShouldCloseTheConnectionWhenACommandCannotTakeItsReply() {
+    EmbeddedChannel channel = new EmbeddedChannel(new ReplyInterceptor());
+    channel.writeOutbound(
+        new UnlinkBatch(
+            groups(2),
+            new RedisNode.UnlinkReplies() {
+              @Override
+              public void removed(int group, long keys) {
+                throw new IllegalArgumentException("the tally refused it");
+              }
+
+              @Override
+              public void failed(int group, Throwable error) {}
+            }));
+    channel.writeOutbound(plain(CommandType.GET));
+    assertThatThrownBy(
+            () ->
+                channel.writeInbound(
+                    Unpooled.wrappedBuffer(":1\r\n:1\r\n$-1\r\n".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the tally refused it");
+    assertThat(channel.isOpen()).isFalse();
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
   /** Without the interceptor, Lettuce would decode a page itself: the SCAN must fail, not return nothing. */
   @Test
   void aPageDecodedByLettuceItselfShouldFail() {
