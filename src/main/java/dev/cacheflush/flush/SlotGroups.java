@@ -38,13 +38,13 @@ final class SlotGroups {
   private long bytes;
 
   /**
-   * The same keys in slot order, for a drain: where each lies in the arrays above, its pattern and
-   * its weight. They arrive in the order of their hashes, so reading patterns and weights by slot
-   * where they lie cost a cache miss each, several times per key; copied once, they are read in
-   * order. (The names stay where they are: another array of references would cost every young
-   * collection a scan of it.) A key's pattern is set to -1 here once the key is in a group.
+   * The same keys in slot order, for a drain: each name, pattern and weight. They arrive in the
+   * order of their hashes, so reading them by slot where they lie cost a cache miss each, several
+   * times per key; copied once, they are read in order. A name is moved here, not copied (its place
+   * in {@code keys} is cleared), so that a young collection finds each held key through one
+   * reference. A key's pattern is set to -1 here once the key is in a group.
    */
-  private final int[] bySlotIndexes;
+  private final byte[][] bySlotKeys;
 
   private final int[] bySlotPatterns;
   private final int[] bySlotWeights;
@@ -67,7 +67,7 @@ final class SlotGroups {
     this.patterns = new int[maxKeys];
     this.slots = new short[maxKeys];
     this.weights = new int[maxKeys];
-    this.bySlotIndexes = new int[maxKeys];
+    this.bySlotKeys = new byte[maxKeys][];
     this.bySlotPatterns = new int[maxKeys];
     this.bySlotWeights = new int[maxKeys];
   }
@@ -96,6 +96,7 @@ final class SlotGroups {
       }
     } finally {
       Arrays.fill(keys, 0, size, null);
+      Arrays.fill(bySlotKeys, 0, size, null);
       size = 0;
       bytes = 0;
     }
@@ -115,7 +116,8 @@ final class SlotGroups {
     }
     for (int i = 0; i < size; i++) {
       int at = slotStarts[slots[i]]++;
-      bySlotIndexes[at] = i;
+      bySlotKeys[at] = keys[i];
+      keys[i] = null;
       bySlotPatterns[at] = patterns[i];
       bySlotWeights[at] = weights[i];
     }
@@ -147,7 +149,8 @@ final class SlotGroups {
           filled = 0;
           filledBytes = 0;
         }
-        group[filled++] = keys[bySlotIndexes[i]];
+        group[filled++] = bySlotKeys[i];
+        bySlotKeys[i] = null;
         filledBytes += weight;
         bySlotPatterns[i] = -1;
       }

@@ -65,9 +65,11 @@ public final class SlotWatch {
         continue;
       }
       BitSet slots = node.slots();
+      // Once per node, not per slot: each worker looks every 250 ms, at all 16,384 slots.
+      String shard = shard(node.id());
       for (int slot = slots.nextSetBit(0); slot >= 0; slot = slots.nextSetBit(slot + 1)) {
         owner[slot] = node.id();
-        if (!shard(node.id()).equals(baseline[slot])) {
+        if (!shard.equals(baseline[slot])) {
           moved.set(slot);
         }
       }
