@@ -23,6 +23,7 @@ import java.util.Map;
 final class ClusterRow implements AutoCloseable {
   static final String CF = "cacheflush, cluster";
   static final String CEILS = "per-shard ceilings at once";
+  static final String CF_TWICE = "cacheflush, cluster, twice the keys";
 
   private final BenchOptions options;
   private final Tools tools;
@@ -32,6 +33,14 @@ final class ClusterRow implements AutoCloseable {
   private ClusterUnderTest cluster;
   private final List<Run> cf = new ArrayList<>();
   private final List<Run> ceilings = new ArrayList<>();
+
+  /**
+   * Runs on twice the keys: the CPU a million more keys cost, against which the figure per million
+   * of one workload also carries what does not grow with the keys and a flush of the empty cluster
+   * does not pay (the JIT compiling the data path, the first pages).
+   */
+  private final List<Run> cfTwice = new ArrayList<>();
+
   private final List<Double> emptyCpu = new ArrayList<>();
   private final List<Double> emptyWall = new ArrayList<>();
 
@@ -74,6 +83,15 @@ final class ClusterRow implements AutoCloseable {
       c.serverSide = true;
       ceilings.add(runner.measure(c, cluster, CEILS, r, w, ceil, Map.of(), false, true));
     }
+    Workload twice = w.times(2);
+    out.println(
+        "== cluster: cacheflush --no-verify on "
+            + twice.describe()
+            + ", for the CPU a million more keys cost");
+    for (int r = 1; r <= options.clusterRuns; r++) {
+      cfTwice.add(
+          runner.measure(new Run(), cluster, CF_TWICE, r, twice, flush, Map.of(), false, true));
+    }
     if (options.profile && Profile.available()) {
       out.println("== profile: cacheflush --no-verify on the cluster, " + w.name() + ", under JFR");
       new Profile(options, runner, out).run("cacheflush cluster", cluster, w, flush);
@@ -96,9 +114,9 @@ final class ClusterRow implements AutoCloseable {
             "UNLINK",
             "cmds >1ms (worst)");
     double ceil = medianWall(ok(ceilings));
-    for (List<Run> runs : List.of(cf, ceilings)) {
+    for (List<Run> runs : List.of(cf, cfTwice, ceilings)) {
       List<Run> ok = ok(runs);
-      String name = runs == cf ? CF : CEILS;
+      String name = runs == cf ? CF : runs == cfTwice ? CF_TWICE : CEILS;
       if (ok.isEmpty()) {
         t.row(name, "0/" + runs.size(), "all runs failed");
         continue;
@@ -108,14 +126,16 @@ final class ClusterRow implements AutoCloseable {
           name,
           ok.size() == runs.size() ? String.valueOf(ok.size()) : ok.size() + "/" + runs.size(),
           spread(ok),
-          ratio(medianWall(ok) / ceil),
-          runs == cf ? String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs)) : "-",
+          runs == cfTwice ? "-" : ratio(medianWall(ok) / ceil),
+          runs == ceilings
+              ? "-"
+              : String.format(Locale.ROOT, "%.0f", medianOf(ok, r -> r.reportMs)),
           c.get(0),
           c.get(1),
           c.get(3),
-          runs == cf
-              ? String.format(Locale.ROOT, "%.2f", cpuPerMillion(ok, median(emptyCpu)))
-              : "-",
+          runs == ceilings
+              ? "-"
+              : String.format(Locale.ROOT, "%.2f", cpuPerMillion(ok, median(emptyCpu))),
           c.get(4),
           c.get(5),
           c.get(6));
@@ -149,6 +169,26 @@ final class ClusterRow implements AutoCloseable {
         "<= 0.5 s",
         "15",
         verdict(cpu <= 0.5, cpu));
+    double more = cpuPerMillionMore(ok(cf), ok(cfTwice));
+    t.row(
+        "client CPU per million keys scanned, cluster, the keys beyond "
+            + w.name()
+            + ": (CPU at "
+            + w.times(2).name()
+            + " - CPU at "
+            + w.name()
+            + ") / keys scanned more",
+        String.format(Locale.ROOT, "%.2f s", more),
+        "",
+        "15",
+        "info");
+  }
+
+  /** The client CPU (user + sys, medians) that the keys of {@code more} beyond those of {@code base} cost, per million scanned. */
+  private static double cpuPerMillionMore(List<Run> base, List<Run> more) {
+    double cpu = medianOf(more, r -> r.userS + r.sysS) - medianOf(base, r -> r.userS + r.sysS);
+    double keys = medianOf(more, r -> r.scanned) - medianOf(base, r -> r.scanned);
+    return keys > 0 ? cpu / (keys / 1e6) : Double.NaN;
   }
 
   private static List<Run> ok(List<Run> runs) {
@@ -156,7 +196,9 @@ final class ClusterRow implements AutoCloseable {
   }
 
   boolean anyInvalid() {
-    return cf.stream().anyMatch(r -> !r.ok) || ceilings.stream().anyMatch(r -> !r.ok);
+    return cf.stream().anyMatch(r -> !r.ok)
+        || cfTwice.stream().anyMatch(r -> !r.ok)
+        || ceilings.stream().anyMatch(r -> !r.ok);
   }
 
   @Override

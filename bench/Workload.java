@@ -42,6 +42,15 @@ record Workload(String name, Workload.Family[] families) {
     return new Workload(name, f);
   }
 
+  /** This workload with {@code k} times as many keys in every family, named kxNAME. */
+  Workload times(int k) {
+    Family[] f = new Family[families.length];
+    for (int i = 0; i < families.length; i++) {
+      f[i] = new Family(families[i].prefix(), k * families[i].count(), families[i].flush());
+    }
+    return new Workload(k + "x" + name, f);
+  }
+
   long total() {
     return Arrays.stream(families).mapToLong(Family::count).sum();
   }
