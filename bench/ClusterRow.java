@@ -35,9 +35,9 @@ final class ClusterRow implements AutoCloseable {
   private final List<Run> ceilings = new ArrayList<>();
 
   /**
-   * Runs on twice the keys: the CPU a million more keys cost, against which the figure per million
-   * of one workload also carries what does not grow with the keys and a flush of the empty cluster
-   * does not pay (the JIT compiling the data path, the first pages).
+   * Runs on twice the keys, for the CPU a million more keys cost: the figure per million of one
+   * workload also carries what grows neither with the keys nor is paid by a flush of the empty
+   * cluster (the JIT compiling the data path, the first pages).
    */
   private final List<Run> cfTwice = new ArrayList<>();
 
@@ -184,7 +184,10 @@ final class ClusterRow implements AutoCloseable {
         "info");
   }
 
-  /** The client CPU (user + sys, medians) that the keys of {@code more} beyond those of {@code base} cost, per million scanned. */
+  /**
+   * The client CPU (user + sys, medians) that the keys of {@code more} beyond those of {@code base}
+   * cost, per million scanned.
+   */
   private static double cpuPerMillionMore(List<Run> base, List<Run> more) {
     double cpu = medianOf(more, r -> r.userS + r.sysS) - medianOf(base, r -> r.userS + r.sysS);
     double keys = medianOf(more, r -> r.scanned) - medianOf(base, r -> r.scanned);
