@@ -42,7 +42,7 @@ final class SlotGroups {
    * order of their hashes, so reading them by slot where they lie cost a cache miss each, several
    * times per key; copied once, they are read in order. A name is moved here, not copied (its place
    * in {@code keys} is cleared), so that a young collection finds each held key through one
-   * reference. A key's pattern is set to -1 here once the key is in a group.
+   * reference. A key's name is cleared here once the key is in a group.
    */
   private final byte[][] bySlotKeys;
 
@@ -95,7 +95,7 @@ final class SlotGroups {
         start = end;
       }
     } finally {
-      Arrays.fill(keys, 0, size, null);
+      // placeBySlot has moved every name out of keys; a group takes its names out of bySlotKeys.
       Arrays.fill(bySlotKeys, 0, size, null);
       size = 0;
       bytes = 0;
@@ -126,10 +126,10 @@ final class SlotGroups {
   /** The keys at {@code [start, end)}, all of one slot, as one group per pattern (or more, past a group's bounds). */
   private void drainSlot(int start, int end, Sink sink) throws InterruptedException {
     for (int first = start; first < end; first++) {
-      int pattern = bySlotPatterns[first];
-      if (pattern < 0) {
+      if (bySlotKeys[first] == null) {
         continue;
       }
+      int pattern = bySlotPatterns[first];
       int count = 0;
       for (int i = first; i < end; i++) {
         count += bySlotPatterns[i] == pattern ? 1 : 0;
@@ -152,7 +152,6 @@ final class SlotGroups {
         group[filled++] = bySlotKeys[i];
         bySlotKeys[i] = null;
         filledBytes += weight;
-        bySlotPatterns[i] = -1;
       }
       sink.group(
           pattern, filled == group.length ? group : Arrays.copyOf(group, filled), filledBytes);
