@@ -41,6 +41,8 @@ final class ClusterRow implements AutoCloseable {
    */
   private final List<Run> cfTwice = new ArrayList<>();
 
+  private final Workload twice;
+
   private final List<Double> emptyCpu = new ArrayList<>();
   private final List<Double> emptyWall = new ArrayList<>();
 
@@ -50,6 +52,7 @@ final class ClusterRow implements AutoCloseable {
     this.runner = runner;
     this.out = out;
     this.w = w;
+    this.twice = w.times("2x" + w.name(), 2);
   }
 
   void run() throws Exception {
@@ -83,7 +86,6 @@ final class ClusterRow implements AutoCloseable {
       c.serverSide = true;
       ceilings.add(runner.measure(c, cluster, CEILS, r, w, ceil, Map.of(), false, true));
     }
-    Workload twice = w.times(2);
     out.println(
         "== cluster: cacheflush --no-verify on "
             + twice.describe()
@@ -174,7 +176,7 @@ final class ClusterRow implements AutoCloseable {
         "client CPU per million keys scanned, cluster, the keys beyond "
             + w.name()
             + ": (CPU at "
-            + w.times(2).name()
+            + twice.name()
             + " - CPU at "
             + w.name()
             + ") / keys scanned more",

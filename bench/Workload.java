@@ -35,20 +35,21 @@ record Workload(String name, Workload.Family[] families) {
   }
 
   static Workload scaled(String name, double factor) {
-    Family[] f = new Family[W1.length];
-    for (int i = 0; i < W1.length; i++) {
-      f[i] = new Family(W1[i].prefix(), Math.round(W1[i].count() * factor), W1[i].flush());
-    }
-    return new Workload(name, f);
+    return new Workload(name, W1).times(name, factor);
   }
 
-  /** This workload with {@code k} times as many keys in every family, named kxNAME. */
-  Workload times(int k) {
+  /**
+   * This workload with {@code factor} times as many keys in every family (rounded), named {@code
+   * named}.
+   */
+  Workload times(String named, double factor) {
     Family[] f = new Family[families.length];
     for (int i = 0; i < families.length; i++) {
-      f[i] = new Family(families[i].prefix(), k * families[i].count(), families[i].flush());
+      f[i] =
+          new Family(
+              families[i].prefix(), Math.round(families[i].count() * factor), families[i].flush());
     }
-    return new Workload(k + "x" + name, f);
+    return new Workload(named, f);
   }
 
   long total() {
